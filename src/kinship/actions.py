@@ -1,0 +1,571 @@
+"""One function per user action: each takes a store and "now", runs one transaction, returns models.
+
+Nothing here reads the clock, the environment or the terminal; the CLI passes those in
+(``choose`` callbacks ask on a terminal, before the write lock is taken).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from kinship import dates
+from kinship.errors import AmbiguousError, NotFoundError, UsageError
+from kinship.keys import email_key, name_key, phone_key
+from kinship.models import CIRCLES, Channel, Contact, Interaction, Settings
+from kinship.store import NameEntry, Store
+
+Chooser = Callable[[str, Sequence[NameEntry]], NameEntry | None]
+"""Asks the person which of several contacts they meant; None when nobody may be asked."""
+
+LAST_LOG_KEY = "last_log"
+MIN_ID_PREFIX = 6
+
+
+# ---- names ------------------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return name_key(text).replace("-", " ").split()
+
+
+def match_name(entries: Sequence[NameEntry], text: str) -> list[NameEntry]:
+    """Return the contacts ``text`` names: exact name, then alias, then a unique prefix.
+
+    Prefixes match the full name or any word of it; archived contacts match only by exact
+    name or alias. Several results mean the text is ambiguous.
+    """
+    wanted = name_key(text)
+    if not wanted:
+        return []
+    exact = [entry for entry in entries if name_key(entry.name) == wanted]
+    if exact:
+        return exact
+    alias = [entry for entry in entries if any(name_key(a) == wanted for a in entry.aliases)]
+    if alias:
+        return alias
+    live = [entry for entry in entries if not entry.archived]
+    prefix = [
+        entry
+        for entry in live
+        if name_key(entry.name).startswith(wanted)
+        or any(word.startswith(wanted) for word in _words(entry.name))
+        or any(name_key(a).startswith(wanted) for a in entry.aliases)
+    ]
+    return prefix
+
+
+def resolve_name(entries: Sequence[NameEntry], text: str, choose: Chooser | None = None) -> NameEntry:
+    """Return the one contact ``text`` names, or raise NotFoundError / AmbiguousError."""
+    found = match_name(entries, text)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        names = {name_key(entry.name): entry.name for entry in entries}
+        close = difflib.get_close_matches(name_key(text), list(names), n=3, cutoff=0.6)
+        hint = f"did you mean {', '.join(names[c] for c in close)}? " if close else ""
+        raise NotFoundError(
+            f"no contact matches {text!r}",
+            f"{hint}add them with `kinship add`, or pass --new to create them while logging",
+        )
+    if choose is not None:
+        chosen = choose(text, found)
+        if chosen is not None:
+            return chosen
+    listing = ", ".join(entry.name for entry in found)
+    raise AmbiguousError(
+        f"{text!r} matches several contacts: {listing}",
+        "type more of the name, or use the full name or an alias",
+        candidates=tuple(entry.name for entry in found),
+    )
+
+
+def find_contact(store: Store, text: str, choose: Chooser | None = None) -> Contact:
+    """Return the contact ``text`` names (read only)."""
+    entry = resolve_name(store.name_entries(), text, choose)
+    return store.contact(entry.rowid)
+
+
+# ---- contacts ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContactChanges:
+    """What ``add`` and ``edit`` may set; None leaves a field as it is."""
+
+    name: str | None = None
+    circle: str | None = None
+    clear_circle: bool = False
+    every_days: int | None = None
+    clear_every: bool = False
+    birthday: str | None = None
+    note: str | None = None
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    remove_aliases: tuple[str, ...] = ()
+    remove_tags: tuple[str, ...] = ()
+    remove_emails: tuple[str, ...] = ()
+    remove_phones: tuple[str, ...] = ()
+
+
+def check_circle(circle: str | None) -> str | None:
+    """Return the circle, or raise UsageError for one that is not one of the four kinds of tie."""
+    if circle is None:
+        return None
+    value = circle.strip().lower()
+    if value in ("", "none"):
+        return None
+    if value not in CIRCLES:
+        raise UsageError(f"unknown circle {circle!r}", f"use one of: {', '.join(CIRCLES)} (or none)")
+    return value
+
+
+def _value_key(kind: str, value: str) -> str:
+    if kind == "email":
+        return email_key(value)
+    if kind == "phone":
+        key = phone_key(value)
+        if not key:
+            raise UsageError(f"{value!r} is not a phone number", "use digits, e.g. +49 30 1234567")
+        return key
+    if kind == "tag":
+        return name_key(value)
+    return name_key(value)
+
+
+def _check_new_name(entries: Sequence[NameEntry], name: str, own_rowid: int | None = None) -> str:
+    clean = " ".join(name.split())
+    if not clean:
+        raise UsageError("a contact needs a name", "e.g. kinship add 'Ana Lima'")
+    key = name_key(clean)
+    for entry in entries:
+        if entry.rowid != own_rowid and (
+            name_key(entry.name) == key or any(name_key(a) == key for a in entry.aliases)
+        ):
+            raise UsageError(
+                f"{entry.name!r} already exists",
+                "use another name, or `kinship edit` to change the existing contact",
+            )
+    return clean
+
+
+def _apply_values(store: Store, rowid: int, changes: ContactChanges) -> None:
+    additions = (
+        ("alias", changes.aliases),
+        ("tag", changes.tags),
+        ("email", changes.emails),
+        ("phone", changes.phones),
+    )
+    for kind, values in additions:
+        for value in values:
+            if value.strip():
+                store.add_value(rowid, kind, value.strip(), _value_key(kind, value))
+    removals = (
+        ("alias", changes.remove_aliases),
+        ("tag", changes.remove_tags),
+        ("email", changes.remove_emails),
+        ("phone", changes.remove_phones),
+    )
+    for kind, values in removals:
+        for value in values:
+            if not store.remove_value(rowid, kind, _value_key(kind, value)):
+                raise UsageError(f"{value!r} is not one of this contact's {kind}s", "see `kinship show NAME`")
+
+
+def add_contact(store: Store, now: dt.datetime, changes: ContactChanges) -> Contact:
+    """Create a contact; refuse a name or alias that is already taken."""
+    if changes.name is None:
+        raise UsageError("a contact needs a name", "e.g. kinship add 'Ana Lima'")
+    with store.write():
+        entries = store.name_entries()
+        name = _check_new_name(entries, changes.name)
+        for alias in changes.aliases:
+            _check_new_name(entries, alias)
+        rowid = store.insert_contact(
+            name=name,
+            name_key=name_key(name),
+            created=now,
+            circle=check_circle(changes.circle),
+            every_days=changes.every_days,
+            birthday=changes.birthday,
+            note=changes.note,
+        )
+        _apply_values(store, rowid, changes)
+        return store.contact(rowid)
+
+
+def edit_contact(
+    store: Store, text: str, changes: ContactChanges, choose: Chooser | None = None
+) -> Contact:
+    """Change a contact: set fields, add or remove aliases, tags, emails and phones."""
+    with store.write():
+        entries = store.name_entries()
+        entry = resolve_name(entries, text, choose)
+        fields: dict[str, object] = {}
+        if changes.name is not None:
+            new_name = _check_new_name(entries, changes.name, entry.rowid)
+            fields["name"] = new_name
+            fields["name_key"] = name_key(new_name)
+        for alias in changes.aliases:
+            _check_new_name(entries, alias, entry.rowid)
+        if changes.clear_circle:
+            fields["circle"] = None
+        elif changes.circle is not None:
+            fields["circle"] = check_circle(changes.circle)
+        if changes.clear_every:
+            fields["every_days"] = None
+        elif changes.every_days is not None:
+            fields["every_days"] = changes.every_days
+        if changes.birthday is not None:
+            fields["birthday"] = changes.birthday or None
+        if changes.note is not None:
+            fields["note"] = changes.note or None
+        store.update_contact(entry.rowid, fields)
+        _apply_values(store, entry.rowid, changes)
+        return store.contact(entry.rowid)
+
+
+def set_archived(store: Store, text: str, archived: bool, choose: Chooser | None = None) -> Contact:
+    """Archive or unarchive a contact (archived contacts are never nudged)."""
+    with store.write():
+        entry = resolve_name(store.name_entries(), text, choose)
+        store.update_contact(entry.rowid, {"archived": int(archived)})
+        return store.contact(entry.rowid)
+
+
+def merge_contacts(store: Store, keep_text: str, duplicate_text: str, choose: Chooser | None = None) -> Contact:
+    """Fold the duplicate into the kept contact: interactions, values and source ids move over."""
+    with store.write():
+        entries = store.name_entries()
+        keep = resolve_name(entries, keep_text, choose)
+        duplicate = resolve_name(entries, duplicate_text, choose)
+        if keep.rowid == duplicate.rowid:
+            raise UsageError(f"{keep_text!r} and {duplicate_text!r} are the same contact", "name two contacts")
+        kept = store.contact(keep.rowid)
+        dup = store.contact(duplicate.rowid)
+        store.move_links(duplicate.rowid, keep.rowid)
+        values = (
+            ("alias", (dup.name, *dup.aliases)),
+            ("tag", dup.tags),
+            ("email", dup.emails),
+            ("phone", dup.phones),
+            ("source", dup.source_ids),
+        )
+        fields: dict[str, object] = {}
+        for column in ("circle", "every_days", "birthday", "note"):
+            if getattr(kept, column) is None and getattr(dup, column) is not None:
+                fields[column] = getattr(dup, column)
+        store.delete_contact(duplicate.rowid)
+        store.update_contact(keep.rowid, fields)
+        for kind, items in values:
+            for value in items:
+                if kind == "alias" and name_key(value) == name_key(kept.name):
+                    continue
+                store.add_value(keep.rowid, kind, value, value if kind == "source" else _value_key(kind, value))
+        return store.contact(keep.rowid)
+
+
+def forget_contact(store: Store, uid: str) -> tuple[Contact, int]:
+    """Delete a contact for good with their one-person interactions; return it and how many went."""
+    with store.write():
+        rowid = store.contact_rowid(uid)
+        if rowid is None:
+            raise NotFoundError("that contact no longer exists", "see `kinship people`")
+        contact = store.contact(rowid)
+        removed = store.delete_contact(rowid)
+        return contact, removed
+
+
+# ---- interactions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LogRequest:
+    """What ``kinship log`` (and ``amend``) was asked to record."""
+
+    names: tuple[str, ...] = ()
+    channel: Channel = Channel.IN_PERSON
+    when_text: str | None = None
+    minutes: int | None = None
+    note: str | None = None
+    feel: int | None = None
+    group: str | None = None
+    create_new: bool = False
+
+
+def check_log_values(minutes: int | None, feel: int | None) -> None:
+    """Refuse minutes below zero and feelings outside 1-5."""
+    if minutes is not None and minutes < 0:
+        raise UsageError(f"--minutes must be 0 or more, not {minutes}", "e.g. --minutes 45")
+    if feel is not None and not 1 <= feel <= 5:
+        raise UsageError(f"--feel must be from 1 to 5, not {feel}", "1 = draining, 5 = wonderful")
+
+
+def _resolve_people(
+    entries: Sequence[NameEntry], names: Sequence[str], create_new: bool, choose: Chooser | None
+) -> list[NameEntry | str]:
+    people: list[NameEntry | str] = []
+    for text in names:
+        try:
+            people.append(resolve_name(entries, text, choose))
+        except NotFoundError:
+            if not create_new:
+                raise
+            people.append(" ".join(text.split()))
+    return people
+
+
+def log_interaction(
+    store: Store,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    request: LogRequest,
+    choose: Chooser | None = None,
+) -> Interaction:
+    """Record one interaction with the named people (or a group activity with nobody)."""
+    names = tuple(name for name in request.names if name.strip())
+    if not names and not request.group:
+        raise UsageError("name at least one person, or a --group activity", "e.g. kinship log ana --via call")
+    check_log_values(request.minutes, request.feel)
+    when = now.astimezone(zone) if request.when_text is None else dates.parse_when(request.when_text, now, zone)
+    dates.check_not_future(when, now)
+    people = _resolve_people(store.name_entries(), names, request.create_new, choose)
+    with store.write():
+        entries = {entry.rowid: entry for entry in store.name_entries()}
+        rowids: list[int] = []
+        for person in people:
+            if isinstance(person, str):
+                if any(name_key(e.name) == name_key(person) for e in entries.values()):
+                    raise UsageError(f"{person!r} was just added by another command", "run the command again")
+                rowids.append(store.insert_contact(name=person, name_key=name_key(person), created=now))
+            else:
+                if person.rowid not in entries:
+                    raise NotFoundError(f"{person.name!r} was just removed", "run the command again")
+                rowids.append(person.rowid)
+        uid = store.insert_interaction(
+            when=when,
+            day=when.date(),
+            channel=request.channel,
+            contact_rowids=sorted(set(rowids)),
+            created=now,
+            minutes=request.minutes,
+            note=request.note,
+            feel=request.feel,
+            group=request.group,
+        )
+        store.set_meta(LAST_LOG_KEY, uid.hex())
+        rowid = store.interaction_rowid(uid)
+        assert rowid is not None
+        return store.interaction(rowid)
+
+
+def last_logged(store: Store) -> Interaction:
+    """Return the interaction the last ``kinship log`` recorded (read only)."""
+    rowid = _last_log_rowid(store)
+    return store.interaction(rowid)
+
+
+def _last_log_rowid(store: Store) -> int:
+    value = store.get_meta(LAST_LOG_KEY)
+    rowid = None if value is None else store.interaction_rowid(bytes.fromhex(value))
+    if rowid is None:
+        raise NotFoundError("there is no logged interaction to undo", "see `kinship history`")
+    return rowid
+
+
+def undo_last(store: Store, expected_id: str | None = None) -> Interaction:
+    """Remove the interaction the last ``kinship log`` recorded; return what was removed."""
+    with store.write():
+        rowid = _last_log_rowid(store)
+        removed = store.interaction(rowid)
+        if expected_id is not None and removed.id != expected_id:
+            raise UsageError("another interaction was logged meanwhile", "run `kinship undo` again")
+        store.delete_interaction(rowid)
+        store.set_meta(LAST_LOG_KEY, None)
+        return removed
+
+
+def _interaction_by_prefix(store: Store, prefix: str) -> int:
+    clean = prefix.strip().lower()
+    if len(clean) < MIN_ID_PREFIX or any(ch not in "0123456789abcdef" for ch in clean) or len(clean) > 32:
+        raise UsageError(
+            f"{prefix!r} is not an interaction id",
+            f"give at least {MIN_ID_PREFIX} characters of the id `kinship history` shows",
+        )
+    found = store.interaction_rowids_by_prefix(clean)
+    if not found:
+        raise NotFoundError(f"no interaction has an id starting {clean}", "see `kinship history`")
+    if len(found) > 1:
+        raise AmbiguousError(
+            f"{clean} starts several interaction ids",
+            "give more characters of the id",
+            candidates=tuple(uid.hex() for _, uid in found),
+        )
+    return found[0][0]
+
+
+def amend_interaction(
+    store: Store,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    prefix: str,
+    request: LogRequest,
+    *,
+    channel_given: bool,
+    add: Sequence[str] = (),
+    remove: Sequence[str] = (),
+    choose: Chooser | None = None,
+) -> Interaction:
+    """Correct one interaction: any log option given replaces that field; people are added/removed."""
+    check_log_values(request.minutes, request.feel)
+    when = None if request.when_text is None else dates.parse_when(request.when_text, now, zone)
+    if when is not None:
+        dates.check_not_future(when, now)
+    with store.write():
+        rowid = _interaction_by_prefix(store, prefix)
+        current = store.interaction(rowid)
+        entries = store.name_entries()
+        people = set(store.interaction_people_rowids(rowid))
+        for person in _resolve_people(entries, add, request.create_new, choose):
+            if isinstance(person, str):
+                people.add(store.insert_contact(name=person, name_key=name_key(person), created=now))
+            else:
+                people.add(person.rowid)
+        for text in remove:
+            entry = resolve_name(entries, text, choose)
+            if entry.rowid not in people:
+                raise UsageError(f"{entry.name} is not in this interaction", "see `kinship history`")
+            people.discard(entry.rowid)
+        group = request.group if request.group is not None else current.group
+        if not people and not group:
+            raise UsageError("an interaction needs a person or a --group", "use `kinship unlog ID` to remove it")
+        new_when = when if when is not None else current.when
+        store.update_interaction(
+            rowid,
+            when=new_when,
+            day=new_when.date(),
+            channel=request.channel if channel_given else current.channel,
+            contact_rowids=sorted(people),
+            minutes=request.minutes if request.minutes is not None else current.minutes,
+            note=request.note if request.note is not None else current.note,
+            feel=request.feel if request.feel is not None else current.feel,
+            group=group or None,
+        )
+        return store.interaction(rowid)
+
+
+def unlog_interaction(store: Store, prefix: str) -> Interaction:
+    """Remove one interaction by id prefix; return what was removed."""
+    with store.write():
+        rowid = _interaction_by_prefix(store, prefix)
+        removed = store.interaction(rowid)
+        store.delete_interaction(rowid)
+        return removed
+
+
+# ---- reading ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A contact with what ``kinship people`` shows of them."""
+
+    contact: Contact
+    last_seen: dt.date | None
+    last_face_to_face: dt.date | None
+    rhythm_days: int | None
+    rhythm_source: str | None
+    status: str
+
+
+def people(
+    store: Store,
+    settings: Settings,
+    as_of: dt.date,
+    *,
+    circle: str | None = None,
+    tag: str | None = None,
+) -> list[PersonRow]:
+    """Return contacts with last contact, rhythm and status, filtered by circle and tag."""
+    from kinship import engine
+
+    wanted_circle = check_circle(circle)
+    with store.read():
+        contacts = store.contacts()
+        summaries = {summary.contact.id: summary for summary in store.contact_summaries(as_of)}
+        state = store.nudge_state()
+    rows = []
+    for contact in contacts:
+        if circle is not None and contact.circle != wanted_circle:
+            continue
+        if tag is not None and name_key(tag) not in {name_key(t) for t in contact.tags}:
+            continue
+        summary = summaries[contact.id]
+        rhythm, source = engine.rhythm(summary, settings)
+        rows.append(
+            PersonRow(
+                contact=contact,
+                last_seen=summary.last_day,
+                last_face_to_face=summary.last_face_to_face_day,
+                rhythm_days=rhythm,
+                rhythm_source=source,
+                status=engine.contact_status(summary, state, settings, as_of),
+            )
+        )
+    return rows
+
+
+def show_contact(
+    store: Store, settings: Settings, as_of: dt.date, text: str, choose: Chooser | None = None
+) -> tuple[PersonRow, list[Interaction]]:
+    """Return one contact's row and their interactions, newest first."""
+    from kinship import engine
+
+    with store.read():
+        entry = resolve_name(store.name_entries(), text, choose)
+        contact = store.contact(entry.rowid)
+        summary = next(s for s in store.contact_summaries(as_of) if s.contact.id == contact.id)
+        state = store.nudge_state()
+        timeline = store.history(contact_rowid=entry.rowid)
+    rhythm, source = engine.rhythm(summary, settings)
+    row = PersonRow(
+        contact=contact,
+        last_seen=summary.last_day,
+        last_face_to_face=summary.last_face_to_face_day,
+        rhythm_days=rhythm,
+        rhythm_source=source,
+        status=engine.contact_status(summary, state, settings, as_of),
+    )
+    return row, timeline
+
+
+def history(
+    store: Store,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    *,
+    name: str | None = None,
+    since_text: str | None = None,
+    limit: int | None = None,
+    choose: Chooser | None = None,
+) -> list[Interaction]:
+    """Return interactions newest first, optionally of one person, since a time, at most ``limit``."""
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be 1 or more, not {limit}", "e.g. --limit 20")
+    since = None if since_text is None else dates.parse_when(since_text, now, zone)
+    with store.read():
+        rowid = None if name is None else resolve_name(store.name_entries(), name, choose).rowid
+        found = store.history(
+            contact_rowid=rowid,
+            since_day=None if since is None else since.date(),
+            limit=None if since is not None and limit is None else limit,
+        )
+    if since is not None:
+        found = [item for item in found if item.when >= since]
+        if limit is not None:
+            found = found[:limit]
+    return found

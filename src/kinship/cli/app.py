@@ -1,0 +1,733 @@
+"""The typer app: each command parses its options, calls one action, and renders the result.
+
+typer 0.28 is pinned on purpose: 0.29 imports pydantic on every command (about 14x the start-up
+of a bare ``python``), 0.28 about 6x. ``rich_markup_mode=None`` keeps rich off help and errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kinship import __version__, actions
+from kinship.actions import ContactChanges, LogRequest
+from kinship.cli.context import Environment, load_environment
+from kinship.cli.shared import run_log, terminal_chooser
+from kinship.errors import UsageError
+from kinship.models import Channel
+
+app = typer.Typer(
+    name="kinship",
+    help="Keep your relationships alive: log who you see and talk to, and get kind nudges.\n\n"
+    "\b\nExamples:\n  kinship add 'Ana Lima' --circle friends --every 2w\n  kinship log ana --via call\n"
+    "  kinship review",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+db_app = typer.Typer(
+    help="Where the database is, its schema state, integrity checks and backups.",
+    rich_markup_mode=None,
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+
+
+def _environment(ctx: typer.Context) -> Environment:
+    obj = ctx.find_root().obj
+    db_option = obj.get("db") if isinstance(obj, dict) else None
+    return load_environment(db_option)
+
+
+def complete_names(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion: contact names (and aliases) starting with what was typed."""
+    from kinship.keys import name_key
+
+    try:
+        environment = _environment(ctx)
+        if not environment.db_path.exists():
+            return []
+        store = environment.open(create=False)
+        try:
+            entries = store.name_entries()
+        finally:
+            store.close()
+    except Exception:  # completion must never print a traceback into the shell
+        return []
+    wanted = name_key(incomplete)
+    names = []
+    for entry in entries:
+        for candidate in (entry.name, *entry.aliases):
+            if name_key(candidate).startswith(wanted) or any(
+                word.startswith(wanted) for word in name_key(candidate).split()
+            ):
+                names.append(candidate)
+    return names
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"kinship {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option("--db", metavar="PATH", help="Database file (else KINSHIP_DB, config, default).")
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Keep your relationships alive: log who you see and talk to, and get kind nudges."""
+    ctx.obj = {"db": db}
+
+
+# ---- shared option types --------------------------------------------------------------------
+
+NameArg = Annotated[str, typer.Argument(metavar="NAME", help="A contact: full name, alias, or a unique prefix.",
+                                        autocompletion=complete_names)]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+CircleOpt = Annotated[
+    str | None, typer.Option("--circle", "-c", help="family, friends, colleagues, community (or none).")
+]
+EveryOpt = Annotated[str | None, typer.Option("--every", "-e", metavar="DUR", help="Wished-for rhythm: 3d, 2w, 1mo.")]
+AliasOpt = Annotated[list[str] | None, typer.Option("--alias", "-a", help="Another name (repeatable).")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
+BirthdayOpt = Annotated[
+    str | None, typer.Option("--birthday", "-b", metavar="DATE", help="YYYY-MM-DD, or --MM-DD without a year.")
+]
+EmailOpt = Annotated[list[str] | None, typer.Option("--email", help="An email address (repeatable).")]
+PhoneOpt = Annotated[list[str] | None, typer.Option("--phone", help="A phone number (repeatable).")]
+NoteOpt = Annotated[str | None, typer.Option("--note", "-n", help="A note.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+def _every(text: str | None) -> int | None:
+    from kinship.dates import parse_duration
+
+    return None if text is None else parse_duration(text)
+
+
+def _birthday(text: str | None) -> str | None:
+    from kinship.dates import parse_birthday
+
+    return None if text is None else parse_birthday(text)
+
+
+def _print_contact(environment: Environment, verb: str, contact_name: str) -> None:
+    print(f"{verb} {contact_name}")
+
+
+def _confirm(environment: Environment, question: str, yes: bool) -> None:
+    """Ask on a terminal; without a terminal, require --yes."""
+    if yes:
+        return
+    if not environment.stdin_terminal:
+        raise UsageError(f"{question.rstrip('?')} needs confirmation", "pass --yes to confirm without a terminal")
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+        raise typer.Exit(1)
+
+
+# ---- contacts -------------------------------------------------------------------------------
+
+
+@app.command()
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The contact's full name.")],
+    circle: CircleOpt = None,
+    every: EveryOpt = None,
+    alias: AliasOpt = None,
+    tag: TagOpt = None,
+    birthday: BirthdayOpt = None,
+    email: EmailOpt = None,
+    phone: PhoneOpt = None,
+    note: NoteOpt = None,
+) -> None:
+    """Add a contact.
+
+    \b
+    Example:
+      kinship add 'Ana Lima' --circle friends --every 2w --alias ana --birthday 1990-11-06
+    """
+    environment = _environment(ctx)
+    changes = ContactChanges(
+        name=name,
+        circle=circle,
+        every_days=_every(every),
+        birthday=_birthday(birthday),
+        note=note,
+        aliases=tuple(alias or ()),
+        tags=tuple(tag or ()),
+        emails=tuple(email or ()),
+        phones=tuple(phone or ()),
+    )
+    actions.check_circle(circle)
+    store = environment.open()
+    try:
+        contact = actions.add_contact(store, environment.now, changes)
+    finally:
+        store.close()
+    _print_contact(environment, "Added", contact.name)
+
+
+@app.command()
+def edit(
+    ctx: typer.Context,
+    name: NameArg,
+    new_name: Annotated[str | None, typer.Option("--name", help="A new name.")] = None,
+    circle: CircleOpt = None,
+    every: EveryOpt = None,
+    alias: AliasOpt = None,
+    tag: TagOpt = None,
+    birthday: BirthdayOpt = None,
+    email: EmailOpt = None,
+    phone: PhoneOpt = None,
+    note: NoteOpt = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
+    unalias: Annotated[list[str] | None, typer.Option("--unalias", help="Remove an alias (repeatable).")] = None,
+    unemail: Annotated[list[str] | None, typer.Option("--unemail", help="Remove an email (repeatable).")] = None,
+    unphone: Annotated[list[str] | None, typer.Option("--unphone", help="Remove a phone (repeatable).")] = None,
+    no_every: Annotated[bool, typer.Option("--no-every", help="Forget the explicit rhythm.")] = False,
+) -> None:
+    """Change a contact: --tag/--alias/--email/--phone add, --un... remove.
+
+    \b
+    Example:
+      kinship edit ana --circle family --every 1w --tag climbing --unalias annie
+    """
+    environment = _environment(ctx)
+    clear_circle = circle is not None and circle.strip().lower() in ("", "none")
+    changes = ContactChanges(
+        name=new_name,
+        circle=None if clear_circle else circle,
+        clear_circle=clear_circle,
+        every_days=_every(every),
+        clear_every=no_every,
+        birthday=None if birthday is None else ("" if birthday.lower() == "none" else _birthday(birthday)),
+        note=note,
+        aliases=tuple(alias or ()),
+        tags=tuple(tag or ()),
+        emails=tuple(email or ()),
+        phones=tuple(phone or ()),
+        remove_aliases=tuple(unalias or ()),
+        remove_tags=tuple(untag or ()),
+        remove_emails=tuple(unemail or ()),
+        remove_phones=tuple(unphone or ()),
+    )
+    store = environment.open()
+    try:
+        contact = actions.edit_contact(store, name, changes, terminal_chooser(environment))
+    finally:
+        store.close()
+    _print_contact(environment, "Updated", contact.name)
+
+
+@app.command()
+def archive(ctx: typer.Context, name: NameArg) -> None:
+    """Archive a contact: kept, but never nudged.
+
+    \b
+    Example:
+      kinship archive 'Old Colleague'
+    """
+    environment = _environment(ctx)
+    store = environment.open()
+    try:
+        contact = actions.set_archived(store, name, True, terminal_chooser(environment))
+    finally:
+        store.close()
+    _print_contact(environment, "Archived", contact.name)
+
+
+@app.command()
+def unarchive(ctx: typer.Context, name: NameArg) -> None:
+    """Bring an archived contact back.
+
+    \b
+    Example:
+      kinship unarchive 'Old Colleague'
+    """
+    environment = _environment(ctx)
+    store = environment.open()
+    try:
+        contact = actions.set_archived(store, name, False, terminal_chooser(environment))
+    finally:
+        store.close()
+    _print_contact(environment, "Unarchived", contact.name)
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(metavar="KEEP", help="The contact to keep.", autocompletion=complete_names)],
+    duplicate: Annotated[
+        str, typer.Argument(metavar="DUPLICATE", help="The duplicate to fold in.", autocompletion=complete_names)
+    ],
+) -> None:
+    """Merge a duplicate contact into another, moving all interactions and source ids.
+
+    \b
+    Example:
+      kinship merge 'Ana Lima' 'Ana L.'
+    """
+    environment = _environment(ctx)
+    store = environment.open()
+    try:
+        contact = actions.merge_contacts(store, keep, duplicate, terminal_chooser(environment))
+    finally:
+        store.close()
+    _print_contact(environment, "Merged into", contact.name)
+
+
+@app.command()
+def forget(ctx: typer.Context, name: NameArg, yes: YesOpt = False) -> None:
+    """Delete a contact for good, with the interactions they were the only person in.
+
+    \b
+    Example:
+      kinship forget 'Wrong Person' --yes
+    """
+    environment = _environment(ctx)
+    store = environment.open()
+    try:
+        contact = actions.find_contact(store, name, terminal_chooser(environment))
+        _confirm(environment, f"Forget {contact.name} and their one-person interactions for good?", yes)
+        forgotten, removed = actions.forget_contact(store, contact.id)
+    finally:
+        store.close()
+    print(f"Forgot {forgotten.name} and {removed} interaction{'s' if removed != 1 else ''}")
+
+
+# ---- interactions ---------------------------------------------------------------------------
+
+ViaOpt = Annotated[
+    Channel,
+    typer.Option("--via", "-v", help="in-person (face to face), call, video, message, email, social."),
+]
+WhenOpt = Annotated[
+    str | None, typer.Option("--when", "-w", help="e.g. 'yesterday 7pm', friday, '2h ago', 2026-11-20 18:30.")
+]
+MinutesOpt = Annotated[int | None, typer.Option("--minutes", help="How long it lasted.", min=0)]
+FeelOpt = Annotated[int | None, typer.Option("--feel", help="How it felt, 1 (draining) to 5 (wonderful).", min=1, max=5)]
+GroupOpt = Annotated[str | None, typer.Option("--group", "-g", help="A group activity: book club, volunteering...")]
+NewOpt = Annotated[bool, typer.Option("--new", help="Create names that are not contacts yet.")]
+
+
+def _ask_who(environment: Environment) -> tuple[list[str], Channel]:
+    """Ask on a terminal who the interaction was with and how."""
+    if not environment.stdin_terminal:
+        raise UsageError("name at least one person, or a --group activity", "e.g. kinship log ana --via call")
+    sys.stderr.write("Who did you see or talk to? (names separated by commas) ")
+    sys.stderr.flush()
+    names = [part.strip() for part in sys.stdin.readline().split(",") if part.strip()]
+    if not names:
+        raise UsageError("nobody named; nothing was logged", "e.g. kinship log ana --via call")
+    choices = ", ".join(channel.value for channel in Channel)
+    sys.stderr.write(f"How? ({choices}) [in-person] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip() or Channel.IN_PERSON.value
+    try:
+        return names, Channel(answer)
+    except ValueError as exc:
+        raise UsageError(f"unknown channel {answer!r}", f"use one of: {choices}") from exc
+
+
+@app.command()
+def log(
+    ctx: typer.Context,
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="NAME...", help="Who it was with.", autocompletion=complete_names),
+    ] = None,
+    via: ViaOpt = Channel.IN_PERSON,
+    when: WhenOpt = None,
+    minutes: MinutesOpt = None,
+    note: NoteOpt = None,
+    feel: FeelOpt = None,
+    group: GroupOpt = None,
+    new: NewOpt = False,
+) -> None:
+    """Record one interaction with one or more people.
+
+    \b
+    Examples:
+      kinship log ana                         (in person, now)
+      kinship log ana ben --via video --when 'yesterday 7pm' --minutes 40
+      kinship log --group 'book club'         (a group activity, no names needed)
+    """
+    environment = _environment(ctx)
+    people = list(names or [])
+    if not people and not group:
+        people, via = _ask_who(environment)
+    request = LogRequest(
+        names=tuple(people),
+        channel=via,
+        when_text=when,
+        minutes=minutes,
+        note=note,
+        feel=feel,
+        group=group,
+        create_new=new,
+    )
+    raise typer.Exit(run_log(environment, request))
+
+
+@app.command()
+def undo(ctx: typer.Context, yes: YesOpt = False) -> None:
+    """Remove the interaction the last `kinship log` recorded.
+
+    \b
+    Example:
+      kinship undo --yes
+    """
+    from kinship.render import describe_interaction
+
+    environment = _environment(ctx)
+    store = environment.open()
+    try:
+        last = actions.last_logged(store)
+        _confirm(environment, f"Remove {describe_interaction(last)}?", yes)
+        removed = actions.undo_last(store, expected_id=last.id)
+    finally:
+        store.close()
+    print(f"Removed {describe_interaction(removed)}")
+
+
+@app.command()
+def amend(
+    ctx: typer.Context,
+    interaction_id: Annotated[str, typer.Argument(metavar="ID", help="An id from `kinship history` (6+ chars).")],
+    via: Annotated[
+        Channel | None, typer.Option("--via", "-v", help="in-person, call, video, message, email, social.")
+    ] = None,
+    when: WhenOpt = None,
+    minutes: MinutesOpt = None,
+    note: NoteOpt = None,
+    feel: FeelOpt = None,
+    group: GroupOpt = None,
+    new: NewOpt = False,
+    add_names: Annotated[
+        list[str] | None, typer.Option("--add", help="Add a person (repeatable).", autocompletion=complete_names)
+    ] = None,
+    remove_names: Annotated[
+        list[str] | None, typer.Option("--remove", help="Remove a person (repeatable).", autocompletion=complete_names)
+    ] = None,
+) -> None:
+    """Correct one interaction by its id.
+
+    \b
+    Example:
+      kinship amend 3f9a1c --via video --add ben --when 'yesterday 8pm'
+    """
+    from kinship.render import describe_interaction
+
+    environment = _environment(ctx)
+    request = LogRequest(
+        channel=via or Channel.IN_PERSON,
+        when_text=when,
+        minutes=minutes,
+        note=note,
+        feel=feel,
+        group=group,
+        create_new=new,
+    )
+    store = environment.open()
+    try:
+        changed = actions.amend_interaction(
+            store,
+            environment.now,
+            environment.zone,
+            interaction_id,
+            request,
+            channel_given=via is not None,
+            add=tuple(add_names or ()),
+            remove=tuple(remove_names or ()),
+            choose=terminal_chooser(environment),
+        )
+    finally:
+        store.close()
+    print(f"Amended {describe_interaction(changed)}  (id {changed.id[:8]})")
+
+
+@app.command()
+def unlog(
+    ctx: typer.Context,
+    interaction_id: Annotated[str, typer.Argument(metavar="ID", help="An id from `kinship history` (6+ chars).")],
+) -> None:
+    """Remove one interaction by its id.
+
+    \b
+    Example:
+      kinship unlog 3f9a1c
+    """
+    from kinship.render import describe_interaction
+
+    environment = _environment(ctx)
+    store = environment.open()
+    try:
+        removed = actions.unlog_interaction(store, interaction_id)
+    finally:
+        store.close()
+    print(f"Removed {describe_interaction(removed)}")
+
+
+# ---- reading --------------------------------------------------------------------------------
+
+
+def _as_of_day(environment: Environment, as_of: str | None) -> Any:
+    from kinship.dates import parse_day
+
+    return environment.now.date() if as_of is None else parse_day(as_of, environment.now, environment.zone)
+
+
+@app.command()
+def people(
+    ctx: typer.Context,
+    circle: CircleOpt = None,
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only contacts with this tag.")] = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """List contacts with last contact, last face-to-face, rhythm and status.
+
+    \b
+    Example:
+      kinship people --circle friends
+    """
+    from kinship import render
+
+    environment = _environment(ctx)
+    store = environment.open_for_reading()
+    try:
+        rows = actions.people(store, environment.settings, environment.now.date(), circle=circle, tag=tag)
+    finally:
+        store.close()
+    if json_output:
+        print(render.dumps([render.person_json(row) for row in rows]))
+        return
+    if not rows:
+        print("No contacts yet. Add one with: kinship add 'Ana Lima' --circle friends")
+        return
+    header, cells = render.people_rows(rows)
+    render.print_table(header, cells, rich_output=environment.color)
+
+
+@app.command()
+def show(ctx: typer.Context, name: NameArg, json_output: JsonOpt = False) -> None:
+    """Show one contact: details, rhythm, and a timeline of interactions.
+
+    \b
+    Example:
+      kinship show ana --json
+    """
+    from kinship import render
+
+    environment = _environment(ctx)
+    store = environment.open_for_reading()
+    try:
+        row, timeline = actions.show_contact(
+            store, environment.settings, environment.now.date(), name, terminal_chooser(environment)
+        )
+    finally:
+        store.close()
+    if json_output:
+        result = render.person_json(row)
+        result["interactions"] = [render.interaction_json(item) for item in timeline]
+        print(render.dumps(result))
+        return
+    width = max(len(label) for label, _ in render.contact_details(row))
+    for label, value in render.contact_details(row):
+        print(f"{label.ljust(width)}  {value}")
+    print()
+    if timeline:
+        header, cells = render.history_rows(timeline)
+        render.print_table(header, cells, rich_output=environment.color, title="Timeline")
+    else:
+        print(f"No interactions yet. Log one with: kinship log '{row.contact.name}'")
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    name: Annotated[
+        str | None, typer.Argument(metavar="[NAME]", help="Only this contact.", autocompletion=complete_names)
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", "-s", help="From this time: 2w ago, 2026-11-01.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-l", help="At most this many (default 20 in a table).")] = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """List interactions, newest first (with --json: all of them unless filtered).
+
+    \b
+    Example:
+      kinship history ana --since '2w ago'
+    """
+    from kinship import render
+
+    environment = _environment(ctx)
+    effective_limit = limit if (limit is not None or json_output or since is not None) else 20
+    store = environment.open_for_reading()
+    try:
+        found = actions.history(
+            store,
+            environment.now,
+            environment.zone,
+            name=name,
+            since_text=since,
+            limit=effective_limit,
+            choose=terminal_chooser(environment),
+        )
+    finally:
+        store.close()
+    if json_output:
+        print(render.dumps([render.interaction_json(item) for item in found]))
+        return
+    if not found:
+        print("No interactions yet. Log one with: kinship log ana")
+        return
+    header, cells = render.history_rows(found)
+    render.print_table(header, cells, rich_output=environment.color)
+
+
+# ---- database and settings ------------------------------------------------------------------
+
+
+@db_app.command("path")
+def db_path(ctx: typer.Context) -> None:
+    """Print where the database is (and why).
+
+    \b
+    Example:
+      kinship db path
+    """
+    environment = _environment(ctx)
+    print(environment.db_path)
+
+
+@db_app.command("status")
+def db_status(ctx: typer.Context, json_output: JsonOpt = False) -> None:
+    """Show the schema and migration state and the size of the database.
+
+    \b
+    Example:
+      kinship db status
+    """
+    from kinship import render
+
+    environment = _environment(ctx)
+    store = environment.open(create=False)
+    try:
+        status = store.status()
+    finally:
+        store.close()
+    facts = {
+        "path": status.path,
+        "source": environment.db_source,
+        "applied": list(status.applied),
+        "pending": list(status.pending),
+        "contacts": status.contacts,
+        "interactions": status.interactions,
+        "size_bytes": status.size_bytes,
+        "journal_mode": status.journal_mode,
+    }
+    if json_output:
+        print(render.dumps(facts))
+        return
+    for label, value in facts.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        print(f"{label:<13} {shown if shown != '' else '-'}")
+
+
+@db_app.command("check")
+def db_check(ctx: typer.Context) -> None:
+    """Run SQLite's integrity and foreign-key checks.
+
+    \b
+    Example:
+      kinship db check
+    """
+    from kinship.errors import DataError
+
+    environment = _environment(ctx)
+    store = environment.open(create=False)
+    try:
+        problems = store.integrity_problems()
+    finally:
+        store.close()
+    if problems:
+        raise DataError(f"{len(problems)} problem(s) found: {problems[0]}", "restore from a backup (kinship db backup)")
+    print(f"ok: {environment.db_path} passed the integrity check")
+
+
+@db_app.command("backup")
+def db_backup(
+    ctx: typer.Context,
+    target: Annotated[str | None, typer.Argument(metavar="[PATH]", help="Where to write the copy.")] = None,
+) -> None:
+    """Write a consistent copy of the database (safe while other commands run).
+
+    \b
+    Example:
+      kinship db backup ~/kinship-2026-11-26.db
+    """
+    from kinship.store import backup_path_for
+
+    environment = _environment(ctx)
+    store = environment.open(create=False)
+    try:
+        path = Path(target).expanduser() if target else backup_path_for(environment.db_path, environment.now)
+        store.backup_to(path)
+    finally:
+        store.close()
+    print(f"Backed up to {path}")
+
+
+@app.command()
+def config(ctx: typer.Context, json_output: JsonOpt = False) -> None:
+    """Print the effective settings and where each came from.
+
+    \b
+    Example:
+      kinship config
+    """
+    from dataclasses import fields as dataclass_fields
+
+    from kinship import render
+
+    environment = _environment(ctx)
+    settings = environment.settings
+    rows: list[tuple[str, object, str]] = [("db", str(environment.db_path), environment.db_source)]
+    for item in dataclass_fields(settings):
+        if item.name == "db":
+            continue
+        value = getattr(settings, item.name)
+        if item.name == "circles":
+            for circle, days in value.items():
+                rows.append((f"circles.{circle}", days, environment.sources["circles"]))
+            continue
+        if item.name == "timezone" and value is None:
+            value = str(environment.zone)
+            rows.append(("timezone", value, "system"))
+            continue
+        rows.append((item.name, value, environment.sources[item.name]))
+    rows.append(("config_file", str(environment.config_path), "exists" if environment.config_path.exists() else "absent"))
+    if json_output:
+        print(render.dumps({name: {"value": value, "source": source} for name, value, source in rows}))
+        return
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        print(f"{name.ljust(width)}  {'-' if value is None else value}  ({source})")
+
+
+def run_app(args: list[str]) -> None:
+    """Run the typer app on ``args``."""
+    app(args=args, prog_name="kinship")

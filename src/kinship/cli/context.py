@@ -1,0 +1,186 @@
+"""The shell's view of the world: environment, config file, clock, time zone, terminal.
+
+This is the only module that reads the environment and the real clock. It imports neither
+typer nor rich, so the fast ``kinship log`` path can use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from kinship import dates
+from kinship.errors import DataError, UsageError
+from kinship.models import CIRCLES, DEFAULT_CIRCLE_DAYS, Settings
+from kinship.store import Store, open_empty_store, open_store
+
+_NUMBER_KEYS: dict[str, type] = {
+    f.name: (float if f.type == "float" else int)
+    for f in fields(Settings)
+    if f.name not in ("db", "timezone", "me", "circles")
+}
+
+
+@dataclass
+class Environment:
+    """Everything a command needs from outside: settings, where the database is, now, zone."""
+
+    settings: Settings
+    sources: dict[str, str]
+    db_path: Path
+    db_source: str
+    config_path: Path
+    now: dt.datetime
+    zone: dt.tzinfo
+    terminal: bool
+    color: bool
+    stdin_terminal: bool
+    env: dict[str, str] = field(default_factory=dict)
+
+    def open(self, *, create: bool = True) -> Store:
+        """Open the database (creating it unless ``create`` is False)."""
+        return open_store(self.db_path, self.now, create=create)
+
+    def open_for_reading(self) -> Store:
+        """Open the database, or an empty one in memory when none exists yet (nothing is created)."""
+        if not self.db_path.exists():
+            return open_empty_store(self.now)
+        return open_store(self.db_path, self.now, create=False)
+
+
+def _xdg(env: dict[str, str], name: str, fallback: str) -> Path:
+    value = env.get(name)
+    if value and os.path.isabs(value):
+        return Path(value)
+    return Path(env.get("HOME") or os.path.expanduser("~")) / fallback
+
+
+def config_path(env: dict[str, str]) -> Path:
+    """Return where the config file is looked for."""
+    if env.get("KINSHIP_CONFIG"):
+        return Path(env["KINSHIP_CONFIG"]).expanduser()
+    return _xdg(env, "XDG_CONFIG_HOME", ".config") / "kinship" / "config.toml"
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    import tomllib
+
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"cannot read the config file {path}: {exc}", "fix it, or move it away") from exc
+
+
+def load_settings(raw: dict[str, Any], path: Path) -> tuple[Settings, dict[str, str]]:
+    """Return settings from a parsed config table, and where each value came from."""
+    values: dict[str, Any] = {}
+    sources = {f.name: "default" for f in fields(Settings)}
+    for key, value in raw.items():
+        if key == "circles":
+            if not isinstance(value, dict):
+                raise UsageError(f"{path}: [circles] must be a table", "e.g. [circles] family = 14")
+            circles = dict(DEFAULT_CIRCLE_DAYS)
+            for circle, days in value.items():
+                if circle not in CIRCLES or not isinstance(days, int) or isinstance(days, bool) or days < 1:
+                    raise UsageError(
+                        f"{path}: bad circle rhythm {circle} = {days!r}",
+                        f"circles are {', '.join(CIRCLES)}; values are whole days",
+                    )
+                circles[circle] = days
+            values["circles"] = circles
+        elif key in ("db", "timezone", "me"):
+            if not isinstance(value, str):
+                raise UsageError(f"{path}: {key} must be a string", f'e.g. {key} = "..."')
+            values[key] = value
+        elif key in _NUMBER_KEYS:
+            wanted = _NUMBER_KEYS[key]
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if wanted is int and not isinstance(value, int):
+                ok = False
+            if not ok or value <= 0:
+                raise UsageError(f"{path}: {key} must be a positive number, not {value!r}", "see docs/nudges.md")
+            values[key] = wanted(value)
+        else:
+            raise UsageError(f"{path}: unknown setting {key!r}", "see `kinship config` for the known settings")
+        sources[key] = f"config {path}"
+    return Settings(**values), sources
+
+
+def _zone_name(settings: Settings, env: dict[str, str]) -> str | None:
+    if settings.timezone:
+        return settings.timezone
+    tz = env.get("TZ", "").lstrip(":")
+    if tz:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(tz)
+        except (ValueError, KeyError, OSError):
+            return None
+        return tz
+    return None
+
+
+def _now(env: dict[str, str], zone: dt.tzinfo) -> dt.datetime:
+    text = env.get("KINSHIP_NOW")
+    if not text:
+        return dt.datetime.now(zone)
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UsageError(f"KINSHIP_NOW={text!r} is not an ISO 8601 date-time", "e.g. 2026-11-26T09:00") from exc
+    if value.tzinfo is None:
+        return dates.localize(value, zone)
+    return value.astimezone(zone)
+
+
+def load_environment(db_option: str | None = None) -> Environment:
+    """Read the environment, the config file and the clock."""
+    env = dict(os.environ)
+    cfg_path = config_path(env)
+    settings, sources = load_settings(_read_config(cfg_path), cfg_path)
+    if env.get("KINSHIP_TIMEZONE"):
+        settings = Settings(**{**settings.__dict__, "timezone": env["KINSHIP_TIMEZONE"]})
+        sources["timezone"] = "env KINSHIP_TIMEZONE"
+    zone = dates.local_zone(_zone_name(settings, env))
+    if db_option:
+        db_path, db_source = Path(db_option).expanduser(), "--db"
+    elif env.get("KINSHIP_DB"):
+        db_path, db_source = Path(env["KINSHIP_DB"]).expanduser(), "env KINSHIP_DB"
+    elif settings.db:
+        db_path, db_source = Path(settings.db).expanduser(), f"config {cfg_path}"
+    else:
+        db_path = _xdg(env, "XDG_DATA_HOME", ".local/share") / "kinship" / "kinship.db"
+        db_source = "default"
+    if not db_path.is_absolute():
+        db_path = Path.cwd() / db_path
+    stdout_terminal = sys.stdout.isatty()
+    return Environment(
+        settings=settings,
+        sources=sources,
+        db_path=db_path,
+        db_source=db_source,
+        config_path=cfg_path,
+        now=_now(env, zone),
+        zone=zone,
+        terminal=stdout_terminal,
+        color=stdout_terminal and not env.get("NO_COLOR"),
+        stdin_terminal=sys.stdin is not None and sys.stdin.isatty(),
+        env=env,
+    )
+
+
+def check_db_exists(environment: Environment) -> None:
+    """Refuse to go on when the database file is missing (for cron's ``remind``)."""
+    if not environment.db_path.exists():
+        raise DataError(
+            f"no kinship database at {environment.db_path}",
+            "check --db / KINSHIP_DB in your crontab; `kinship db path` shows where kinship looks",
+        )

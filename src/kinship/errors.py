@@ -1,0 +1,43 @@
+"""The KinshipError tree: every failure a user can meet, each with its exit code.
+
+Imports nothing, so every layer may raise these and only the CLI turns them into output.
+"""
+
+
+class KinshipError(Exception):
+    """A failure to report as one ``Error:`` line plus a hint; never a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(KinshipError):
+    """Bad usage or a bad value: a date, a duration, an option (exit 2)."""
+
+    exit_code = 2
+
+
+class NotFoundError(KinshipError):
+    """A name, id or file that does not exist (exit 3; a missing import file is exit 2)."""
+
+    exit_code = 3
+
+
+class AmbiguousError(KinshipError):
+    """A name or id prefix that matches several records (exit 4)."""
+
+    exit_code = 4
+
+    def __init__(self, message: str, hint: str | None = None, candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(message, hint)
+        self.candidates = candidates
+
+
+class DataError(KinshipError):
+    """A data problem: corrupt, foreign or newer database, unreadable import file (exit 5)."""
+
+    exit_code = 5

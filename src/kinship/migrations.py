@@ -1,0 +1,126 @@
+"""The schema, as append-only sqlite-utils migrations. Never edit a migration once it has landed.
+
+``store.py`` applies these under one ``BEGIN IMMEDIATE`` write lock, after a backup of any
+non-empty database, and imports this module only when a migration is pending (``import
+sqlite_utils`` is too slow for every ``kinship log``). docs/data-model.md describes each column.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("kinship")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Contacts, their values, interactions, the links between them, nudge state, meta."""
+    _run_statements(
+        db,
+        """
+        CREATE TABLE contacts (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            circle TEXT,
+            every_days INTEGER,
+            birthday TEXT,
+            note TEXT,
+            archived INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL
+        );
+        CREATE INDEX ix_contacts_name_key ON contacts(name_key);
+
+        CREATE TABLE contact_values (
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            match_key TEXT NOT NULL,
+            PRIMARY KEY (contact_id, kind, match_key)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_contact_values_lookup ON contact_values(kind, match_key);
+
+        CREATE TABLE interactions (
+            id INTEGER PRIMARY KEY,
+            uid BLOB NOT NULL,
+            at INTEGER NOT NULL,
+            utc_offset INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            channel INTEGER NOT NULL,
+            minutes INTEGER,
+            note TEXT,
+            feel INTEGER,
+            group_label TEXT,
+            source TEXT,
+            messages INTEGER,
+            created INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX ix_interactions_uid ON interactions(uid);
+        CREATE INDEX ix_interactions_day ON interactions(day, channel);
+        CREATE UNIQUE INDEX ix_interactions_source ON interactions(source) WHERE source IS NOT NULL;
+
+        CREATE TABLE links (
+            contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+            day INTEGER NOT NULL,
+            channel INTEGER NOT NULL,
+            interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+            PRIMARY KEY (contact_id, day, channel, interaction_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_links_interaction ON links(interaction_id);
+
+        CREATE TABLE nudge_state (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            key TEXT,
+            contact_id INTEGER REFERENCES contacts(id) ON DELETE CASCADE,
+            made_at INTEGER NOT NULL,
+            made_day INTEGER NOT NULL,
+            until_day INTEGER
+        );
+        CREATE INDEX ix_nudge_state_kind ON nudge_state(kind, made_day);
+
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT
+        );
+
+        CREATE VIEW interactions_readable AS
+        SELECT
+            lower(hex(i.uid)) AS id,
+            datetime(i.at, 'unixepoch') AS at_utc,
+            datetime(i.at + i.utc_offset * 60, 'unixepoch') AS at_local,
+            i.utc_offset,
+            date(i.day * 86400, 'unixepoch') AS day,
+            CASE i.channel
+                WHEN 0 THEN 'in-person' WHEN 1 THEN 'call' WHEN 2 THEN 'video'
+                WHEN 3 THEN 'message' WHEN 4 THEN 'email' WHEN 5 THEN 'social'
+            END AS channel,
+            CASE i.channel WHEN 0 THEN 'face_to_face' ELSE 'digital' END AS mode,
+            i.minutes, i.note, i.feel, i.group_label, i.source, i.messages,
+            (SELECT group_concat(c.name, ', ') FROM links l JOIN contacts c ON c.id = l.contact_id
+             WHERE l.interaction_id = i.id) AS people
+        FROM interactions i;
+        """
+    )
+
+
+def _run_statements(db: Database, script: str) -> None:
+    """Run each ``;``-separated statement in the caller's transaction.
+
+    ``sqlite3.executescript`` would COMMIT first, breaking the one-transaction migration.
+    """
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)
+"""Every migration this code knows, in order (store.py keeps a light copy; a test compares)."""
+
+
+def apply(db: Database) -> None:
+    """Apply every pending migration; the caller holds the write lock (BEGIN IMMEDIATE)."""
+    migrations.apply(db)

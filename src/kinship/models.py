@@ -1,0 +1,203 @@
+"""Frozen value types shared by every layer: contacts, interactions, nudges, settings.
+
+Imports nothing from kinship, so the pure core and the shell agree on one vocabulary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+CIRCLES: tuple[str, ...] = ("family", "friends", "colleagues", "community")
+
+
+class Mode(str, Enum):
+    """Whether an interaction happened face to face or through a screen or phone."""
+
+    FACE_TO_FACE = "face_to_face"
+    DIGITAL = "digital"
+
+
+class Channel(str, Enum):
+    """How an interaction happened; ``in-person`` is the only face-to-face channel."""
+
+    IN_PERSON = "in-person"
+    CALL = "call"
+    VIDEO = "video"
+    MESSAGE = "message"
+    EMAIL = "email"
+    SOCIAL = "social"
+
+    @property
+    def mode(self) -> Mode:
+        """Return the mode this channel belongs to."""
+        return Mode.FACE_TO_FACE if self is Channel.IN_PERSON else Mode.DIGITAL
+
+
+CHANNEL_CODES: dict[Channel, int] = {channel: code for code, channel in enumerate(Channel)}
+"""Small integer stored in the database for each channel (0 is in-person)."""
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """The id and name of a contact, as interactions and nudges show it."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One person in the log."""
+
+    id: str
+    name: str
+    circle: str | None = None
+    aliases: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    birthday: str | None = None
+    """``YYYY-MM-DD``, or ``--MM-DD`` when the year is unknown."""
+    every_days: int | None = None
+    note: str | None = None
+    archived: bool = False
+    created: dt.datetime | None = None
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One interaction with zero (a group activity) or more people."""
+
+    id: str
+    when: dt.datetime
+    """Aware, carrying the local UTC offset in force when it was recorded."""
+    day: dt.date
+    """The local calendar day it was recorded on."""
+    channel: Channel
+    people: tuple[ContactRef, ...] = ()
+    minutes: int | None = None
+    note: str | None = None
+    feel: int | None = None
+    group: str | None = None
+    source: str | None = None
+    messages: int | None = None
+    created: dt.datetime | None = None
+
+    @property
+    def mode(self) -> Mode:
+        """Return face-to-face or digital, derived from the channel."""
+        return self.channel.mode
+
+
+@dataclass(frozen=True)
+class ContactSummary:
+    """What the nudge engine needs to know of one contact, as at an as-of day.
+
+    The store computes it in SQL; ``days`` and ``face_to_face_days`` hold the distinct local
+    days with an interaction in the 365 days up to and including the as-of day, ascending.
+    """
+
+    contact: ContactRef
+    circle: str | None
+    every_days: int | None
+    birthday: str | None
+    archived: bool
+    created_day: dt.date
+    days: tuple[dt.date, ...]
+    face_to_face_days: tuple[dt.date, ...]
+    last_day: dt.date | None
+    """Last interaction day on or before the as-of day, however long ago."""
+    last_face_to_face_day: dt.date | None
+    digital_since_face_to_face: int
+    """Digital interactions on days after ``last_face_to_face_day``, up to the as-of day."""
+
+
+@dataclass(frozen=True)
+class WeekCount:
+    """Interactions in one ISO week, a group interaction counted once."""
+
+    week: str
+    face_to_face: int
+    digital: int
+
+
+@dataclass(frozen=True)
+class Snooze:
+    """Quiets a contact (``contact_id``) or one nudge key (``key``) from ``made`` until ``until``."""
+
+    made: dt.date
+    until: dt.date
+    """First day the snooze no longer applies."""
+    contact_id: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    """Quiets one nudge key from the day it was made on."""
+
+    key: str
+    made: dt.date
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A nudge key that ``kinship remind`` sent on ``day``."""
+
+    key: str
+    day: dt.date
+
+
+@dataclass(frozen=True)
+class NudgeState:
+    """Everything a person did to quiet nudges, with when they did it."""
+
+    snoozes: tuple[Snooze, ...] = ()
+    dismissals: tuple[Dismissal, ...] = ()
+    reminders: tuple[Reminder, ...] = ()
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One suggestion from the engine; ``details`` holds the kind's own JSON fields."""
+
+    key: str
+    kind: str
+    score: float
+    message: str
+    contact: ContactRef | None = None
+    details: Mapping[str, int | float | str | None] = field(default_factory=dict)
+
+
+DEFAULT_CIRCLE_DAYS: Mapping[str, int] = {
+    "family": 14,
+    "friends": 30,
+    "colleagues": 30,
+    "community": 60,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every configurable threshold, with the defaults of the SPEC."""
+
+    db: str | None = None
+    timezone: str | None = None
+    me: str | None = None
+    fade_factor: float = 1.5
+    online_only_factor: float = 2.0
+    online_only_min_days: int = 28
+    online_only_min_digital: int = 2
+    crowded_min_digital: int = 3
+    crowded_ratio: float = 2.0
+    baseline_weeks: int = 8
+    baseline_min_weeks: int = 4
+    isolation_days: int = 14
+    birthday_days: int = 7
+    remind_repeat_days: int = 7
+    learn_min_days: int = 4
+    circles: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_CIRCLE_DAYS))

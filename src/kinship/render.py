@@ -1,0 +1,186 @@
+"""Output: JSON objects (the contract), plain text tables, and rich tables on a terminal.
+
+rich is imported inside the functions that draw for a terminal, never at module level.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from kinship.models import Contact, Interaction
+
+if TYPE_CHECKING:
+    from kinship.actions import PersonRow
+
+
+def contact_json(contact: Contact) -> dict[str, Any]:
+    """Return the contact fields every contact JSON object starts with."""
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "circle": contact.circle,
+        "aliases": list(contact.aliases),
+        "tags": list(contact.tags),
+        "emails": list(contact.emails),
+        "phones": list(contact.phones),
+        "birthday": contact.birthday,
+        "every_days": contact.every_days,
+        "note": contact.note,
+        "archived": contact.archived,
+        "created": None if contact.created is None else contact.created.isoformat(),
+        "source_ids": list(contact.source_ids),
+    }
+
+
+def person_json(row: PersonRow) -> dict[str, Any]:
+    """Return the ``people --json`` object of one contact (SPEC §4)."""
+    result = contact_json(row.contact)
+    result.update(
+        {
+            "rhythm_days": row.rhythm_days,
+            "rhythm_source": row.rhythm_source,
+            "last_seen": None if row.last_seen is None else row.last_seen.isoformat(),
+            "last_face_to_face": None if row.last_face_to_face is None else row.last_face_to_face.isoformat(),
+            "status": row.status,
+        }
+    )
+    return result
+
+
+def interaction_json(interaction: Interaction) -> dict[str, Any]:
+    """Return the ``history --json`` object of one interaction (SPEC §4)."""
+    return {
+        "id": interaction.id,
+        "when": interaction.when.isoformat(),
+        "day": interaction.day.isoformat(),
+        "channel": interaction.channel.value,
+        "mode": interaction.mode.value,
+        "people": [{"id": person.id, "name": person.name} for person in interaction.people],
+        "minutes": interaction.minutes,
+        "note": interaction.note,
+        "feel": interaction.feel,
+        "group": interaction.group,
+        "source": interaction.source,
+        "messages": interaction.messages,
+        "created": None if interaction.created is None else interaction.created.isoformat(),
+    }
+
+
+def dumps(value: object) -> str:
+    """Return JSON text as kinship prints it: indented, UTF-8 characters kept."""
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _day(value: dt.date | None) -> str:
+    return "-" if value is None else value.isoformat()
+
+
+def describe_interaction(interaction: Interaction) -> str:
+    """Return a one-line description: when, how, with whom."""
+    who = ", ".join(person.name for person in interaction.people)
+    if interaction.group:
+        who = f"{who} ({interaction.group})" if who else interaction.group
+    return f"{interaction.when:%a %d %b %Y %H:%M} {interaction.channel.value} with {who or 'nobody'}"
+
+
+def people_rows(rows: Sequence[PersonRow]) -> tuple[list[str], list[list[str]]]:
+    """Return the header and cells of the people table."""
+    header = ["name", "circle", "last seen", "last face-to-face", "rhythm", "status"]
+    cells = []
+    for row in rows:
+        rhythm = "-" if row.rhythm_days is None else f"{row.rhythm_days}d ({row.rhythm_source})"
+        cells.append(
+            [
+                row.contact.name,
+                row.contact.circle or "-",
+                _day(row.last_seen),
+                _day(row.last_face_to_face),
+                rhythm,
+                row.status,
+            ]
+        )
+    return header, cells
+
+
+def history_rows(interactions: Sequence[Interaction]) -> tuple[list[str], list[list[str]]]:
+    """Return the header and cells of the history table."""
+    header = ["id", "when", "via", "with", "min", "feel", "note"]
+    cells = []
+    for item in interactions:
+        who = ", ".join(person.name for person in item.people)
+        if item.group:
+            who = f"{who} [{item.group}]" if who else f"[{item.group}]"
+        cells.append(
+            [
+                item.id[:8],
+                f"{item.when:%Y-%m-%d %H:%M}",
+                item.channel.value,
+                who,
+                "" if item.minutes is None else str(item.minutes),
+                "" if item.feel is None else str(item.feel),
+                item.note or ("" if item.messages is None else f"{item.messages} messages"),
+            ]
+        )
+    return header, cells
+
+
+def plain_table(header: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
+    """Return an aligned plain-text table (no colour, no box drawing)."""
+    widths = [len(title) for title in header]
+    for row in cells:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(title.ljust(width) for title, width in zip(header, widths, strict=True)).rstrip()]
+    for row in cells:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def print_table(
+    header: Sequence[str], cells: Sequence[Sequence[str]], *, rich_output: bool, title: str | None = None
+) -> None:
+    """Print a table: rich on a terminal, plain text otherwise."""
+    if not rich_output:
+        if title:
+            print(title)
+        print(plain_table(header, cells))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, header_style="bold")
+    for column in header:
+        table.add_column(column)
+    for row in cells:
+        table.add_row(*row)
+    Console().print(table)
+
+
+def contact_details(row: PersonRow) -> list[tuple[str, str]]:
+    """Return label/value pairs describing one contact."""
+    contact = row.contact
+    rhythm = "-" if row.rhythm_days is None else f"every {row.rhythm_days} days ({row.rhythm_source})"
+    pairs = [
+        ("name", contact.name),
+        ("id", contact.id),
+        ("circle", contact.circle or "-"),
+        ("rhythm", rhythm),
+        ("status", row.status),
+        ("last seen", _day(row.last_seen)),
+        ("last face-to-face", _day(row.last_face_to_face)),
+        ("birthday", contact.birthday or "-"),
+    ]
+    optional: Mapping[str, Sequence[str]] = {
+        "aliases": contact.aliases,
+        "tags": contact.tags,
+        "emails": contact.emails,
+        "phones": contact.phones,
+    }
+    pairs += [(label, ", ".join(values)) for label, values in optional.items() if values]
+    if contact.note:
+        pairs.append(("note", contact.note))
+    if contact.archived:
+        pairs.append(("archived", "yes"))
+    return pairs

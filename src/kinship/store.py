@@ -1,0 +1,898 @@
+"""The SQLite store: opening safely, migrating, transactions, and rows <-> models.
+
+Opening a file never writes to it until it is known to be a kinship database (or empty):
+a foreign, corrupt or newer file is refused with DataError and left byte-for-byte untouched.
+The schema version is read with plain ``sqlite3``; the migration machinery (sqlite-utils) is
+imported only when a migration is pending, so ``kinship log`` starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from kinship.errors import DataError, UsageError
+from kinship.models import (
+    CHANNEL_CODES,
+    Channel,
+    Contact,
+    ContactRef,
+    ContactSummary,
+    Dismissal,
+    Interaction,
+    NudgeState,
+    Reminder,
+    Snooze,
+    WeekCount,
+)
+
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial",)
+"""A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 30.0
+BACKUPS_KEPT = 5
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+CHANNELS_BY_CODE: dict[int, Channel] = {code: channel for channel, code in CHANNEL_CODES.items()}
+IN_PERSON_CODE = CHANNEL_CODES[Channel.IN_PERSON]
+VALUE_KINDS = ("alias", "tag", "email", "phone", "source")
+
+
+def day_number(day: dt.date) -> int:
+    """Return the day as stored: days since 1970-01-01."""
+    return day.toordinal() - EPOCH_ORDINAL
+
+
+def day_from_number(number: int) -> dt.date:
+    """Return the date a stored day number stands for."""
+    return dt.date.fromordinal(number + EPOCH_ORDINAL)
+
+
+def new_contact_uid() -> str:
+    """Return a fresh random contact id (32 hex digits)."""
+    return os.urandom(16).hex()
+
+
+def new_interaction_uid() -> bytes:
+    """Return a fresh random interaction id (16 bytes, shown as 32 hex digits)."""
+    return os.urandom(16)
+
+
+def _timestamp(when: dt.datetime) -> int:
+    return int(when.timestamp())
+
+
+def _from_timestamp(seconds: int, offset_minutes: int) -> dt.datetime:
+    zone = dt.timezone(dt.timedelta(minutes=offset_minutes))
+    return dt.datetime.fromtimestamp(seconds, zone)
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    """What name resolution needs of one contact."""
+
+    rowid: int
+    uid: str
+    name: str
+    archived: bool
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    """Schema and size facts for ``kinship db status``."""
+
+    path: str
+    applied: tuple[str, ...]
+    pending: tuple[str, ...]
+    contacts: int
+    interactions: int
+    size_bytes: int
+    journal_mode: str
+
+
+def _create_private_file(path: Path) -> None:
+    """Create ``path`` 0600, creating missing parent folders 0700 (existing ones keep their mode)."""
+    missing: list[Path] = []
+    parent = path.parent
+    while not parent.exists():
+        missing.append(parent)
+        parent = parent.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            pass
+        os.chmod(folder, 0o700)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def _check_header(path: Path) -> bool:
+    """Return True when the file is empty; raise DataError unless it starts like SQLite."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(SQLITE_HEADER))
+    except IsADirectoryError as exc:
+        raise DataError(f"{path} is a folder, not a database", "pass a file path with --db") from exc
+    except PermissionError as exc:
+        raise DataError(f"cannot read {path}: permission denied", "check the file's permissions") from exc
+    if not head:
+        return True
+    if head != SQLITE_HEADER:
+        raise DataError(
+            f"{path} is not a kinship database (not an SQLite file)",
+            "it was left untouched; point --db or KINSHIP_DB at your kinship database",
+        )
+    return False
+
+
+def _applied_migrations(conn: sqlite3.Connection, path: Path) -> tuple[list[str], bool]:
+    """Return (applied kinship migrations, whether the file holds any table at all)."""
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        applied: list[str] = []
+        if "_sqlite_migrations" in tables:
+            applied = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM _sqlite_migrations WHERE migration_set = 'kinship' ORDER BY id"
+                )
+            ]
+    except sqlite3.DatabaseError as exc:
+        raise DataError(
+            f"{path} cannot be read as a database ({exc})",
+            "it was left untouched; restore it from a backup (kinship db backup makes one)",
+        ) from exc
+    return applied, bool(tables)
+
+
+def _check_version(applied: Sequence[str], has_tables: bool, path: Path) -> list[str]:
+    """Return the pending migrations; refuse a foreign or a newer database."""
+    if has_tables and not applied:
+        raise DataError(
+            f"{path} is an SQLite database but not a kinship one",
+            "it was left untouched; point --db or KINSHIP_DB at your kinship database",
+        )
+    unknown = [name for name in applied if name not in MIGRATION_NAMES]
+    if unknown:
+        raise DataError(
+            f"{path} was written by a newer kinship (schema {unknown[-1]})",
+            "upgrade kinship (pip install -U kinship-cli); the file was left untouched",
+        )
+    return [name for name in MIGRATION_NAMES if name not in applied]
+
+
+def _connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
+    target = f"file:{path}?mode=ro" if read_only else str(path)
+    conn = sqlite3.connect(
+        target,
+        timeout=BUSY_TIMEOUT_SECONDS,
+        isolation_level=None,
+        uri=read_only,
+        check_same_thread=False,
+    )
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    return conn
+
+
+def backup_path_for(path: Path, now: dt.datetime) -> Path:
+    """Return ``NAME.bak-YYYYMMDDTHHMMSS`` beside ``path``."""
+    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    return path.with_name(f"{path.name}.bak-{stamp}")
+
+
+def _write_backup(conn: sqlite3.Connection, target: Path) -> None:
+    """Copy the open database into ``target`` (0600) and check the copy's integrity."""
+    _create_private_file(target)
+    copy = sqlite3.connect(str(target))
+    try:
+        conn.backup(copy)
+        result = copy.execute("PRAGMA integrity_check").fetchone()
+    finally:
+        copy.close()
+    os.chmod(target, 0o600)
+    if result is None or result[0] != "ok":
+        target.unlink(missing_ok=True)
+        raise DataError(f"the backup {target} failed its integrity check", "run kinship db check")
+
+
+def _prune_backups(path: Path) -> None:
+    backups = sorted(path.parent.glob(f"{path.name}.bak-*"))
+    for old in backups[:-BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, now: dt.datetime) -> None:
+    """Apply pending migrations under one write lock, after a backup of a non-empty database."""
+    from sqlite_utils import Database
+
+    from kinship import migrations
+
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        applied, has_tables = _applied_migrations(conn, path)
+        pending = _check_version(applied, has_tables, path)
+        if pending:  # another process may have migrated while we waited for the lock
+            if has_tables and path.stat().st_size > 0:
+                target = backup_path_for(path, now)
+                _write_backup(conn, target)
+                _prune_backups(path)
+            migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def open_store(path: Path, now: dt.datetime, *, create: bool = True) -> Store:
+    """Open (and create or migrate when needed) the kinship database at ``path``.
+
+    With ``create`` False a missing file is a DataError (cron must not create a database
+    at a mistyped path).
+    """
+    if not path.exists():
+        if not create:
+            raise DataError(
+                f"no kinship database at {path}",
+                "check --db / KINSHIP_DB; `kinship db path` shows where kinship looks",
+            )
+        try:
+            _create_private_file(path)
+        except OSError as exc:
+            raise DataError(f"cannot create {path}: {exc.strerror}", "check the folder's permissions") from exc
+    empty = _check_header(path)
+    try:
+        conn = _connect(path)
+    except sqlite3.Error as exc:
+        raise DataError(f"cannot open {path}: {exc}", "check the file's permissions") from exc
+    try:
+        if empty:
+            applied: list[str] = []
+            has_tables = False
+        else:
+            applied, has_tables = _applied_migrations(conn, path)
+        pending = _check_version(applied, has_tables, path)
+        if pending:
+            _migrate(conn, path, now)
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise DataError(f"cannot use {path}: {exc}", "check the file's and folder's permissions") from exc
+    except BaseException:
+        conn.close()
+        raise
+    return Store(conn, path)
+
+
+def open_empty_store(now: dt.datetime) -> Store:
+    """Return an in-memory store with the current schema (for reads before any database exists)."""
+    from sqlite_utils import Database
+
+    from kinship import migrations
+
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.execute("BEGIN")
+    migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
+    conn.execute("COMMIT")
+    return Store(conn, Path(":memory:"))
+
+
+class Store:
+    """One open kinship database. Every command runs in one ``read()`` or ``write()`` block."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Store]:
+        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise DataError(f"cannot write to {self.path}: {exc}", "check the file's permissions") from exc
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise DataError(f"cannot write to {self.path}: {exc}", "nothing was changed") from exc
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[Store]:
+        """Run the block on one consistent snapshot."""
+        self.conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
+    # ---- status -------------------------------------------------------------------------
+
+    def status(self) -> StoreStatus:
+        """Return schema and size facts."""
+        applied, _ = _applied_migrations(self.conn, self.path)
+        contacts = self.conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+        interactions = self.conn.execute("SELECT count(*) FROM interactions").fetchone()[0]
+        mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        size = self.path.stat().st_size if self.path.exists() else 0
+        return StoreStatus(
+            path=str(self.path),
+            applied=tuple(applied),
+            pending=tuple(name for name in MIGRATION_NAMES if name not in applied),
+            contacts=int(contacts),
+            interactions=int(interactions),
+            size_bytes=size,
+            journal_mode=str(mode),
+        )
+
+    def integrity_problems(self) -> list[str]:
+        """Return what ``PRAGMA integrity_check`` and ``foreign_key_check`` report (empty if fine)."""
+        problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+        problems += [
+            f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
+            for row in self.conn.execute("PRAGMA foreign_key_check")
+        ]
+        return problems
+
+    def backup_to(self, target: Path) -> None:
+        """Write a consistent online copy of the database to ``target`` (0600)."""
+        if target.exists():
+            raise UsageError(f"{target} already exists", "choose a new file name; nothing was overwritten")
+        _write_backup(self.conn, target)
+
+    # ---- meta ---------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """Return a meta value."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        """Set (or with None, delete) a meta value."""
+        if value is None:
+            self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+        else:
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # ---- contacts -----------------------------------------------------------------------
+
+    def name_entries(self) -> list[NameEntry]:
+        """Return every contact's id, name, archived flag and aliases, for name resolution."""
+        aliases: dict[int, list[str]] = {}
+        for contact_id, value in self.conn.execute(
+            "SELECT contact_id, value FROM contact_values WHERE kind = 'alias'"
+        ):
+            aliases.setdefault(contact_id, []).append(value)
+        return [
+            NameEntry(rowid, uid, name, bool(archived), tuple(aliases.get(rowid, ())))
+            for rowid, uid, name, archived in self.conn.execute(
+                "SELECT id, uid, name, archived FROM contacts ORDER BY name_key, id"
+            )
+        ]
+
+    def insert_contact(
+        self,
+        *,
+        name: str,
+        name_key: str,
+        created: dt.datetime,
+        uid: str | None = None,
+        circle: str | None = None,
+        every_days: int | None = None,
+        birthday: str | None = None,
+        note: str | None = None,
+        archived: bool = False,
+    ) -> int:
+        """Insert a contact and return its row id."""
+        cursor = self.conn.execute(
+            "INSERT INTO contacts(uid, name, name_key, circle, every_days, birthday, note, archived, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid or new_contact_uid(),
+                name,
+                name_key,
+                circle,
+                every_days,
+                birthday,
+                note,
+                int(archived),
+                _timestamp(created),
+            ),
+        )
+        return int(cursor.lastrowid or 0)
+
+    def update_contact(self, rowid: int, fields: dict[str, object]) -> None:
+        """Set the given columns of one contact (names are checked against the schema)."""
+        allowed = {"name", "name_key", "circle", "every_days", "birthday", "note", "archived"}
+        if not fields:
+            return
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"not contact columns: {sorted(unknown)}")
+        assignments = ", ".join(f"{column} = ?" for column in fields)
+        self.conn.execute(f"UPDATE contacts SET {assignments} WHERE id = ?", (*fields.values(), rowid))
+
+    def add_value(self, rowid: int, kind: str, value: str, match_key: str) -> bool:
+        """Attach an alias, tag, email, phone or source id; return False when already there."""
+        cursor = self.conn.execute(
+            "INSERT OR IGNORE INTO contact_values(contact_id, kind, value, match_key) VALUES (?, ?, ?, ?)",
+            (rowid, kind, value, match_key),
+        )
+        return cursor.rowcount > 0
+
+    def remove_value(self, rowid: int, kind: str, match_key: str) -> bool:
+        """Detach a value; return False when it was not there."""
+        cursor = self.conn.execute(
+            "DELETE FROM contact_values WHERE contact_id = ? AND kind = ? AND match_key = ?",
+            (rowid, kind, match_key),
+        )
+        return cursor.rowcount > 0
+
+    def contacts_by_value(self, kind: str, match_key: str) -> list[int]:
+        """Return the row ids of contacts holding a value (e.g. an email)."""
+        return [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT contact_id FROM contact_values WHERE kind = ? AND match_key = ?", (kind, match_key)
+            )
+        ]
+
+    def contact_rowid(self, uid: str) -> int | None:
+        """Return the row id of the contact with this stable id."""
+        row = self.conn.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def contacts(self, rowids: Iterable[int] | None = None) -> list[Contact]:
+        """Return contacts (all, or those row ids), ordered by name."""
+        values: dict[int, dict[str, list[str]]] = {}
+        for contact_id, kind, value in self.conn.execute(
+            "SELECT contact_id, kind, value FROM contact_values ORDER BY contact_id, kind, match_key"
+        ):
+            values.setdefault(contact_id, {}).setdefault(kind, []).append(value)
+        sql = (
+            "SELECT id, uid, name, circle, every_days, birthday, note, archived, created FROM contacts"
+        )
+        params: tuple[int, ...] = ()
+        if rowids is not None:
+            wanted = tuple(rowids)
+            sql += f" WHERE id IN ({','.join('?' * len(wanted))})" if wanted else " WHERE 0"
+            params = wanted
+        sql += " ORDER BY name_key, id"
+        result = []
+        for rowid, uid, name, circle, every, birthday, note, archived, created in self.conn.execute(sql, params):
+            own = values.get(rowid, {})
+            result.append(
+                Contact(
+                    id=uid,
+                    name=name,
+                    circle=circle,
+                    aliases=tuple(own.get("alias", ())),
+                    tags=tuple(own.get("tag", ())),
+                    emails=tuple(own.get("email", ())),
+                    phones=tuple(own.get("phone", ())),
+                    birthday=birthday,
+                    every_days=every,
+                    note=note,
+                    archived=bool(archived),
+                    created=dt.datetime.fromtimestamp(created, dt.timezone.utc),
+                    source_ids=tuple(own.get("source", ())),
+                )
+            )
+        return result
+
+    def contact(self, rowid: int) -> Contact:
+        """Return one contact."""
+        found = self.contacts([rowid])
+        if not found:
+            raise KeyError(rowid)
+        return found[0]
+
+    def delete_contact(self, rowid: int) -> int:
+        """Delete a contact, its values and the interactions it was the only person in.
+
+        Returns the number of interactions deleted.
+        """
+        solo = [
+            row[0]
+            for row in self.conn.execute(
+                "SELECT l.interaction_id FROM links l WHERE l.contact_id = ? AND NOT EXISTS ("
+                " SELECT 1 FROM links o WHERE o.interaction_id = l.interaction_id AND o.contact_id != ?)",
+                (rowid, rowid),
+            )
+        ]
+        for interaction_id in solo:
+            self.conn.execute("DELETE FROM links WHERE interaction_id = ?", (interaction_id,))
+            self.conn.execute("DELETE FROM interactions WHERE id = ?", (interaction_id,))
+        self.conn.execute("DELETE FROM links WHERE contact_id = ?", (rowid,))
+        self.conn.execute("DELETE FROM contact_values WHERE contact_id = ?", (rowid,))
+        self.conn.execute("DELETE FROM nudge_state WHERE contact_id = ?", (rowid,))
+        self.conn.execute("DELETE FROM contacts WHERE id = ?", (rowid,))
+        return len(solo)
+
+    def move_links(self, from_rowid: int, to_rowid: int) -> int:
+        """Move every interaction of one contact to another (for merge); return how many."""
+        rows = self.conn.execute(
+            "SELECT day, channel, interaction_id FROM links WHERE contact_id = ?", (from_rowid,)
+        ).fetchall()
+        for day, channel, interaction_id in rows:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)",
+                (to_rowid, day, channel, interaction_id),
+            )
+        self.conn.execute("DELETE FROM links WHERE contact_id = ?", (from_rowid,))
+        self.conn.execute("UPDATE nudge_state SET contact_id = ? WHERE contact_id = ?", (to_rowid, from_rowid))
+        return len(rows)
+
+    # ---- interactions -------------------------------------------------------------------
+
+    def insert_interaction(
+        self,
+        *,
+        when: dt.datetime,
+        day: dt.date,
+        channel: Channel,
+        contact_rowids: Sequence[int],
+        created: dt.datetime,
+        uid: bytes | None = None,
+        minutes: int | None = None,
+        note: str | None = None,
+        feel: int | None = None,
+        group: str | None = None,
+        source: str | None = None,
+        messages: int | None = None,
+    ) -> bytes:
+        """Insert one interaction with its links; return its stable id."""
+        interaction_uid = uid or new_interaction_uid()
+        offset = when.utcoffset()
+        offset_minutes = 0 if offset is None else int(offset.total_seconds() // 60)
+        code = CHANNEL_CODES[channel]
+        number = day_number(day)
+        cursor = self.conn.execute(
+            "INSERT INTO interactions(uid, at, utc_offset, day, channel, minutes, note, feel, group_label,"
+            " source, messages, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                interaction_uid,
+                _timestamp(when),
+                offset_minutes,
+                number,
+                code,
+                minutes,
+                note,
+                feel,
+                group,
+                source,
+                messages,
+                _timestamp(created),
+            ),
+        )
+        rowid = cursor.lastrowid
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)",
+            [(contact, number, code, rowid) for contact in contact_rowids],
+        )
+        return interaction_uid
+
+    def interaction_rowids_by_prefix(self, prefix: str) -> list[tuple[int, bytes]]:
+        """Return (row id, uid) of interactions whose hex id starts with ``prefix`` (lower-case hex)."""
+        low_hex = prefix.ljust(32, "0")
+        high_hex = prefix.ljust(32, "f")
+        rows = self.conn.execute(
+            "SELECT id, uid FROM interactions WHERE uid >= ? AND uid <= ? LIMIT 10",
+            (bytes.fromhex(low_hex), bytes.fromhex(high_hex)),
+        ).fetchall()
+        return [(int(rowid), bytes(uid)) for rowid, uid in rows]
+
+    def interaction_rowid(self, uid: bytes) -> int | None:
+        """Return the row id of an interaction by its stable id."""
+        row = self.conn.execute("SELECT id FROM interactions WHERE uid = ?", (uid,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def delete_interaction(self, rowid: int) -> None:
+        """Delete one interaction and its links."""
+        self.conn.execute("DELETE FROM links WHERE interaction_id = ?", (rowid,))
+        self.conn.execute("DELETE FROM interactions WHERE id = ?", (rowid,))
+
+    def update_interaction(
+        self,
+        rowid: int,
+        *,
+        when: dt.datetime,
+        day: dt.date,
+        channel: Channel,
+        contact_rowids: Sequence[int],
+        minutes: int | None,
+        note: str | None,
+        feel: int | None,
+        group: str | None,
+    ) -> None:
+        """Rewrite one interaction and its links in place (its id stays)."""
+        offset = when.utcoffset()
+        offset_minutes = 0 if offset is None else int(offset.total_seconds() // 60)
+        code = CHANNEL_CODES[channel]
+        number = day_number(day)
+        self.conn.execute(
+            "UPDATE interactions SET at = ?, utc_offset = ?, day = ?, channel = ?, minutes = ?, note = ?,"
+            " feel = ?, group_label = ? WHERE id = ?",
+            (_timestamp(when), offset_minutes, number, code, minutes, note, feel, group, rowid),
+        )
+        self.conn.execute("DELETE FROM links WHERE interaction_id = ?", (rowid,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)",
+            [(contact, number, code, rowid) for contact in contact_rowids],
+        )
+
+    def interaction_people_rowids(self, rowid: int) -> list[int]:
+        """Return the contact row ids linked to one interaction."""
+        return [
+            row[0] for row in self.conn.execute("SELECT contact_id FROM links WHERE interaction_id = ?", (rowid,))
+        ]
+
+    def _people_of(self, interaction_rowids: Sequence[int]) -> dict[int, list[ContactRef]]:
+        people: dict[int, list[ContactRef]] = {}
+        for start in range(0, len(interaction_rowids), 500):
+            chunk = interaction_rowids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for interaction_id, uid, name in self.conn.execute(
+                f"SELECT l.interaction_id, c.uid, c.name FROM links l JOIN contacts c ON c.id = l.contact_id"
+                f" WHERE l.interaction_id IN ({marks}) ORDER BY c.name_key",
+                chunk,
+            ):
+                people.setdefault(interaction_id, []).append(ContactRef(uid, name))
+        return people
+
+    _INTERACTION_COLUMNS = (
+        "i.id, i.uid, i.at, i.utc_offset, i.day, i.channel, i.minutes, i.note, i.feel, i.group_label,"
+        " i.source, i.messages, i.created"
+    )
+
+    def _interactions_from_rows(self, rows: Sequence[tuple[object, ...]]) -> list[Interaction]:
+        people = self._people_of([int(row[0]) for row in rows])  # type: ignore[call-overload]
+        result = []
+        for row in rows:
+            rowid, uid, at, offset, day, channel, minutes, note, feel, group, source, messages, created = row
+            assert isinstance(uid, bytes) and isinstance(at, int) and isinstance(offset, int)
+            assert isinstance(day, int) and isinstance(channel, int) and isinstance(created, int)
+            result.append(
+                Interaction(
+                    id=uid.hex(),
+                    when=_from_timestamp(at, offset),
+                    day=day_from_number(day),
+                    channel=CHANNELS_BY_CODE[channel],
+                    people=tuple(people.get(int(rowid), ())),  # type: ignore[call-overload]
+                    minutes=minutes,  # type: ignore[arg-type]
+                    note=note,  # type: ignore[arg-type]
+                    feel=feel,  # type: ignore[arg-type]
+                    group=group,  # type: ignore[arg-type]
+                    source=source,  # type: ignore[arg-type]
+                    messages=messages,  # type: ignore[arg-type]
+                    created=dt.datetime.fromtimestamp(created, dt.timezone.utc),
+                )
+            )
+        return result
+
+    def interaction(self, rowid: int) -> Interaction:
+        """Return one interaction."""
+        rows = self.conn.execute(
+            f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.id = ?", (rowid,)
+        ).fetchall()
+        return self._interactions_from_rows(rows)[0]
+
+    def history(
+        self,
+        *,
+        contact_rowid: int | None = None,
+        since_day: dt.date | None = None,
+        limit: int | None = None,
+    ) -> list[Interaction]:
+        """Return interactions newest first, optionally of one contact, from a day, at most ``limit``."""
+        params: list[object] = []
+        if contact_rowid is not None:
+            sql = (
+                f"SELECT {self._INTERACTION_COLUMNS} FROM links l JOIN interactions i ON i.id = l.interaction_id"
+                " WHERE l.contact_id = ?"
+            )
+            params.append(contact_rowid)
+            if since_day is not None:
+                sql += " AND l.day >= ?"
+                params.append(day_number(since_day))
+            sql += " ORDER BY l.day DESC, i.at DESC, i.id DESC"
+        else:
+            sql = f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i"
+            if since_day is not None:
+                sql += " WHERE i.day >= ?"
+                params.append(day_number(since_day))
+            sql += " ORDER BY i.day DESC, i.at DESC, i.id DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self._interactions_from_rows(self.conn.execute(sql, params).fetchall())
+
+    def interactions_between(self, first: dt.date, last: dt.date) -> list[Interaction]:
+        """Return the interactions whose local day lies in [first, last], oldest first."""
+        rows = self.conn.execute(
+            f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.day BETWEEN ? AND ?"
+            " ORDER BY i.day, i.at, i.id",
+            (day_number(first), day_number(last)),
+        ).fetchall()
+        return self._interactions_from_rows(rows)
+
+    def last_interaction_created(self) -> tuple[int, bytes] | None:
+        """Return (row id, uid) of the most recently created hand-logged interaction."""
+        row = self.conn.execute(
+            "SELECT id, uid FROM interactions WHERE source IS NULL ORDER BY created DESC, id DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else (int(row[0]), bytes(row[1]))
+
+    # ---- summaries for the engine ---------------------------------------------------------
+
+    def contact_summaries(self, as_of: dt.date, *, window_days: int = 365) -> list[ContactSummary]:
+        """Return one summary per contact, as at the end of ``as_of``, computed from the links index."""
+        end = day_number(as_of)
+        start = end - window_days  # the window is (start, end]
+        contacts = self.conn.execute(
+            "SELECT id, uid, name, circle, every_days, birthday, archived, created FROM contacts"
+        ).fetchall()
+        days: dict[int, list[int]] = {}
+        f2f_days: dict[int, list[int]] = {}
+        for contact_id, day, channel in self.conn.execute(
+            "SELECT contact_id, day, channel FROM links WHERE contact_id IN (SELECT id FROM contacts)"
+            " AND day > ? AND day <= ?",
+            (start, end),
+        ):
+            days.setdefault(contact_id, []).append(day)
+            if channel == IN_PERSON_CODE:
+                f2f_days.setdefault(contact_id, []).append(day)
+        summaries = []
+        for rowid, uid, name, circle, every, birthday, archived, created in contacts:
+            own_days = sorted(set(days.get(rowid, ())))
+            own_f2f = sorted(set(f2f_days.get(rowid, ())))
+            last_day = own_days[-1] if own_days else self._last_link_day(rowid, end, face_to_face=False)
+            last_f2f = own_f2f[-1] if own_f2f else self._last_link_day(rowid, end, face_to_face=True)
+            digital_since = 0
+            if last_f2f is not None or last_day is not None:
+                after = last_f2f if last_f2f is not None else -(10**9)
+                digital_since = int(
+                    self.conn.execute(
+                        "SELECT count(*) FROM links WHERE contact_id = ? AND day > ? AND day <= ? AND channel != ?",
+                        (rowid, after, end, IN_PERSON_CODE),
+                    ).fetchone()[0]
+                )
+            created_day = dt.datetime.fromtimestamp(created, dt.timezone.utc).date()
+            summaries.append(
+                ContactSummary(
+                    contact=ContactRef(uid, name),
+                    circle=circle,
+                    every_days=every,
+                    birthday=birthday,
+                    archived=bool(archived),
+                    created_day=created_day,
+                    days=tuple(day_from_number(d) for d in own_days),
+                    face_to_face_days=tuple(day_from_number(d) for d in own_f2f),
+                    last_day=None if last_day is None else day_from_number(last_day),
+                    last_face_to_face_day=None if last_f2f is None else day_from_number(last_f2f),
+                    digital_since_face_to_face=digital_since,
+                )
+            )
+        return summaries
+
+    def _last_link_day(self, rowid: int, end: int, *, face_to_face: bool) -> int | None:
+        if face_to_face:
+            row = self.conn.execute(
+                "SELECT day FROM links WHERE contact_id = ? AND day <= ? AND channel = ? ORDER BY day DESC LIMIT 1",
+                (rowid, end, IN_PERSON_CODE),
+            ).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT day FROM links WHERE contact_id = ? AND day <= ? ORDER BY day DESC LIMIT 1", (rowid, end)
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def week_counts(self, first: dt.date, last: dt.date) -> dict[str, WeekCount]:
+        """Return face-to-face and digital counts per ISO week for days in [first, last]."""
+        counts: dict[int, list[int]] = {}
+        for day, channel, total in self.conn.execute(
+            "SELECT day, channel = ?, count(*) FROM interactions WHERE day BETWEEN ? AND ? GROUP BY day, channel = ?",
+            (IN_PERSON_CODE, day_number(first), day_number(last), IN_PERSON_CODE),
+        ):
+            pair = counts.setdefault(day, [0, 0])
+            pair[0 if channel else 1] += total
+        weeks: dict[str, list[int]] = {}
+        for day, (f2f, digital) in counts.items():
+            year, week, _ = day_from_number(day).isocalendar()
+            pair = weeks.setdefault(f"{year}-W{week:02d}", [0, 0])
+            pair[0] += f2f
+            pair[1] += digital
+        return {week: WeekCount(week, f2f, digital) for week, (f2f, digital) in weeks.items()}
+
+    def last_face_to_face_day(self, as_of: dt.date) -> dt.date | None:
+        """Return the last day with a face-to-face interaction (group activities included)."""
+        row = self.conn.execute(
+            "SELECT day FROM interactions WHERE day <= ? AND channel = ? ORDER BY day DESC LIMIT 1",
+            (day_number(as_of), IN_PERSON_CODE),
+        ).fetchone()
+        return None if row is None else day_from_number(int(row[0]))
+
+    def first_days(self, uids: Iterable[str]) -> dict[str, dt.date]:
+        """Return each contact's first interaction day."""
+        result: dict[str, dt.date] = {}
+        for uid in uids:
+            row = self.conn.execute(
+                "SELECT l.day FROM contacts c JOIN links l ON l.contact_id = c.id WHERE c.uid = ?"
+                " ORDER BY l.day LIMIT 1",
+                (uid,),
+            ).fetchone()
+            if row is not None:
+                result[uid] = day_from_number(int(row[0]))
+        return result
+
+    # ---- nudge state ----------------------------------------------------------------------
+
+    def nudge_state(self) -> NudgeState:
+        """Return every snooze, dismissal and reminder with when it was made."""
+        snoozes: list[Snooze] = []
+        dismissals: list[Dismissal] = []
+        reminders: list[Reminder] = []
+        for kind, key, uid, made_day, until_day in self.conn.execute(
+            "SELECT s.kind, s.key, c.uid, s.made_day, s.until_day FROM nudge_state s"
+            " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.made_day, s.id"
+        ):
+            made = day_from_number(made_day)
+            if kind == "snooze":
+                snoozes.append(Snooze(made=made, until=day_from_number(until_day), contact_id=uid, key=key))
+            elif kind == "dismiss":
+                dismissals.append(Dismissal(key=key, made=made))
+            elif kind == "remind":
+                reminders.append(Reminder(key=key, day=made))
+        return NudgeState(tuple(snoozes), tuple(dismissals), tuple(reminders))
+
+    def add_nudge_state(
+        self,
+        *,
+        kind: str,
+        made_at: dt.datetime,
+        made_day: dt.date,
+        key: str | None = None,
+        contact_rowid: int | None = None,
+        until_day: dt.date | None = None,
+        uid: str | None = None,
+    ) -> None:
+        """Record a snooze, dismissal or reminder."""
+        self.conn.execute(
+            "INSERT INTO nudge_state(uid, kind, key, contact_id, made_at, made_day, until_day)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                uid or new_contact_uid(),
+                kind,
+                key,
+                contact_rowid,
+                _timestamp(made_at),
+                day_number(made_day),
+                None if until_day is None else day_number(until_day),
+            ),
+        )
