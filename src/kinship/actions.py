@@ -198,9 +198,7 @@ def add_contact(store: Store, now: dt.datetime, changes: ContactChanges) -> Cont
         return store.contact(rowid)
 
 
-def edit_contact(
-    store: Store, text: str, changes: ContactChanges, choose: Chooser | None = None
-) -> Contact:
+def edit_contact(store: Store, text: str, changes: ContactChanges, choose: Chooser | None = None) -> Contact:
     """Change a contact: set fields, add or remove aliases, tags, emails and phones."""
     with store.write():
         entries = store.name_entries()
@@ -237,14 +235,18 @@ def set_archived(store: Store, text: str, archived: bool, choose: Chooser | None
         return store.contact(entry.rowid)
 
 
-def merge_contacts(store: Store, keep_text: str, duplicate_text: str, choose: Chooser | None = None) -> Contact:
+def merge_contacts(
+    store: Store, keep_text: str, duplicate_text: str, choose: Chooser | None = None
+) -> Contact:
     """Fold the duplicate into the kept contact: interactions, values and source ids move over."""
     with store.write():
         entries = store.name_entries()
         keep = resolve_name(entries, keep_text, choose)
         duplicate = resolve_name(entries, duplicate_text, choose)
         if keep.rowid == duplicate.rowid:
-            raise UsageError(f"{keep_text!r} and {duplicate_text!r} are the same contact", "name two contacts")
+            raise UsageError(
+                f"{keep_text!r} and {duplicate_text!r} are the same contact", "name two contacts"
+            )
         kept = store.contact(keep.rowid)
         dup = store.contact(duplicate.rowid)
         store.move_links(duplicate.rowid, keep.rowid)
@@ -265,7 +267,9 @@ def merge_contacts(store: Store, keep_text: str, duplicate_text: str, choose: Ch
             for value in items:
                 if kind == "alias" and name_key(value) == name_key(kept.name):
                     continue
-                store.add_value(keep.rowid, kind, value, value if kind == "source" else _value_key(kind, value))
+                store.add_value(
+                    keep.rowid, kind, value, value if kind == "source" else _value_key(kind, value)
+                )
         return store.contact(keep.rowid)
 
 
@@ -331,7 +335,9 @@ def log_interaction(
     if not names and not request.group:
         raise UsageError("name at least one person, or a --group activity", "e.g. kinship log ana --via call")
     check_log_values(request.minutes, request.feel)
-    when = now.astimezone(zone) if request.when_text is None else dates.parse_when(request.when_text, now, zone)
+    when = (
+        now.astimezone(zone) if request.when_text is None else dates.parse_when(request.when_text, now, zone)
+    )
     dates.check_not_future(when, now)
     people = _resolve_people(store.name_entries(), names, request.create_new, choose)
     with store.write():
@@ -442,7 +448,9 @@ def amend_interaction(
             people.discard(entry.rowid)
         group = request.group if request.group is not None else current.group
         if not people and not group:
-            raise UsageError("an interaction needs a person or a --group", "use `kinship unlog ID` to remove it")
+            raise UsageError(
+                "an interaction needs a person or a --group", "use `kinship unlog ID` to remove it"
+            )
         new_when = when if when is not None else current.when
         store.update_interaction(
             rowid,

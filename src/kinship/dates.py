@@ -96,7 +96,9 @@ _DUR_UNITS: dict[str, int] = {
     "years": 365,
 }
 
-_TIME_RE = re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?::(?P<s>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$")
+_TIME_RE = re.compile(
+    r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?::(?P<s>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$"
+)
 _AGO_RE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>[a-z]+)\s+ago$")
 _ISO_DAY_RE = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
 _DAY_MONTH_RE = re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[a-z]+)\.?$")
@@ -121,7 +123,7 @@ def local_zone(name: str | None) -> dt.tzinfo:
     try:
         return ZoneInfo.from_file(open("/etc/localtime", "rb"), key="localtime")
     except OSError:
-        return dt.timezone.utc
+        return dt.UTC
 
 
 def fold_text(text: str) -> str:
@@ -137,7 +139,7 @@ def localize(wall: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     not exist (clocks jumping forward) is refused with a message that says so.
     """
     aware = wall.replace(tzinfo=zone, fold=0)
-    roundtrip = aware.astimezone(dt.timezone.utc).astimezone(zone)
+    roundtrip = aware.astimezone(dt.UTC).astimezone(zone)
     if roundtrip.replace(tzinfo=None) != wall:
         raise UsageError(
             f"{wall:%Y-%m-%d %H:%M} does not exist in the local time zone (the clocks jumped forward)",
@@ -266,7 +268,9 @@ def _parse_with_dateutil(text: str, now_local: dt.datetime, zone: dt.tzinfo) -> 
     except (ValueError, OverflowError) as exc:
         raise UsageError(f"cannot read the time {text!r}", hint) from exc
     if first != second:
-        raise UsageError(f"{text!r} is ambiguous (day and month could be swapped)", "write dates as YYYY-MM-DD")
+        raise UsageError(
+            f"{text!r} is ambiguous (day and month could be swapped)", "write dates as YYYY-MM-DD"
+        )
     if first.tzinfo is not None:
         return first.astimezone(zone)
     return localize(first, zone)

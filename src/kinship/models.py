@@ -8,19 +8,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 CIRCLES: tuple[str, ...] = ("family", "friends", "colleagues", "community")
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """Whether an interaction happened face to face or through a screen or phone."""
 
     FACE_TO_FACE = "face_to_face"
     DIGITAL = "digital"
 
 
-class Channel(str, Enum):
+class Channel(StrEnum):
     """How an interaction happened; ``in-person`` is the only face-to-face channel."""
 
     IN_PERSON = "in-person"

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,10 +104,8 @@ def _create_private_file(path: Path) -> None:
         missing.append(parent)
         parent = parent.parent
     for folder in reversed(missing):
-        try:
+        with suppress(FileExistsError):
             folder.mkdir(mode=0o700)
-        except FileExistsError:
-            pass
         os.chmod(folder, 0o700)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -187,7 +185,7 @@ def _connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection
 
 def backup_path_for(path: Path, now: dt.datetime) -> Path:
     """Return ``NAME.bak-YYYYMMDDTHHMMSS`` beside ``path``."""
-    stamp = now.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S")
     return path.with_name(f"{path.name}.bak-{stamp}")
 
 
@@ -251,7 +249,9 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True) -> Store:
         try:
             _create_private_file(path)
         except OSError as exc:
-            raise DataError(f"cannot create {path}: {exc.strerror}", "check the folder's permissions") from exc
+            raise DataError(
+                f"cannot create {path}: {exc.strerror}", "check the folder's permissions"
+            ) from exc
     empty = _check_header(path)
     try:
         conn = _connect(path)
@@ -475,9 +475,7 @@ class Store:
             "SELECT contact_id, kind, value FROM contact_values ORDER BY contact_id, kind, match_key"
         ):
             values.setdefault(contact_id, {}).setdefault(kind, []).append(value)
-        sql = (
-            "SELECT id, uid, name, circle, every_days, birthday, note, archived, created FROM contacts"
-        )
+        sql = "SELECT id, uid, name, circle, every_days, birthday, note, archived, created FROM contacts"
         params: tuple[int, ...] = ()
         if rowids is not None:
             wanted = tuple(rowids)
@@ -485,7 +483,9 @@ class Store:
             params = wanted
         sql += " ORDER BY name_key, id"
         result = []
-        for rowid, uid, name, circle, every, birthday, note, archived, created in self.conn.execute(sql, params):
+        for rowid, uid, name, circle, every, birthday, note, archived, created in self.conn.execute(
+            sql, params
+        ):
             own = values.get(rowid, {})
             result.append(
                 Contact(
@@ -500,7 +500,7 @@ class Store:
                     every_days=every,
                     note=note,
                     archived=bool(archived),
-                    created=dt.datetime.fromtimestamp(created, dt.timezone.utc),
+                    created=dt.datetime.fromtimestamp(created, dt.UTC),
                     source_ids=tuple(own.get("source", ())),
                 )
             )
@@ -546,7 +546,9 @@ class Store:
                 (to_rowid, day, channel, interaction_id),
             )
         self.conn.execute("DELETE FROM links WHERE contact_id = ?", (from_rowid,))
-        self.conn.execute("UPDATE nudge_state SET contact_id = ? WHERE contact_id = ?", (to_rowid, from_rowid))
+        self.conn.execute(
+            "UPDATE nudge_state SET contact_id = ? WHERE contact_id = ?", (to_rowid, from_rowid)
+        )
         return len(rows)
 
     # ---- interactions -------------------------------------------------------------------
@@ -650,7 +652,8 @@ class Store:
     def interaction_people_rowids(self, rowid: int) -> list[int]:
         """Return the contact row ids linked to one interaction."""
         return [
-            row[0] for row in self.conn.execute("SELECT contact_id FROM links WHERE interaction_id = ?", (rowid,))
+            row[0]
+            for row in self.conn.execute("SELECT contact_id FROM links WHERE interaction_id = ?", (rowid,))
         ]
 
     def _people_of(self, interaction_rowids: Sequence[int]) -> dict[int, list[ContactRef]]:
@@ -691,7 +694,7 @@ class Store:
                     group=group,  # type: ignore[arg-type]
                     source=source,  # type: ignore[arg-type]
                     messages=messages,  # type: ignore[arg-type]
-                    created=dt.datetime.fromtimestamp(created, dt.timezone.utc),
+                    created=dt.datetime.fromtimestamp(created, dt.UTC),
                 )
             )
         return result
@@ -783,7 +786,7 @@ class Store:
                         (rowid, after, end, IN_PERSON_CODE),
                     ).fetchone()[0]
                 )
-            created_day = dt.datetime.fromtimestamp(created, dt.timezone.utc).date()
+            created_day = dt.datetime.fromtimestamp(created, dt.UTC).date()
             summaries.append(
                 ContactSummary(
                     contact=ContactRef(uid, name),
@@ -809,7 +812,8 @@ class Store:
             ).fetchone()
         else:
             row = self.conn.execute(
-                "SELECT day FROM links WHERE contact_id = ? AND day <= ? ORDER BY day DESC LIMIT 1", (rowid, end)
+                "SELECT day FROM links WHERE contact_id = ? AND day <= ? ORDER BY day DESC LIMIT 1",
+                (rowid, end),
             ).fetchone()
         return None if row is None else int(row[0])
 

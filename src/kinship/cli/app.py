@@ -8,36 +8,39 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kinship import __version__, actions
-from kinship.actions import ContactChanges, LogRequest
-from kinship.cli.context import Environment, load_environment
-from kinship.cli.shared import run_log, terminal_chooser
-from kinship.errors import UsageError
-from kinship.models import Channel
+from kinship import __version__
 
-app = typer.Typer(
-    name="kinship",
-    help="Keep your relationships alive: log who you see and talk to, and get kind nudges.\n\n"
-    "\b\nExamples:\n  kinship add 'Ana Lima' --circle friends --every 2w\n  kinship log ana --via call\n"
-    "  kinship review",
-    rich_markup_mode=None,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+if TYPE_CHECKING:  # imported inside the commands, so `kinship --help` stays fast
+    from kinship.cli.context import Environment
+    from kinship.models import Channel
+
+CHANNEL_NAMES = ("in-person", "call", "video", "message", "email", "social")
+
+APP_SETTINGS: dict[str, Any] = {
+    "name": "kinship",
+    "rich_markup_mode": None,
+    "no_args_is_help": True,
+    "pretty_exceptions_enable": False,
+    "context_settings": {"help_option_names": ["-h", "--help"]},
+}
+app = typer.Typer(**APP_SETTINGS)
 db_app = typer.Typer(
     help="Where the database is, its schema state, integrity checks and backups.",
     rich_markup_mode=None,
     no_args_is_help=True,
 )
-app.add_typer(db_app, name="db")
+app.add_typer(
+    db_app, name="db", help="Where the database is, its schema state, integrity checks and backups."
+)
 
 
 def _environment(ctx: typer.Context) -> Environment:
+    from kinship.cli.context import load_environment
+
     obj = ctx.find_root().obj
     db_option = obj.get("db") if isinstance(obj, dict) else None
     return load_environment(db_option)
@@ -79,29 +82,44 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        str | None, typer.Option("--db", metavar="PATH", help="Database file (else KINSHIP_DB, config, default).")
+        str | None,
+        typer.Option("--db", metavar="PATH", help="Database file (else KINSHIP_DB, config, default)."),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
 ) -> None:
-    """Keep your relationships alive: log who you see and talk to, and get kind nudges."""
+    """Keep your relationships alive: log who you see and talk to, and get kind nudges.
+
+    \b
+    Examples:
+      kinship add 'Ana Lima' --circle friends --every 2w
+      kinship log ana --via call
+      kinship review
+    """
     ctx.obj = {"db": db}
 
 
 # ---- shared option types --------------------------------------------------------------------
 
-NameArg = Annotated[str, typer.Argument(metavar="NAME", help="A contact: full name, alias, or a unique prefix.",
-                                        autocompletion=complete_names)]
+NameArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="NAME", help="A contact: full name, alias, or a unique prefix.", autocompletion=complete_names
+    ),
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 CircleOpt = Annotated[
     str | None, typer.Option("--circle", "-c", help="family, friends, colleagues, community (or none).")
 ]
-EveryOpt = Annotated[str | None, typer.Option("--every", "-e", metavar="DUR", help="Wished-for rhythm: 3d, 2w, 1mo.")]
+EveryOpt = Annotated[
+    str | None, typer.Option("--every", "-e", metavar="DUR", help="Wished-for rhythm: 3d, 2w, 1mo.")
+]
 AliasOpt = Annotated[list[str] | None, typer.Option("--alias", "-a", help="Another name (repeatable).")]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="A tag (repeatable).")]
 BirthdayOpt = Annotated[
-    str | None, typer.Option("--birthday", "-b", metavar="DATE", help="YYYY-MM-DD, or --MM-DD without a year.")
+    str | None,
+    typer.Option("--birthday", "-b", metavar="DATE", help="YYYY-MM-DD, or --MM-DD without a year."),
 ]
 EmailOpt = Annotated[list[str] | None, typer.Option("--email", help="An email address (repeatable).")]
 PhoneOpt = Annotated[list[str] | None, typer.Option("--phone", help="A phone number (repeatable).")]
@@ -127,10 +145,14 @@ def _print_contact(environment: Environment, verb: str, contact_name: str) -> No
 
 def _confirm(environment: Environment, question: str, yes: bool) -> None:
     """Ask on a terminal; without a terminal, require --yes."""
+    from kinship.errors import UsageError
+
     if yes:
         return
     if not environment.stdin_terminal:
-        raise UsageError(f"{question.rstrip('?')} needs confirmation", "pass --yes to confirm without a terminal")
+        raise UsageError(
+            f"{question.rstrip('?')} needs confirmation", "pass --yes to confirm without a terminal"
+        )
     sys.stderr.write(f"{question} [y/N] ")
     sys.stderr.flush()
     if sys.stdin.readline().strip().lower() not in ("y", "yes"):
@@ -159,6 +181,10 @@ def add(
     Example:
       kinship add 'Ana Lima' --circle friends --every 2w --alias ana --birthday 1990-11-06
     """
+
+    from kinship import actions
+    from kinship.actions import ContactChanges
+
     environment = _environment(ctx)
     changes = ContactChanges(
         name=name,
@@ -194,9 +220,15 @@ def edit(
     phone: PhoneOpt = None,
     note: NoteOpt = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")] = None,
-    unalias: Annotated[list[str] | None, typer.Option("--unalias", help="Remove an alias (repeatable).")] = None,
-    unemail: Annotated[list[str] | None, typer.Option("--unemail", help="Remove an email (repeatable).")] = None,
-    unphone: Annotated[list[str] | None, typer.Option("--unphone", help="Remove a phone (repeatable).")] = None,
+    unalias: Annotated[
+        list[str] | None, typer.Option("--unalias", help="Remove an alias (repeatable).")
+    ] = None,
+    unemail: Annotated[
+        list[str] | None, typer.Option("--unemail", help="Remove an email (repeatable).")
+    ] = None,
+    unphone: Annotated[
+        list[str] | None, typer.Option("--unphone", help="Remove a phone (repeatable).")
+    ] = None,
     no_every: Annotated[bool, typer.Option("--no-every", help="Forget the explicit rhythm.")] = False,
 ) -> None:
     """Change a contact: --tag/--alias/--email/--phone add, --un... remove.
@@ -205,6 +237,11 @@ def edit(
     Example:
       kinship edit ana --circle family --every 1w --tag climbing --unalias annie
     """
+
+    from kinship import actions
+    from kinship.actions import ContactChanges
+    from kinship.cli.shared import terminal_chooser
+
     environment = _environment(ctx)
     clear_circle = circle is not None and circle.strip().lower() in ("", "none")
     changes = ContactChanges(
@@ -240,6 +277,10 @@ def archive(ctx: typer.Context, name: NameArg) -> None:
     Example:
       kinship archive 'Old Colleague'
     """
+
+    from kinship import actions
+    from kinship.cli.shared import terminal_chooser
+
     environment = _environment(ctx)
     store = environment.open()
     try:
@@ -257,6 +298,10 @@ def unarchive(ctx: typer.Context, name: NameArg) -> None:
     Example:
       kinship unarchive 'Old Colleague'
     """
+
+    from kinship import actions
+    from kinship.cli.shared import terminal_chooser
+
     environment = _environment(ctx)
     store = environment.open()
     try:
@@ -269,9 +314,12 @@ def unarchive(ctx: typer.Context, name: NameArg) -> None:
 @app.command()
 def merge(
     ctx: typer.Context,
-    keep: Annotated[str, typer.Argument(metavar="KEEP", help="The contact to keep.", autocompletion=complete_names)],
+    keep: Annotated[
+        str, typer.Argument(metavar="KEEP", help="The contact to keep.", autocompletion=complete_names)
+    ],
     duplicate: Annotated[
-        str, typer.Argument(metavar="DUPLICATE", help="The duplicate to fold in.", autocompletion=complete_names)
+        str,
+        typer.Argument(metavar="DUPLICATE", help="The duplicate to fold in.", autocompletion=complete_names),
     ],
 ) -> None:
     """Merge a duplicate contact into another, moving all interactions and source ids.
@@ -280,6 +328,10 @@ def merge(
     Example:
       kinship merge 'Ana Lima' 'Ana L.'
     """
+
+    from kinship import actions
+    from kinship.cli.shared import terminal_chooser
+
     environment = _environment(ctx)
     store = environment.open()
     try:
@@ -297,6 +349,10 @@ def forget(ctx: typer.Context, name: NameArg, yes: YesOpt = False) -> None:
     Example:
       kinship forget 'Wrong Person' --yes
     """
+
+    from kinship import actions
+    from kinship.cli.shared import terminal_chooser
+
     environment = _environment(ctx)
     store = environment.open()
     try:
@@ -311,20 +367,38 @@ def forget(ctx: typer.Context, name: NameArg, yes: YesOpt = False) -> None:
 # ---- interactions ---------------------------------------------------------------------------
 
 ViaOpt = Annotated[
-    Channel,
+    str,
     typer.Option("--via", "-v", help="in-person (face to face), call, video, message, email, social."),
 ]
+
+
+def _channel(text: str) -> Channel:
+    from kinship.errors import UsageError
+    from kinship.models import Channel
+
+    try:
+        return Channel(text.strip().lower())
+    except ValueError as exc:
+        raise UsageError(f"unknown channel {text!r}", f"use one of: {', '.join(CHANNEL_NAMES)}") from exc
+
+
 WhenOpt = Annotated[
     str | None, typer.Option("--when", "-w", help="e.g. 'yesterday 7pm', friday, '2h ago', 2026-11-20 18:30.")
 ]
 MinutesOpt = Annotated[int | None, typer.Option("--minutes", help="How long it lasted.", min=0)]
-FeelOpt = Annotated[int | None, typer.Option("--feel", help="How it felt, 1 (draining) to 5 (wonderful).", min=1, max=5)]
-GroupOpt = Annotated[str | None, typer.Option("--group", "-g", help="A group activity: book club, volunteering...")]
+FeelOpt = Annotated[
+    int | None, typer.Option("--feel", help="How it felt, 1 (draining) to 5 (wonderful).", min=1, max=5)
+]
+GroupOpt = Annotated[
+    str | None, typer.Option("--group", "-g", help="A group activity: book club, volunteering...")
+]
 NewOpt = Annotated[bool, typer.Option("--new", help="Create names that are not contacts yet.")]
 
 
 def _ask_who(environment: Environment) -> tuple[list[str], Channel]:
     """Ask on a terminal who the interaction was with and how."""
+    from kinship.errors import UsageError
+
     if not environment.stdin_terminal:
         raise UsageError("name at least one person, or a --group activity", "e.g. kinship log ana --via call")
     sys.stderr.write("Who did you see or talk to? (names separated by commas) ")
@@ -332,14 +406,9 @@ def _ask_who(environment: Environment) -> tuple[list[str], Channel]:
     names = [part.strip() for part in sys.stdin.readline().split(",") if part.strip()]
     if not names:
         raise UsageError("nobody named; nothing was logged", "e.g. kinship log ana --via call")
-    choices = ", ".join(channel.value for channel in Channel)
-    sys.stderr.write(f"How? ({choices}) [in-person] ")
+    sys.stderr.write(f"How? ({', '.join(CHANNEL_NAMES)}) [in-person] ")
     sys.stderr.flush()
-    answer = sys.stdin.readline().strip() or Channel.IN_PERSON.value
-    try:
-        return names, Channel(answer)
-    except ValueError as exc:
-        raise UsageError(f"unknown channel {answer!r}", f"use one of: {choices}") from exc
+    return names, _channel(sys.stdin.readline().strip() or "in-person")
 
 
 @app.command()
@@ -349,7 +418,7 @@ def log(
         list[str] | None,
         typer.Argument(metavar="NAME...", help="Who it was with.", autocompletion=complete_names),
     ] = None,
-    via: ViaOpt = Channel.IN_PERSON,
+    via: ViaOpt = "in-person",
     when: WhenOpt = None,
     minutes: MinutesOpt = None,
     note: NoteOpt = None,
@@ -365,13 +434,17 @@ def log(
       kinship log ana ben --via video --when 'yesterday 7pm' --minutes 40
       kinship log --group 'book club'         (a group activity, no names needed)
     """
+    from kinship.actions import LogRequest
+    from kinship.cli.shared import run_log
+
     environment = _environment(ctx)
     people = list(names or [])
+    channel = _channel(via)
     if not people and not group:
-        people, via = _ask_who(environment)
+        people, channel = _ask_who(environment)
     request = LogRequest(
         names=tuple(people),
-        channel=via,
+        channel=channel,
         when_text=when,
         minutes=minutes,
         note=note,
@@ -390,6 +463,8 @@ def undo(ctx: typer.Context, yes: YesOpt = False) -> None:
     Example:
       kinship undo --yes
     """
+
+    from kinship import actions
     from kinship.render import describe_interaction
 
     environment = _environment(ctx)
@@ -406,9 +481,11 @@ def undo(ctx: typer.Context, yes: YesOpt = False) -> None:
 @app.command()
 def amend(
     ctx: typer.Context,
-    interaction_id: Annotated[str, typer.Argument(metavar="ID", help="An id from `kinship history` (6+ chars).")],
+    interaction_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An id from `kinship history` (6+ chars).")
+    ],
     via: Annotated[
-        Channel | None, typer.Option("--via", "-v", help="in-person, call, video, message, email, social.")
+        str | None, typer.Option("--via", "-v", help="in-person, call, video, message, email, social.")
     ] = None,
     when: WhenOpt = None,
     minutes: MinutesOpt = None,
@@ -417,10 +494,12 @@ def amend(
     group: GroupOpt = None,
     new: NewOpt = False,
     add_names: Annotated[
-        list[str] | None, typer.Option("--add", help="Add a person (repeatable).", autocompletion=complete_names)
+        list[str] | None,
+        typer.Option("--add", help="Add a person (repeatable).", autocompletion=complete_names),
     ] = None,
     remove_names: Annotated[
-        list[str] | None, typer.Option("--remove", help="Remove a person (repeatable).", autocompletion=complete_names)
+        list[str] | None,
+        typer.Option("--remove", help="Remove a person (repeatable).", autocompletion=complete_names),
     ] = None,
 ) -> None:
     """Correct one interaction by its id.
@@ -432,8 +511,12 @@ def amend(
     from kinship.render import describe_interaction
 
     environment = _environment(ctx)
+    from kinship import actions
+    from kinship.actions import LogRequest
+    from kinship.cli.shared import terminal_chooser
+
     request = LogRequest(
-        channel=via or Channel.IN_PERSON,
+        channel=_channel(via or "in-person"),
         when_text=when,
         minutes=minutes,
         note=note,
@@ -462,7 +545,9 @@ def amend(
 @app.command()
 def unlog(
     ctx: typer.Context,
-    interaction_id: Annotated[str, typer.Argument(metavar="ID", help="An id from `kinship history` (6+ chars).")],
+    interaction_id: Annotated[
+        str, typer.Argument(metavar="ID", help="An id from `kinship history` (6+ chars).")
+    ],
 ) -> None:
     """Remove one interaction by its id.
 
@@ -470,6 +555,8 @@ def unlog(
     Example:
       kinship unlog 3f9a1c
     """
+
+    from kinship import actions
     from kinship.render import describe_interaction
 
     environment = _environment(ctx)
@@ -503,7 +590,8 @@ def people(
     Example:
       kinship people --circle friends
     """
-    from kinship import render
+
+    from kinship import actions, render
 
     environment = _environment(ctx)
     store = environment.open_for_reading()
@@ -529,7 +617,9 @@ def show(ctx: typer.Context, name: NameArg, json_output: JsonOpt = False) -> Non
     Example:
       kinship show ana --json
     """
-    from kinship import render
+
+    from kinship import actions, render
+    from kinship.cli.shared import terminal_chooser
 
     environment = _environment(ctx)
     store = environment.open_for_reading()
@@ -561,8 +651,12 @@ def history(
     name: Annotated[
         str | None, typer.Argument(metavar="[NAME]", help="Only this contact.", autocompletion=complete_names)
     ] = None,
-    since: Annotated[str | None, typer.Option("--since", "-s", help="From this time: 2w ago, 2026-11-01.")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", "-l", help="At most this many (default 20 in a table).")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", "-s", help="From this time: 2w ago, 2026-11-01.")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-l", help="At most this many (default 20 in a table).")
+    ] = None,
     json_output: JsonOpt = False,
 ) -> None:
     """List interactions, newest first (with --json: all of them unless filtered).
@@ -571,7 +665,9 @@ def history(
     Example:
       kinship history ana --since '2w ago'
     """
-    from kinship import render
+
+    from kinship import actions, render
+    from kinship.cli.shared import terminal_chooser
 
     environment = _environment(ctx)
     effective_limit = limit if (limit is not None or json_output or since is not None) else 20
@@ -664,7 +760,9 @@ def db_check(ctx: typer.Context) -> None:
     finally:
         store.close()
     if problems:
-        raise DataError(f"{len(problems)} problem(s) found: {problems[0]}", "restore from a backup (kinship db backup)")
+        raise DataError(
+            f"{len(problems)} problem(s) found: {problems[0]}", "restore from a backup (kinship db backup)"
+        )
     print(f"ok: {environment.db_path} passed the integrity check")
 
 
@@ -719,7 +817,13 @@ def config(ctx: typer.Context, json_output: JsonOpt = False) -> None:
             rows.append(("timezone", value, "system"))
             continue
         rows.append((item.name, value, environment.sources[item.name]))
-    rows.append(("config_file", str(environment.config_path), "exists" if environment.config_path.exists() else "absent"))
+    rows.append(
+        (
+            "config_file",
+            str(environment.config_path),
+            "exists" if environment.config_path.exists() else "absent",
+        )
+    )
     if json_output:
         print(render.dumps({name: {"value": value, "source": source} for name, value, source in rows}))
         return
@@ -729,5 +833,7 @@ def config(ctx: typer.Context, json_output: JsonOpt = False) -> None:
 
 
 def run_app(args: list[str]) -> None:
-    """Run the typer app on ``args``."""
-    app(args=args, prog_name="kinship")
+    """Run the app on ``args``, building only the command that runs (see cli/lazy.py)."""
+    from kinship.cli.lazy import lazy_root
+
+    lazy_root(app, root, **APP_SETTINGS)(args=args, prog_name="kinship")

@@ -105,10 +105,14 @@ def load_settings(raw: dict[str, Any], path: Path) -> tuple[Settings, dict[str, 
             if wanted is int and not isinstance(value, int):
                 ok = False
             if not ok or value <= 0:
-                raise UsageError(f"{path}: {key} must be a positive number, not {value!r}", "see docs/nudges.md")
+                raise UsageError(
+                    f"{path}: {key} must be a positive number, not {value!r}", "see docs/nudges.md"
+                )
             values[key] = wanted(value)
         else:
-            raise UsageError(f"{path}: unknown setting {key!r}", "see `kinship config` for the known settings")
+            raise UsageError(
+                f"{path}: unknown setting {key!r}", "see `kinship config` for the known settings"
+            )
         sources[key] = f"config {path}"
     return Settings(**values), sources
 
@@ -135,7 +139,9 @@ def _now(env: dict[str, str], zone: dt.tzinfo) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError as exc:
-        raise UsageError(f"KINSHIP_NOW={text!r} is not an ISO 8601 date-time", "e.g. 2026-11-26T09:00") from exc
+        raise UsageError(
+            f"KINSHIP_NOW={text!r} is not an ISO 8601 date-time", "e.g. 2026-11-26T09:00"
+        ) from exc
     if value.tzinfo is None:
         return dates.localize(value, zone)
     return value.astimezone(zone)

@@ -9,12 +9,14 @@ both on the same inputs).
 
 from __future__ import annotations
 
-from kinship.actions import LogRequest
-from kinship.models import Channel
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kinship.actions import LogRequest
 
 _VALUE_OPTIONS = {"--via", "--when", "--minutes", "--note", "--feel", "--group", "-w", "-v", "-n", "-g"}
 _CANONICAL = {"-v": "--via", "-w": "--when", "-n": "--note", "-g": "--group"}
-_CHANNELS = {channel.value: channel for channel in Channel}
+_CHANNEL_NAMES = frozenset(("in-person", "call", "video", "message", "email", "social"))
 
 
 def parse_fast_log(args: list[str]) -> tuple[str | None, LogRequest] | None:
@@ -63,8 +65,8 @@ def parse_fast_log(args: list[str]) -> tuple[str | None, LogRequest] | None:
         if option in values:
             return None
         values[option] = value
-    channel = _CHANNELS.get(values.get("--via", "in-person"))
-    if channel is None:
+    via = values.get("--via", "in-person")
+    if via not in _CHANNEL_NAMES:
         return None
     try:
         minutes = int(values["--minutes"]) if "--minutes" in values else None
@@ -73,9 +75,12 @@ def parse_fast_log(args: list[str]) -> tuple[str | None, LogRequest] | None:
         return None
     if not names and "--group" not in values:
         return None  # the typer app asks on a terminal, or explains
+    from kinship.actions import LogRequest
+    from kinship.models import Channel
+
     request = LogRequest(
         names=tuple(names),
-        channel=channel,
+        channel=Channel(via),
         when_text=values.get("--when"),
         minutes=minutes,
         note=values.get("--note"),
