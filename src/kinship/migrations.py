@@ -103,7 +103,7 @@ def m001_initial(db: Database) -> None:
             (SELECT group_concat(c.name, ', ') FROM links l JOIN contacts c ON c.id = l.contact_id
              WHERE l.interaction_id = i.id) AS people
         FROM interactions i;
-        """
+        """,
     )
 
 

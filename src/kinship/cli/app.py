@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kinship import __version__
+from kinship.cli.lazy import KinshipGroup
 
 if TYPE_CHECKING:  # imported inside the commands, so `kinship --help` stays fast
     from kinship.cli.context import Environment
@@ -22,6 +23,7 @@ CHANNEL_NAMES = ("in-person", "call", "video", "message", "email", "social")
 
 APP_SETTINGS: dict[str, Any] = {
     "name": "kinship",
+    "cls": KinshipGroup,
     "rich_markup_mode": None,
     "no_args_is_help": True,
     "pretty_exceptions_enable": False,
@@ -834,6 +836,7 @@ def config(ctx: typer.Context, json_output: JsonOpt = False) -> None:
 
 def run_app(args: list[str]) -> None:
     """Run the app on ``args``, building only the command that runs (see cli/lazy.py)."""
-    from kinship.cli.lazy import lazy_root
+    from kinship.cli.lazy import LazyGroup, lazy_root
 
-    lazy_root(app, root, **APP_SETTINGS)(args=args, prog_name="kinship")
+    settings = {**APP_SETTINGS, "cls": LazyGroup}
+    lazy_root(app, root, **settings)(args=args, prog_name="kinship")

@@ -1,4 +1,8 @@
-"""A root command group that builds only the subcommand being run.
+"""The root command groups: errors become one clean line, and subcommands are built lazily.
+
+``KinshipGroup`` turns a KinshipError raised by any command into ``Error: ...`` on stderr and
+its exit code (for the typer app and for ``CliRunner`` tests alike). ``LazyGroup`` builds
+only the subcommand being run:
 
 typer turns every command's signature into click parameters before running any of them; with
 two dozen commands that is most of the start-up of `kinship --help`. This group lists the
@@ -16,7 +20,22 @@ from typer.core import TyperGroup
 from typer.main import get_command_from_info, get_group_from_info
 
 
-class LazyGroup(TyperGroup):
+class KinshipGroup(TyperGroup):
+    """A TyperGroup that reports KinshipError as one ``Error:`` line and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        """Run the subcommand; turn a KinshipError into its message and exit code."""
+        from kinship.errors import KinshipError
+
+        try:
+            return super().invoke(ctx)
+        except KinshipError as error:
+            from kinship.cli import report_error
+
+            raise typer.Exit(report_error(error)) from None
+
+
+class LazyGroup(KinshipGroup):
     """A TyperGroup whose subcommands come from ``source`` (a Typer app), built on demand."""
 
     source: typer.Typer
@@ -78,7 +97,7 @@ class LazyGroup(TyperGroup):
 
 def lazy_root(source: typer.Typer, root_callback: Any, **settings: Any) -> Any:
     """Return a click group with ``root_callback``'s options that builds ``source``'s commands lazily."""
-    shell = typer.Typer(cls=LazyGroup, **settings)
+    shell = typer.Typer(**settings)
     shell.callback()(root_callback)
     group = typer.main.get_command(shell)
     assert isinstance(group, LazyGroup)

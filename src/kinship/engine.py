@@ -1,0 +1,645 @@
+"""The pure nudge engine: rhythms, fading and online-only contacts, crowded weeks, isolation, birthdays.
+
+Everything here is a function of plain values (contact summaries, weekly counts, nudge state,
+settings and an as-of day). Nothing reads the clock, the environment or the database, so every
+rule is tested with literal inputs and ``--as-of`` in the past gives the answer of that day.
+The rules, their defaults and their config keys are described in ``docs/nudges.md``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
+
+from kinship.dates import last_ended_week, weeks_back
+from kinship.models import ContactSummary, Nudge, NudgeState, Settings, WeekCount
+
+FADING = "fading"
+ONLINE_ONLY = "online_only"
+CROWDED_WEEK = "crowded_week"
+ISOLATION = "isolation"
+BIRTHDAY = "birthday"
+KINDS: tuple[str, ...] = (FADING, ONLINE_ONLY, CROWDED_WEEK, ISOLATION, BIRTHDAY)
+
+RHYTHM_KINDS: frozenset[str] = frozenset({FADING, ONLINE_ONLY})
+"""The kinds a contact snooze quiets; birthdays still come (snooze their key to quiet them)."""
+
+ONLINE_ONLY_MIN_FACE_TO_FACE_DAYS = 3
+"""Face-to-face days in the last 365 that make a relationship one that used to be in person."""
+
+ISOLATION_LOOKBACK_DAYS = 90
+"""Some face-to-face contact must fall in these days before the quiet stretch for it to count."""
+
+NO_BASELINE_MIN_DIGITAL = 5
+"""Without a baseline, a week is crowded only with at least this many digital interactions and
+no face-to-face one."""
+
+SCORE_PLACES = 2
+
+STATUSES: tuple[str, ...] = ("ok", "due", FADING, ONLINE_ONLY, "snoozed", "archived", "no_rhythm")
+
+
+# --- small numeric helpers -------------------------------------------------------------------
+
+
+def round_half_up(value: float, places: int) -> float:
+    """Return ``value`` rounded to ``places`` decimals, halves away from zero (not banker's)."""
+    quantum = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def median_days(gaps: Sequence[int]) -> int | None:
+    """Return the median of whole-day gaps; an even count takes the mean of the middle two,
+    rounded to the nearest day, halves up. None for no gaps."""
+    if not gaps:
+        return None
+    ordered = sorted(gaps)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle] + 1) // 2
+
+
+def median_count(values: Sequence[int]) -> float | None:
+    """Return the plain median of counts (the mean of the middle two for an even count)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def gaps_between(days: Iterable[dt.date]) -> list[int]:
+    """Return the gaps in days between consecutive distinct days."""
+    ordered = sorted(set(days))
+    return [(later - earlier).days for earlier, later in pairwise(ordered)]
+
+
+# --- rhythms ---------------------------------------------------------------------------------
+
+
+def rhythm(summary: ContactSummary, settings: Settings) -> tuple[int | None, str | None]:
+    """Return the contact's expected gap in days and where it comes from.
+
+    The source is ``"explicit"`` (``--every``), ``"learned"`` (median gap between the distinct
+    interaction days of the last 365, given at least ``learn_min_days`` of them), ``"circle"``
+    (the circle's default) or None with a None rhythm when nothing applies.
+    """
+    if summary.every_days is not None and summary.every_days > 0:
+        return summary.every_days, "explicit"
+    distinct_days = set(summary.days)
+    if len(distinct_days) >= max(settings.learn_min_days, 2):
+        learned = median_days(gaps_between(distinct_days))
+        if learned is not None:
+            return learned, "learned"
+    if summary.circle is not None:
+        circle_days = settings.circles.get(summary.circle)
+        if circle_days is not None and circle_days > 0:
+            return circle_days, "circle"
+    return None, None
+
+
+def face_to_face_rhythm(summary: ContactSummary) -> int | None:
+    """Return the median gap between the contact's face-to-face days, None with fewer than two."""
+    return median_days(gaps_between(summary.face_to_face_days))
+
+
+# --- per-contact measurements shared by the nudges and the status ----------------------------
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """How long it has been against a contact's rhythm, measured from ``since``."""
+
+    since: dt.date
+    """The last interaction day, or the day the contact was added when never interacted with."""
+    days_since: int
+    rhythm_days: int
+    source: str
+    never_contacted: bool
+
+    @property
+    def ratio(self) -> float:
+        """Return days since over rhythm."""
+        return self.days_since / self.rhythm_days
+
+
+def measure_overdue(summary: ContactSummary, settings: Settings, as_of: dt.date) -> Overdue | None:
+    """Return the contact's days since against its rhythm, or None when it is not measured.
+
+    None when the contact has no rhythm, or was never interacted with and its rhythm is only the
+    circle default (so importing many contacts does not raise many nudges).
+    """
+    rhythm_days, source = rhythm(summary, settings)
+    if rhythm_days is None or source is None:
+        return None
+    if summary.last_day is not None:
+        since, never = summary.last_day, False
+    elif source == "explicit":
+        since, never = summary.created_day, True
+    else:
+        return None
+    return Overdue(since, (as_of - since).days, rhythm_days, source, never)
+
+
+def is_fading(overdue: Overdue, settings: Settings) -> bool:
+    """Return whether the days since exceed ``fade_factor`` times the rhythm (strictly)."""
+    return overdue.days_since > settings.fade_factor * overdue.rhythm_days
+
+
+def is_due(overdue: Overdue) -> bool:
+    """Return whether the days since exceed the rhythm once (strictly)."""
+    return overdue.days_since > overdue.rhythm_days
+
+
+@dataclass(frozen=True)
+class OnlineOnly:
+    """A relationship that used to be face to face and has gone digital only."""
+
+    last_face_to_face_day: dt.date
+    days_since_face_to_face: int
+    face_to_face_rhythm_days: int
+    digital_since: int
+
+    @property
+    def ratio(self) -> float:
+        """Return days since face to face over the face-to-face rhythm."""
+        return self.days_since_face_to_face / self.face_to_face_rhythm_days
+
+
+def measure_online_only(summary: ContactSummary, settings: Settings, as_of: dt.date) -> OnlineOnly | None:
+    """Return the online-only measurement when the rule fires, else None."""
+    last = summary.last_face_to_face_day
+    if last is None or len(set(summary.face_to_face_days)) < ONLINE_ONLY_MIN_FACE_TO_FACE_DAYS:
+        return None
+    rhythm_days = face_to_face_rhythm(summary)
+    if rhythm_days is None:
+        return None
+    days_since = (as_of - last).days
+    if days_since <= settings.online_only_factor * rhythm_days or days_since < settings.online_only_min_days:
+        return None
+    if summary.digital_since_face_to_face < settings.online_only_min_digital:
+        return None
+    return OnlineOnly(last, days_since, rhythm_days, summary.digital_since_face_to_face)
+
+
+# --- nudge state -----------------------------------------------------------------------------
+
+
+def contact_snoozed(contact_id: str, state: NudgeState, as_of: dt.date) -> bool:
+    """Return whether a snooze of the whole contact is in force on ``as_of``."""
+    return any(
+        snooze.contact_id == contact_id and snooze.made <= as_of < snooze.until for snooze in state.snoozes
+    )
+
+
+def key_snoozed(key: str, state: NudgeState, as_of: dt.date) -> bool:
+    """Return whether a snooze of this nudge key is in force on ``as_of``."""
+    return any(snooze.key == key and snooze.made <= as_of < snooze.until for snooze in state.snoozes)
+
+
+def key_dismissed(key: str, state: NudgeState, as_of: dt.date) -> bool:
+    """Return whether this key was dismissed on or before ``as_of``."""
+    return any(dismissal.key == key and dismissal.made <= as_of for dismissal in state.dismissals)
+
+
+def is_quiet(nudge: Nudge, state: NudgeState, as_of: dt.date) -> bool:
+    """Return whether a snooze or dismissal in force on ``as_of`` leaves this nudge out."""
+    if key_snoozed(nudge.key, state, as_of) or key_dismissed(nudge.key, state, as_of):
+        return True
+    return (
+        nudge.kind in RHYTHM_KINDS
+        and nudge.contact is not None
+        and contact_snoozed(nudge.contact.id, state, as_of)
+    )
+
+
+# --- the nudges of one contact ---------------------------------------------------------------
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _verb(summary: ContactSummary) -> str:
+    """Return "see" for someone mostly met in person, else "talk to"."""
+    face_days = len(set(summary.face_to_face_days))
+    return "see" if face_days and 2 * face_days >= len(set(summary.days)) else "talk to"
+
+
+def fading_key(contact_id: str, since: dt.date) -> str:
+    """Return the key of a fading episode that started on ``since``."""
+    return f"{FADING}:{contact_id}:{since.isoformat()}"
+
+
+def online_only_key(contact_id: str, last_face_to_face_day: dt.date) -> str:
+    """Return the key of an online-only episode that started on the last face-to-face day."""
+    return f"{ONLINE_ONLY}:{contact_id}:{last_face_to_face_day.isoformat()}"
+
+
+def _fading_nudge(summary: ContactSummary, overdue: Overdue) -> Nudge:
+    name = summary.contact.name
+    verb = _verb(summary)
+    days = overdue.days_since
+    if overdue.never_contacted:
+        message = (
+            f"You hoped to talk to {name} every {_plural(overdue.rhythm_days, 'day')}; "
+            f"you added them {_plural(days, 'day')} ago and have not logged anything yet "
+            "- a good week to reach out."
+        )
+    elif overdue.source == "explicit":
+        message = (
+            f"You hoped to {verb} {name} every {_plural(overdue.rhythm_days, 'day')}; "
+            f"it has been {days} - a good week to reconnect."
+        )
+    elif overdue.source == "learned":
+        message = (
+            f"You usually {verb} {name} every {_plural(overdue.rhythm_days, 'day')}; "
+            f"it has been {days} - a good week to reconnect."
+        )
+    else:
+        circle = summary.circle or "this circle"
+        message = (
+            f"It has been {_plural(days, 'day')} since you were last in touch with {name}; "
+            f"for {circle}, about every {_plural(overdue.rhythm_days, 'day')} feels right "
+            "- a good week to reconnect."
+        )
+    return Nudge(
+        key=fading_key(summary.contact.id, overdue.since),
+        kind=FADING,
+        score=round_half_up(overdue.ratio, SCORE_PLACES),
+        message=message,
+        contact=summary.contact,
+        details={"days_since": days, "rhythm_days": overdue.rhythm_days},
+    )
+
+
+def _online_only_nudge(summary: ContactSummary, online: OnlineOnly) -> Nudge:
+    name = summary.contact.name
+    message = (
+        f"You used to see {name} in person about every "
+        f"{_plural(online.face_to_face_rhythm_days, 'day')}; it has been "
+        f"{online.days_since_face_to_face} days, with {_plural(online.digital_since, 'digital contact')} "
+        "since. Could the next one be a coffee or a walk?"
+    )
+    return Nudge(
+        key=online_only_key(summary.contact.id, online.last_face_to_face_day),
+        kind=ONLINE_ONLY,
+        score=round_half_up(online.ratio, SCORE_PLACES),
+        message=message,
+        contact=summary.contact,
+        details={
+            "days_since_face_to_face": online.days_since_face_to_face,
+            "face_to_face_rhythm_days": online.face_to_face_rhythm_days,
+            "digital_since": online.digital_since,
+        },
+    )
+
+
+# --- birthdays -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Birthday:
+    """A birthday as stored: month and day, and the year when known."""
+
+    year: int | None
+    month: int
+    day: int
+
+
+WEEKDAY_NAMES: tuple[str, ...] = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+MONTH_NAMES: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_day(day: dt.date) -> str:
+    """Return ``Wednesday 4 March``, independent of the process locale."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
+
+
+_BIRTHDAY_RE = re.compile(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})-(?P<day>\d{2})$")
+
+
+def parse_birthday_text(text: str | None) -> Birthday | None:
+    """Return the birthday in ``YYYY-MM-DD`` or ``--MM-DD``, or None for anything else."""
+    if not text:
+        return None
+    match = _BIRTHDAY_RE.match(text.strip())
+    if not match:
+        return None
+    year = int(match["year"]) if match["year"] else None
+    month, day = int(match["month"]), int(match["day"])
+    try:
+        dt.date(2000 if year is None else year, month, day)  # 2000 is a leap year: 29 February is valid
+    except ValueError:
+        return None
+    return Birthday(year, month, day)
+
+
+def birthday_in(birthday: Birthday, year: int) -> dt.date:
+    """Return the day the birthday is kept in ``year``; 29 February is kept on 28 February in
+    non-leap years."""
+    try:
+        return dt.date(year, birthday.month, birthday.day)
+    except ValueError:
+        return dt.date(year, 2, 28)
+
+
+def next_birthday(birthday: Birthday, as_of: dt.date) -> dt.date | None:
+    """Return the first birthday on or after ``as_of`` (None before the person was born)."""
+    for year in (as_of.year, as_of.year + 1):
+        occurrence = birthday_in(birthday, year)
+        if occurrence >= as_of:
+            if birthday.year is not None and occurrence.year <= birthday.year:
+                return None
+            return occurrence
+    return None  # unreachable: next year's birthday is always after as_of
+
+
+def _birthday_nudge(summary: ContactSummary, settings: Settings, as_of: dt.date) -> Nudge | None:
+    birthday = parse_birthday_text(summary.birthday)
+    if birthday is None:
+        return None
+    occurrence = next_birthday(birthday, as_of)
+    if occurrence is None:
+        return None
+    days_to_go = (occurrence - as_of).days
+    if days_to_go > settings.birthday_days:
+        return None
+    name = summary.contact.name
+    age = f" (turning {occurrence.year - birthday.year})" if birthday.year is not None else ""
+    weekday = long_day(occurrence)
+    if days_to_go == 0:
+        when = "today"
+        message = f"It is {name}'s birthday today{age} - a call or a message would be welcome."
+    else:
+        when = "soon"
+        lead = "tomorrow" if days_to_go == 1 else f"in {days_to_go} days"
+        message = (
+            f"{name}'s birthday is {lead}, on {weekday}{age} - time for a card, a call or a plan to meet."
+        )
+    horizon = max(settings.birthday_days, 1)
+    return Nudge(
+        key=f"{BIRTHDAY}:{summary.contact.id}:{occurrence.isoformat()}:{when}",
+        kind=BIRTHDAY,
+        score=round_half_up(1 + (horizon - days_to_go) / horizon, SCORE_PLACES),
+        message=message,
+        contact=summary.contact,
+        details={"date": occurrence.isoformat()},
+    )
+
+
+def contact_nudges(summary: ContactSummary, settings: Settings, as_of: dt.date) -> list[Nudge]:
+    """Return every nudge the rules raise for one contact, before snoozes and dismissals."""
+    if summary.archived:
+        return []
+    nudges: list[Nudge] = []
+    overdue = measure_overdue(summary, settings, as_of)
+    if overdue is not None and is_fading(overdue, settings):
+        nudges.append(_fading_nudge(summary, overdue))
+    online = measure_online_only(summary, settings, as_of)
+    if online is not None:
+        nudges.append(_online_only_nudge(summary, online))
+    birthday = _birthday_nudge(summary, settings, as_of)
+    if birthday is not None:
+        nudges.append(birthday)
+    return nudges
+
+
+# --- crowded weeks ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CrowdedVerdict:
+    """Week W's counts against its baseline, and whether digital crowded out face to face."""
+
+    week: str
+    face_to_face: int
+    digital: int
+    baseline_face_to_face: float | None
+    baseline_digital: float | None
+    crowded: bool
+
+    @property
+    def has_baseline(self) -> bool:
+        """Return whether enough earlier weeks had interactions to make a baseline."""
+        return self.baseline_face_to_face is not None and self.baseline_digital is not None
+
+
+def crowded_verdict(week: str, weeks: Mapping[str, WeekCount], settings: Settings) -> CrowdedVerdict:
+    """Return week W's counts, its baseline (None without one) and whether it was crowded.
+
+    The baseline is the median over all ``baseline_weeks`` weeks before W, weeks missing from
+    ``weeks`` counted as empty, provided at least ``baseline_min_weeks`` of them had any
+    interaction. W is crowded when D >= ``crowded_min_digital``, D >= ``crowded_ratio`` x
+    max(F, 1) and, with a baseline, F < its baseline and D > its baseline; without a baseline,
+    D >= 5 and F = 0.
+    """
+    empty = WeekCount(week, 0, 0)
+    current = weeks.get(week, empty)
+    face, digital = current.face_to_face, current.digital
+    previous = weeks_back(week, settings.baseline_weeks + 1)[:-1] if settings.baseline_weeks > 0 else []
+    counts = [weeks.get(name, WeekCount(name, 0, 0)) for name in previous]
+    active = sum(1 for count in counts if count.face_to_face + count.digital > 0)
+    baseline_face: float | None = None
+    baseline_digital: float | None = None
+    if counts and active >= settings.baseline_min_weeks:
+        baseline_face = median_count([count.face_to_face for count in counts])
+        baseline_digital = median_count([count.digital for count in counts])
+    crowded = digital >= settings.crowded_min_digital and digital >= settings.crowded_ratio * max(face, 1)
+    if baseline_face is not None and baseline_digital is not None:
+        crowded = crowded and face < baseline_face and digital > baseline_digital
+    else:
+        crowded = crowded and digital >= NO_BASELINE_MIN_DIGITAL and face == 0
+    return CrowdedVerdict(week, face, digital, baseline_face, baseline_digital, crowded)
+
+
+def _format_count(value: float) -> str:
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def _crowded_nudge(verdict: CrowdedVerdict) -> Nudge:
+    face, digital = verdict.face_to_face, verdict.digital
+    counts = f"In {verdict.week} you had {_plural(digital, 'digital contact')} and {face} face to face"
+    if verdict.baseline_face_to_face is not None and verdict.baseline_digital is not None:
+        usual = (
+            f"; a usual week has about {_format_count(verdict.baseline_digital)} digital and "
+            f"{_format_count(verdict.baseline_face_to_face)} face to face"
+        )
+    else:
+        usual = ""
+    message = (
+        f"{counts}{usual}. Screens crowded out meeting in person - could one of those chats "
+        "become a coffee, a walk or a club night?"
+    )
+    return Nudge(
+        key=f"{CROWDED_WEEK}:{verdict.week}",
+        kind=CROWDED_WEEK,
+        score=round_half_up(digital / (digital + face), SCORE_PLACES),
+        message=message,
+        details={
+            "week": verdict.week,
+            "face_to_face": face,
+            "digital": digital,
+            "baseline_face_to_face": verdict.baseline_face_to_face,
+            "baseline_digital": verdict.baseline_digital,
+        },
+    )
+
+
+# --- isolation -------------------------------------------------------------------------------
+
+
+def isolation_days(last_face_to_face_day: dt.date | None, settings: Settings, as_of: dt.date) -> int | None:
+    """Return the days without face-to-face contact when the isolation rule fires, else None.
+
+    It fires after ``isolation_days`` days without any face-to-face interaction (group
+    activities included) when the last one fell in the 90 days before those days; someone who
+    logs no face-to-face contact at all is not nagged.
+    """
+    if last_face_to_face_day is None:
+        return None
+    days = (as_of - last_face_to_face_day).days
+    if days < settings.isolation_days or days >= settings.isolation_days + ISOLATION_LOOKBACK_DAYS:
+        return None
+    return days
+
+
+def _isolation_nudge(last_face_to_face_day: dt.date, days: int, settings: Settings) -> Nudge:
+    message = (
+        f"It has been {days} days since you last met anyone in person. A club, a class or an hour "
+        "of volunteering is an easy way back to seeing people - or invite someone for a walk."
+    )
+    return Nudge(
+        key=f"{ISOLATION}:{last_face_to_face_day.isoformat()}",
+        kind=ISOLATION,
+        score=round_half_up(days / max(settings.isolation_days, 1), SCORE_PLACES),
+        message=message,
+        details={"days_since_face_to_face": days},
+    )
+
+
+# --- public entry points ---------------------------------------------------------------------
+
+
+def _order(nudges: Iterable[Nudge]) -> list[Nudge]:
+    return sorted(nudges, key=lambda nudge: (-nudge.score, nudge.key))
+
+
+def compute_nudges(
+    summaries: Sequence[ContactSummary],
+    weeks: Mapping[str, WeekCount],
+    last_face_to_face_day: dt.date | None,
+    state: NudgeState,
+    settings: Settings,
+    as_of: dt.date,
+) -> list[Nudge]:
+    """Return the nudges in force at the end of ``as_of``, highest score first, then by key.
+
+    ``weeks`` maps ISO weeks to counts (missing weeks are empty) and must hold at least the week
+    last ended by ``as_of`` and the ``baseline_weeks`` before it. ``last_face_to_face_day`` is
+    the last face-to-face day of all (group activities included) on or before ``as_of``.
+    Snoozes, dismissals and reminders made after ``as_of`` are ignored.
+    """
+    candidates: list[Nudge] = []
+    for summary in summaries:
+        candidates.extend(contact_nudges(summary, settings, as_of))
+    verdict = crowded_verdict(last_ended_week(as_of), weeks, settings)
+    if verdict.crowded:
+        candidates.append(_crowded_nudge(verdict))
+    days = isolation_days(last_face_to_face_day, settings, as_of)
+    if days is not None and last_face_to_face_day is not None:
+        candidates.append(_isolation_nudge(last_face_to_face_day, days, settings))
+    return _order(nudge for nudge in candidates if not is_quiet(nudge, state, as_of))
+
+
+def contact_status(summary: ContactSummary, state: NudgeState, settings: Settings, as_of: dt.date) -> str:
+    """Return the contact's status for ``kinship people``.
+
+    First that applies: ``archived``; ``snoozed`` (a contact snooze, or a key snooze of the
+    nudge that would set the status); ``online_only``; ``no_rhythm``; ``fading``; ``due`` (past
+    1x rhythm); ``ok``. A contact never interacted with whose rhythm is only the circle default
+    is ``ok``: it is not measured until the first interaction.
+    """
+    if summary.archived:
+        return "archived"
+    if contact_snoozed(summary.contact.id, state, as_of):
+        return "snoozed"
+    online = measure_online_only(summary, settings, as_of)
+    if online is not None:
+        key = online_only_key(summary.contact.id, online.last_face_to_face_day)
+        return "snoozed" if key_snoozed(key, state, as_of) else ONLINE_ONLY
+    rhythm_days, _ = rhythm(summary, settings)
+    if rhythm_days is None:
+        return "no_rhythm"
+    overdue = measure_overdue(summary, settings, as_of)
+    if overdue is None:
+        return "ok"
+    if is_fading(overdue, settings):
+        key = fading_key(summary.contact.id, overdue.since)
+        return "snoozed" if key_snoozed(key, state, as_of) else FADING
+    return "due" if is_due(overdue) else "ok"
+
+
+def due_reminders(
+    nudges: Sequence[Nudge], state: NudgeState, settings: Settings, as_of: dt.date
+) -> list[Nudge]:
+    """Return the nudges not reminded within the window, in the order given.
+
+    A key reminded on day D (D <= ``as_of``) is due again from D + ``remind_repeat_days``;
+    reminders recorded after ``as_of`` are ignored.
+    """
+    last_reminded: dict[str, dt.date] = {}
+    for reminder in state.reminders:
+        if reminder.day <= as_of and (
+            reminder.key not in last_reminded or reminder.day > last_reminded[reminder.key]
+        ):
+            last_reminded[reminder.key] = reminder.day
+    repeat = dt.timedelta(days=settings.remind_repeat_days)
+    return [
+        nudge
+        for nudge in nudges
+        if nudge.key not in last_reminded or as_of >= last_reminded[nudge.key] + repeat
+    ]
+
+
+def nudge_json(nudge: Nudge) -> dict[str, object]:
+    """Return the SPEC §6 JSON object of a nudge: key, kind, score, message, contact, details."""
+    payload: dict[str, object] = {
+        "key": nudge.key,
+        "kind": nudge.kind,
+        "score": nudge.score,
+        "message": nudge.message,
+    }
+    if nudge.contact is not None:
+        payload["contact"] = {"id": nudge.contact.id, "name": nudge.contact.name}
+    for name, value in nudge.details.items():
+        payload.setdefault(name, value)
+    return payload

@@ -1,0 +1,430 @@
+"""The pure weekly review: one ISO week's contact summed up, with a trend and kind suggestions.
+
+Built from the week's interactions, weekly counts and the engine's nudges; renders to JSON, plain
+text (for a pipe or an email: ASCII only, no colour) and Markdown. No clock, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from kinship.dates import week_start, weeks_back
+from kinship.engine import (
+    BIRTHDAY,
+    FADING,
+    ISOLATION,
+    MONTH_NAMES,
+    ONLINE_ONLY,
+    WEEKDAY_NAMES,
+    CrowdedVerdict,
+    crowded_verdict,
+    long_day,
+    nudge_json,
+    round_half_up,
+)
+from kinship.models import CIRCLES, ContactRef, Interaction, Mode, Nudge, Settings, WeekCount
+
+TREND_WEEKS = 12
+TOP_PEOPLE = 5
+MAX_SUGGESTIONS = 2
+FACE_BAR = "#"
+DIGITAL_BAR = "="
+
+
+@dataclass(frozen=True)
+class PersonCount:
+    """A contact and the number of interactions with them in the week."""
+
+    id: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything the weekly review shows for ISO week ``week`` (SPEC §7)."""
+
+    week: str
+    start: dt.date
+    end: dt.date
+    face_to_face: int
+    digital: int
+    minutes_face_to_face: int
+    minutes_digital: int
+    people: int
+    verdict: CrowdedVerdict
+    """The engine's crowded-week verdict, holding the baseline (None without one)."""
+    circles: Mapping[str, int]
+    groups: Mapping[str, int]
+    feel_face_to_face: float | None
+    feel_digital: float | None
+    top_people: tuple[PersonCount, ...]
+    new_people: tuple[ContactRef, ...]
+    nudges: tuple[Nudge, ...]
+    trend: tuple[WeekCount, ...]
+    suggestions: tuple[str, ...]
+
+    @property
+    def crowded(self) -> bool:
+        """Return whether digital contact crowded out face to face in the week."""
+        return self.verdict.crowded
+
+    @property
+    def baseline_face_to_face(self) -> float | None:
+        """Return the median face-to-face count of the baseline weeks, None without a baseline."""
+        return self.verdict.baseline_face_to_face
+
+    @property
+    def baseline_digital(self) -> float | None:
+        """Return the median digital count of the baseline weeks, None without a baseline."""
+        return self.verdict.baseline_digital
+
+    @property
+    def share_face_to_face(self) -> float | None:
+        """Return the face-to-face share of the week's interactions (0..1), None for an empty week."""
+        total = self.face_to_face + self.digital
+        return None if total == 0 else round_half_up(self.face_to_face / total, 2)
+
+    @property
+    def share_digital(self) -> float | None:
+        """Return the digital share of the week's interactions (0..1), None for an empty week."""
+        total = self.face_to_face + self.digital
+        return None if total == 0 else round_half_up(self.digital / total, 2)
+
+
+def _average_feel(interactions: Sequence[Interaction], mode: Mode) -> float | None:
+    rated = [item.feel for item in interactions if item.mode is mode and item.feel is not None]
+    return round_half_up(sum(rated) / len(rated), 1) if rated else None
+
+
+def _circle_order(circle: str) -> tuple[int, str]:
+    return (CIRCLES.index(circle), "") if circle in CIRCLES else (len(CIRCLES), circle)
+
+
+def _count_circles(interactions: Sequence[Interaction], circles: Mapping[str, str | None]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for item in interactions:
+        reached = {circles.get(person.id) for person in item.people}
+        counts.update(circle for circle in reached if circle)
+    return {circle: counts[circle] for circle in sorted(counts, key=_circle_order)}
+
+
+def _top_people(interactions: Sequence[Interaction]) -> tuple[PersonCount, ...]:
+    counts: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for item in interactions:
+        for person in {person.id: person for person in item.people}.values():
+            counts[person.id] += 1
+            names.setdefault(person.id, person.name)
+    ranked = sorted(
+        counts, key=lambda person_id: (-counts[person_id], names[person_id].casefold(), person_id)
+    )
+    return tuple(
+        PersonCount(person_id, names[person_id], counts[person_id]) for person_id in ranked[:TOP_PEOPLE]
+    )
+
+
+def _new_people(
+    interactions: Sequence[Interaction], first_days: Mapping[str, dt.date], start: dt.date, end: dt.date
+) -> tuple[ContactRef, ...]:
+    people: dict[str, ContactRef] = {}
+    for item in interactions:
+        for person in item.people:
+            people.setdefault(person.id, person)
+    fresh = [
+        person
+        for person_id, person in people.items()
+        if person_id in first_days and start <= first_days[person_id] <= end
+    ]
+    return tuple(sorted(fresh, key=lambda person: (first_days[person.id], person.name.casefold(), person.id)))
+
+
+def _join_names(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def suggest(
+    verdict: CrowdedVerdict, nudges: Sequence[Nudge], face_to_face: int, people_seen: int
+) -> tuple[str, ...]:
+    """Return one or two kind, concrete suggestions for the coming week."""
+    suggestions: list[str] = []
+    isolated = any(nudge.kind == ISOLATION for nudge in nudges)
+    if verdict.crowded:
+        suggestions.append(
+            "Screens outweighed meeting in person this week. Turn one chat into a coffee or a walk, "
+            "or try a group activity: a club, a class or an hour of volunteering."
+        )
+    elif isolated:
+        suggestions.append(
+            "It has been a while since you met anyone in person. A club, a class or volunteering "
+            "is an easy, low-pressure way to be among people again."
+        )
+    to_see: list[str] = []
+    for nudge in nudges:
+        if (
+            nudge.kind in (FADING, ONLINE_ONLY)
+            and nudge.contact is not None
+            and nudge.contact.name not in to_see
+        ):
+            to_see.append(nudge.contact.name)
+    if to_see:
+        suggestions.append(
+            f"Make a plan to see {_join_names(to_see[:2])} in person - a coffee, a walk or a meal is enough."
+        )
+    for nudge in nudges:
+        if len(suggestions) >= MAX_SUGGESTIONS:
+            break
+        if nudge.kind == BIRTHDAY and nudge.contact is not None:
+            date = nudge.details.get("date")
+            on = f" on {long_day(dt.date.fromisoformat(date))}" if isinstance(date, str) else " soon"
+            suggestions.append(f"{nudge.contact.name}'s birthday is{on} - a call or a card would be welcome.")
+    if not suggestions:
+        if face_to_face:
+            suggestions.append(
+                f"A good week: {face_to_face} face-to-face "
+                f"{'meeting' if face_to_face == 1 else 'meetings'} with "
+                f"{people_seen} {'person' if people_seen == 1 else 'people'}. Keep the rhythm going."
+            )
+        else:
+            suggestions.append("A quiet week is fine. Who would you enjoy seeing in the coming days?")
+    return tuple(suggestions[:MAX_SUGGESTIONS])
+
+
+def build_review(
+    week: str,
+    interactions: Sequence[Interaction],
+    weeks: Mapping[str, WeekCount],
+    circles: Mapping[str, str | None],
+    first_days: Mapping[str, dt.date],
+    nudges: Sequence[Nudge],
+    settings: Settings,
+) -> Review:
+    """Return the review of ISO week ``week``.
+
+    ``interactions`` are exactly those whose local day falls in the week; ``weeks`` holds counts
+    for the 12 trend weeks ending at the week and the baseline weeks before it (missing weeks are
+    empty; the week's own count is taken from ``interactions``); ``circles`` maps contact ids to
+    circles; ``first_days`` maps contact ids to the day of their first interaction ever;
+    ``nudges`` are the nudges in force at the end of the week.
+    """
+    start = week_start(week)
+    end = start + dt.timedelta(days=6)
+    face = [item for item in interactions if item.mode is Mode.FACE_TO_FACE]
+    digital = [item for item in interactions if item.mode is Mode.DIGITAL]
+    counts = dict(weeks)
+    counts[week] = WeekCount(week, len(face), len(digital))
+    verdict = crowded_verdict(week, counts, settings)
+    people = {person.id for item in interactions for person in item.people}
+    people_seen = {person.id for item in face for person in item.people}
+    groups = Counter(item.group for item in interactions if item.group)
+    trend = tuple(
+        WeekCount(name, counts[name].face_to_face, counts[name].digital)
+        if name in counts
+        else WeekCount(name, 0, 0)
+        for name in weeks_back(week, TREND_WEEKS)
+    )
+    return Review(
+        week=week,
+        start=start,
+        end=end,
+        face_to_face=len(face),
+        digital=len(digital),
+        minutes_face_to_face=sum(item.minutes or 0 for item in face),
+        minutes_digital=sum(item.minutes or 0 for item in digital),
+        people=len(people),
+        verdict=verdict,
+        circles=_count_circles(interactions, circles),
+        groups={
+            label: groups[label] for label in sorted(groups, key=lambda label: (label.casefold(), label))
+        },
+        feel_face_to_face=_average_feel(interactions, Mode.FACE_TO_FACE),
+        feel_digital=_average_feel(interactions, Mode.DIGITAL),
+        top_people=_top_people(interactions),
+        new_people=_new_people(interactions, first_days, start, end),
+        nudges=tuple(nudges),
+        trend=trend,
+        suggestions=suggest(verdict, nudges, len(face), len(people_seen)),
+    )
+
+
+def review_json(review: Review) -> dict[str, object]:
+    """Return the SPEC §7 JSON object of a review (plus ``share``, an extra field)."""
+    baseline: dict[str, float] | None = None
+    if review.baseline_face_to_face is not None and review.baseline_digital is not None:
+        baseline = {"face_to_face": review.baseline_face_to_face, "digital": review.baseline_digital}
+    return {
+        "week": review.week,
+        "start": review.start.isoformat(),
+        "end": review.end.isoformat(),
+        "face_to_face": review.face_to_face,
+        "digital": review.digital,
+        "minutes": {"face_to_face": review.minutes_face_to_face, "digital": review.minutes_digital},
+        "share": {"face_to_face": review.share_face_to_face, "digital": review.share_digital},
+        "people": review.people,
+        "baseline": baseline,
+        "crowded": review.crowded,
+        "circles": dict(review.circles),
+        "groups": dict(review.groups),
+        "feel": {"face_to_face": review.feel_face_to_face, "digital": review.feel_digital},
+        "top_people": [
+            {"id": person.id, "name": person.name, "count": person.count} for person in review.top_people
+        ],
+        "new_people": [{"id": person.id, "name": person.name} for person in review.new_people],
+        "nudges": [nudge_json(nudge) for nudge in review.nudges],
+        "trend": [
+            {"week": count.week, "face_to_face": count.face_to_face, "digital": count.digital}
+            for count in review.trend
+        ],
+        "suggestions": list(review.suggestions),
+    }
+
+
+# --- shared wording for the text and Markdown renderings -------------------------------------
+
+
+def _short_day(day: dt.date) -> str:
+    return f"{WEEKDAY_NAMES[day.weekday()][:3]} {day.day} {MONTH_NAMES[day.month - 1][:3]} {day.year}"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return str(int(value)) if value == int(value) else f"{value:.1f}"
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{round_half_up(share * 100, 0):.0f}%"
+
+
+def _listing(items: Sequence[str]) -> str:
+    return ", ".join(items) if items else "none"
+
+
+def _facts(review: Review) -> list[tuple[str, str]]:
+    """Return the review's facts as (label, value) pairs, in display order."""
+    usual_face, usual_digital = review.baseline_face_to_face, review.baseline_digital
+    if usual_face is not None and usual_digital is not None:
+        baseline = f"{_number(usual_face)} face to face, {_number(usual_digital)} digital"
+    else:
+        baseline = "not enough earlier weeks yet"
+    face = f"{review.face_to_face} ({_percent(review.share_face_to_face)}), {review.minutes_face_to_face} min"
+    digital = f"{review.digital} ({_percent(review.share_digital)}), {review.minutes_digital} min"
+    return [
+        ("Face to face", face),
+        ("Digital", digital),
+        ("Usual week", baseline),
+        ("People", str(review.people)),
+        ("Crowded week", "yes" if review.crowded else "no"),
+        ("Circles", _listing([f"{circle} {count}" for circle, count in review.circles.items()])),
+        ("Groups", _listing([f"{label} {count}" for label, count in review.groups.items()])),
+        (
+            "Feel",
+            f"face to face {_number(review.feel_face_to_face)}, digital {_number(review.feel_digital)}",
+        ),
+        ("Saw most", _listing([f"{person.name} ({person.count})" for person in review.top_people])),
+        ("New people", _listing([person.name for person in review.new_people])),
+    ]
+
+
+def _title(review: Review) -> str:
+    return f"Weekly review {review.week} ({_short_day(review.start)} to {_short_day(review.end)})"
+
+
+# --- plain text ------------------------------------------------------------------------------
+
+
+def _bar_length(count: int, largest: int, room: int) -> int:
+    if count <= 0:
+        return 0
+    if largest <= room:
+        return count
+    return max(1, int(round_half_up(count * room / largest, 0)))
+
+
+def trend_chart(trend: Sequence[WeekCount], width: int = 80) -> list[str]:
+    """Return the trend as ASCII lines: per week a ``#`` bar (face to face) and an ``=`` bar (digital).
+
+    One character per interaction while it fits, scaled down to the width otherwise.
+    """
+    label_width = max((len(count.week) for count in trend), default=8)
+    largest = max((max(count.face_to_face, count.digital) for count in trend), default=0)
+    number_width = len(str(largest))
+    room = max(width - label_width - number_width - 3, 1)
+    lines = [f"{' ' * (label_width + number_width + 2)}{FACE_BAR} face to face   {DIGITAL_BAR} digital"]
+    for count in trend:
+        for label, value, mark in (
+            (count.week, count.face_to_face, FACE_BAR),
+            ("", count.digital, DIGITAL_BAR),
+        ):
+            bar = mark * _bar_length(value, largest, room)
+            lines.append(f"{label:<{label_width}} {value:>{number_width}} {bar}".rstrip())
+    return lines
+
+
+def _wrapped(text: str, width: int, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(
+        text, width=width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
+    ) or [first.rstrip()]
+
+
+def review_text(review: Review, width: int = 80) -> str:
+    """Return the review as plain ASCII text (no colour, no box drawing), wrapped to ``width``."""
+    width = max(width, 40)
+    title = _title(review)
+    lines = [title, "=" * min(len(title), width), ""]
+    facts = _facts(review)
+    label_width = max(len(label) for label, _ in facts) + 2
+    indent = " " * label_width
+    for label, value in facts:
+        lines.extend(_wrapped(value, width, f"{label + ':':<{label_width}}", indent))
+    lines += [
+        "",
+        f"Trend, last {len(review.trend)} weeks",
+        "-" * len(f"Trend, last {len(review.trend)} weeks"),
+    ]
+    lines.extend(trend_chart(review.trend, width))
+    lines += ["", "Nudges", "------"]
+    if review.nudges:
+        for nudge in review.nudges:
+            lines.extend(_wrapped(nudge.message, width, "- ", "  "))
+    else:
+        lines.append("Nothing needs attention.")
+    lines += ["", "Suggestions", "-----------"]
+    for suggestion in review.suggestions:
+        lines.extend(_wrapped(suggestion, width, "- ", "  "))
+    return "\n".join(lines) + "\n"
+
+
+# --- Markdown --------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Escape the characters that would break a Markdown table cell or emphasis."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def review_markdown(review: Review) -> str:
+    """Return the review as Markdown: headings, a facts list, a trend table, nudges, suggestions."""
+    lines = [f"# {_md(_title(review))}", ""]
+    for label, value in _facts(review):
+        lines.append(f"- **{label}:** {_md(value)}")
+    lines += [
+        "",
+        f"## Trend, last {len(review.trend)} weeks",
+        "",
+        "| Week | Face to face | Digital |",
+        "|---|---:|---:|",
+    ]
+    lines.extend(f"| {count.week} | {count.face_to_face} | {count.digital} |" for count in review.trend)
+    lines += ["", "## Nudges", ""]
+    if review.nudges:
+        lines.extend(f"- {_md(nudge.message)}" for nudge in review.nudges)
+    else:
+        lines.append("Nothing needs attention.")
+    lines += ["", "## Suggestions", ""]
+    lines.extend(f"- {_md(suggestion)}" for suggestion in review.suggestions)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,58 @@
+"""Every test runs against its own database, config and clock; nothing touches the real home."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from kinship.cli.app import app
+
+NOW = "2026-11-26T10:00:00"
+
+
+@pytest.fixture(autouse=True)
+def kinship_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point kinship at a temporary database and config, fix the clock and the time zone."""
+    monkeypatch.setenv("KINSHIP_DB", str(tmp_path / "data" / "kinship.db"))
+    monkeypatch.setenv("KINSHIP_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    monkeypatch.setenv("KINSHIP_NOW", NOW)
+    for name in ("NO_COLOR", "KINSHIP_DEBUG", "KINSHIP_TIMEZONE"):
+        monkeypatch.delenv(name, raising=False)
+    yield tmp_path
+
+
+@pytest.fixture
+def db_path(kinship_env: Path) -> Path:
+    """The database file the tests' commands use."""
+    return kinship_env / "data" / "kinship.db"
+
+
+def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run kinship in-process through typer's CliRunner."""
+    return CliRunner().invoke(app, list(args), input=input, env=env)
+
+
+def ok(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
+    """Run kinship and insist that it succeeded."""
+    result = run(*args, input=input, env=env)
+    assert result.exit_code == 0, (result.exit_code, result.output, result.exception)
+    return result
+
+
+def dump(path: Path) -> str | None:
+    """Return the logical content of a database (None when the file does not exist)."""
+    if not path.exists():
+        return None
+    conn = sqlite3.connect(path)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()

@@ -1,0 +1,158 @@
+"""WHEN and DUR parsing: every form of the SPEC, past-biased, in several time zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kinship import dates
+from kinship.errors import UsageError
+
+ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe"]
+# Thursday 26 November 2026, 10:00 local
+NOW_WALL = dt.datetime(2026, 11, 26, 10, 0)
+
+
+def _now(zone: str) -> dt.datetime:
+    return NOW_WALL.replace(tzinfo=ZoneInfo(zone))
+
+
+WALL_CASES = [
+    ("now", NOW_WALL),
+    ("today", NOW_WALL),
+    ("yesterday", dt.datetime(2026, 11, 25, 12, 0)),
+    ("yesterday 7pm", dt.datetime(2026, 11, 25, 19, 0)),
+    ("Yesterday 7 PM", dt.datetime(2026, 11, 25, 19, 0)),
+    ("yesterday 19:30", dt.datetime(2026, 11, 25, 19, 30)),
+    ("thursday", NOW_WALL),  # today is Thursday: today, and "today" means now
+    ("friday", dt.datetime(2026, 11, 20, 12, 0)),  # never a future Friday
+    ("monday", dt.datetime(2026, 11, 23, 12, 0)),
+    ("last thursday", dt.datetime(2026, 11, 19, 12, 0)),
+    ("last friday", dt.datetime(2026, 11, 20, 12, 0)),
+    ("friday 8pm", dt.datetime(2026, 11, 20, 20, 0)),
+    ("30min ago", dt.datetime(2026, 11, 26, 9, 30)),
+    ("2h ago", dt.datetime(2026, 11, 26, 8, 0)),
+    ("3d ago", dt.datetime(2026, 11, 23, 10, 0)),
+    ("2w ago", dt.datetime(2026, 11, 12, 10, 0)),
+    ("2026-11-20", dt.datetime(2026, 11, 20, 12, 0)),
+    ("2026-11-20 18:30", dt.datetime(2026, 11, 20, 18, 30)),
+    ("20 nov", dt.datetime(2026, 11, 20, 12, 0)),
+    ("30 nov", dt.datetime(2025, 11, 30, 12, 0)),  # the most recent 30 November
+    ("nov 20", dt.datetime(2026, 11, 20, 12, 0)),
+    ("9:15", dt.datetime(2026, 11, 26, 9, 15)),
+    ("November 3, 2026 5:45 PM", dt.datetime(2026, 11, 3, 17, 45)),
+]
+
+
+@pytest.mark.parametrize("zone", ZONES)
+@pytest.mark.parametrize(("text", "wall"), WALL_CASES)
+def test_when_forms_resolve_to_the_local_wall_time(zone: str, text: str, wall: dt.datetime) -> None:
+    result = dates.parse_when(text, _now(zone), ZoneInfo(zone))
+    assert result.tzinfo is not None
+    assert result.replace(tzinfo=None) == wall
+
+
+@pytest.mark.parametrize("zone", ZONES)
+@pytest.mark.parametrize("text", ["bogus", "next friday", "yesterday 25:00", "2026-02-30", "", "3 parsecs ago", "05/06/2026"])
+def test_unreadable_or_ambiguous_when_is_an_error_never_now(zone: str, text: str) -> None:
+    with pytest.raises(UsageError):
+        dates.parse_when(text, _now(zone), ZoneInfo(zone))
+
+
+def test_ago_is_exact_elapsed_time_across_dst() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    now = dt.datetime(2026, 10, 25, 12, 0, tzinfo=zone)  # clocks went back at 03:00 that night
+    result = dates.parse_when("24h ago", now, zone)
+    utc = dt.timezone.utc
+    assert now.astimezone(utc) - result.astimezone(utc) == dt.timedelta(hours=24)
+    assert result.replace(tzinfo=None) == dt.datetime(2026, 10, 24, 13, 0)
+    # days are calendar days: the same wall time, whatever the clocks did
+    assert dates.parse_when("1d ago", now, zone).replace(tzinfo=None) == dt.datetime(2026, 10, 24, 12, 0)
+
+
+def test_time_in_dst_overlap_gets_the_first_offset() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    now = dt.datetime(2026, 10, 26, 9, 0, tzinfo=zone)
+    result = dates.parse_when("2026-10-25 02:30", now, zone)
+    assert result.utcoffset() == dt.timedelta(hours=2)
+    assert result.isoformat() == "2026-10-25T02:30:00+02:00"
+
+
+def test_time_in_dst_gap_is_refused_with_a_reason() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    now = dt.datetime(2026, 3, 30, 9, 0, tzinfo=zone)
+    with pytest.raises(UsageError, match="does not exist"):
+        dates.parse_when("2026-03-29 02:30", now, zone)
+
+
+def test_lord_howe_half_hour_dst_gap_is_refused() -> None:
+    zone = ZoneInfo("Australia/Lord_Howe")  # clocks jump 02:00 -> 02:30 on 4 October 2026
+    now = dt.datetime(2026, 10, 5, 9, 0, tzinfo=zone)
+    with pytest.raises(UsageError, match="does not exist"):
+        dates.parse_when("2026-10-04 02:15", now, zone)
+    assert dates.parse_when("2026-10-04 02:45", now, zone).utcoffset() == dt.timedelta(hours=11)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("3d", 3), ("2w", 14), ("1mo", 30), ("1y", 365), ("10 days", 10), ("2W", 14), ("6mo", 180)],
+)
+def test_durations(text: str, days: int) -> None:
+    assert dates.parse_duration(text) == days
+
+
+@pytest.mark.parametrize("text", ["1m", "m", "0d", "2", "fortnight", "-3d", "3h"])
+def test_bad_or_ambiguous_durations_are_refused(text: str) -> None:
+    with pytest.raises(UsageError):
+        dates.parse_duration(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "birthday"),
+    [("1990-11-06", "1990-11-06"), ("--11-06", "--11-06"), ("11-06", "--11-06"), ("6 nov", "--11-06"), ("--02-29", "--02-29")],
+)
+def test_birthdays(text: str, birthday: str) -> None:
+    assert dates.parse_birthday(text) == birthday
+
+
+@pytest.mark.parametrize("text", ["--13-01", "1990-02-30", "someday"])
+def test_bad_birthdays(text: str) -> None:
+    with pytest.raises(UsageError):
+        dates.parse_birthday(text)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "week"),
+    [
+        (dt.date(2026, 11, 26), "2026-W47"),  # Thursday: the week before
+        (dt.date(2026, 11, 29), "2026-W48"),  # Sunday: the week ending today
+        (dt.date(2026, 11, 30), "2026-W48"),  # Monday
+        (dt.date(2027, 1, 4), "2026-W53"),  # 2026 has 53 ISO weeks
+        (dt.date(2021, 1, 4), "2020-W53"),
+        (dt.date(2025, 12, 29), "2025-W52"),
+    ],
+)
+def test_last_ended_week(as_of: dt.date, week: str) -> None:
+    assert dates.last_ended_week(as_of) == week
+
+
+def test_weeks_back_crosses_year_end() -> None:
+    assert dates.weeks_back("2027-W02", 4) == ["2026-W52", "2026-W53", "2027-W01", "2027-W02"]
+
+
+def test_week_start_refuses_nonsense() -> None:
+    assert dates.week_start("2026-W47") == dt.date(2026, 11, 16)
+    with pytest.raises(UsageError):
+        dates.week_start("2025-W53")
+    with pytest.raises(UsageError):
+        dates.week_start("week 47")
+
+
+def test_future_is_refused_beyond_five_minutes() -> None:
+    zone = ZoneInfo("UTC")
+    now = dt.datetime(2026, 11, 26, 10, 0, tzinfo=zone)
+    dates.check_not_future(now + dt.timedelta(minutes=5), now)
+    with pytest.raises(UsageError, match="future"):
+        dates.check_not_future(now + dt.timedelta(minutes=6), now)

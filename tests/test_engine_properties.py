@@ -1,0 +1,139 @@
+"""Properties of the nudge engine that hold for any contact, week and day (hypothesis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kinship.dates import last_ended_week, weeks_back
+from kinship.engine import compute_nudges, contact_status, crowded_verdict
+from kinship.models import CIRCLES, ContactRef, ContactSummary, NudgeState, Settings, WeekCount
+
+SETTINGS = Settings()
+NO_STATE = NudgeState()
+FEW = settings(max_examples=100, deadline=None, database=None)
+
+as_of_days = st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2031, 12, 31))
+
+
+@st.composite
+def contact_summaries(draw: st.DrawFn, as_of: dt.date, index: int = 0) -> ContactSummary:
+    """Draw a consistent summary of one contact as at ``as_of``."""
+    offsets = draw(st.sets(st.integers(0, 364), max_size=12))
+    days = tuple(sorted(as_of - dt.timedelta(days=offset) for offset in offsets))
+    face_days = tuple(day for day in days if draw(st.booleans()))
+    older = draw(st.none() | st.integers(365, 2000))
+    last_day = days[-1] if days else (None if older is None else as_of - dt.timedelta(days=older))
+    last_face = face_days[-1] if face_days else None
+    digital_days = sum(1 for day in days if last_face is None or day > last_face) if days else 0
+    birthday = draw(
+        st.none() | st.dates(dt.date(1950, 1, 1), dt.date(2030, 12, 31)).map(lambda day: day.isoformat())
+    )
+    if birthday is not None and draw(st.booleans()):
+        birthday = "--" + birthday[5:]
+    return ContactSummary(
+        contact=ContactRef(f"c-{index:03d}", f"Person {index}"),
+        circle=draw(st.none() | st.sampled_from(CIRCLES)),
+        every_days=draw(st.none() | st.integers(1, 90)),
+        birthday=birthday,
+        archived=draw(st.booleans()),
+        created_day=as_of - dt.timedelta(days=draw(st.integers(0, 2000))),
+        days=days,
+        face_to_face_days=face_days,
+        last_day=last_day,
+        last_face_to_face_day=last_face,
+        digital_since_face_to_face=digital_days + draw(st.integers(0, 5)),
+    )
+
+
+@st.composite
+def one_contact(draw: st.DrawFn) -> tuple[ContactSummary, dt.date]:
+    as_of = draw(as_of_days)
+    return draw(contact_summaries(as_of)), as_of
+
+
+@st.composite
+def many_contacts(draw: st.DrawFn) -> tuple[list[ContactSummary], dt.date]:
+    as_of = draw(as_of_days)
+    count = draw(st.integers(0, 8))
+    return [draw(contact_summaries(as_of, index)) for index in range(count)], as_of
+
+
+def meet_today(summary: ContactSummary, as_of: dt.date) -> ContactSummary:
+    """Return the summary after a face-to-face interaction on ``as_of``."""
+    return replace(
+        summary,
+        days=tuple(sorted({*summary.days, as_of})),
+        face_to_face_days=tuple(sorted({*summary.face_to_face_days, as_of})),
+        last_day=as_of,
+        last_face_to_face_day=as_of,
+        digital_since_face_to_face=0,
+    )
+
+
+@FEW
+@given(one_contact())
+def test_meeting_someone_today_never_leaves_them_fading_or_online_only(
+    case: tuple[ContactSummary, dt.date],
+) -> None:
+    summary, as_of = case
+    met = meet_today(summary, as_of)
+    nudges = compute_nudges([met], {}, as_of, NO_STATE, SETTINGS, as_of)
+    assert {nudge.kind for nudge in nudges} <= {"birthday"}
+    assert contact_status(met, NO_STATE, SETTINGS, as_of) in {"ok", "archived", "no_rhythm"}
+
+
+@FEW
+@given(many_contacts(), st.randoms(use_true_random=False))
+def test_nudges_do_not_depend_on_the_order_of_summaries(
+    case: tuple[list[ContactSummary], dt.date], rng: random.Random
+) -> None:
+    summaries, as_of = case
+    shuffled = list(summaries)
+    rng.shuffle(shuffled)
+    forward = compute_nudges(summaries, {}, None, NO_STATE, SETTINGS, as_of)
+    assert compute_nudges(shuffled, {}, None, NO_STATE, SETTINGS, as_of) == forward
+    assert compute_nudges(summaries[::-1], {}, None, NO_STATE, SETTINGS, as_of) == forward
+    assert forward == sorted(forward, key=lambda nudge: (-nudge.score, nudge.key))
+    assert all(round(nudge.score, 2) == nudge.score for nudge in forward)
+
+
+@FEW
+@given(one_contact())
+def test_status_agrees_with_the_nudges(case: tuple[ContactSummary, dt.date]) -> None:
+    summary, as_of = case
+    kinds = {nudge.kind for nudge in compute_nudges([summary], {}, None, NO_STATE, SETTINGS, as_of)}
+    status = contact_status(summary, NO_STATE, SETTINGS, as_of)
+    assert (status == "online_only") == ("online_only" in kinds)
+    if status != "online_only":
+        assert (status == "fading") == ("fading" in kinds)
+    if summary.archived:
+        assert kinds == set()
+
+
+week_counts = st.tuples(st.integers(0, 12), st.integers(0, 12))
+
+
+@FEW
+@given(as_of_days, st.lists(week_counts, min_size=8, max_size=8), week_counts, st.integers(1, 3))
+def test_more_face_to_face_never_makes_a_week_crowded(
+    as_of: dt.date, baseline: list[tuple[int, int]], current: tuple[int, int], extra: int
+) -> None:
+    week = last_ended_week(as_of)
+    names = weeks_back(week, 9)
+    weeks = {
+        name: WeekCount(name, face, digital)
+        for name, (face, digital) in zip(names[:-1], baseline, strict=True)
+    }
+    face, digital = current
+    before = crowded_verdict(week, {**weeks, week: WeekCount(week, face, digital)}, SETTINGS)
+    after = crowded_verdict(week, {**weeks, week: WeekCount(week, face + extra, digital)}, SETTINGS)
+    assert not (after.crowded and not before.crowded)
+    assert (before.baseline_face_to_face, before.baseline_digital) == (
+        after.baseline_face_to_face,
+        after.baseline_digital,
+    )
