@@ -10,12 +10,16 @@ import datetime as dt
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kinship import dates
 from kinship.errors import AmbiguousError, NotFoundError, UsageError
 from kinship.keys import email_key, name_key, phone_key
-from kinship.models import CIRCLES, Channel, Contact, Interaction, Settings
+from kinship.models import CIRCLES, Channel, Contact, Interaction, Nudge, Settings
 from kinship.store import NameEntry, Store
+
+if TYPE_CHECKING:
+    from kinship.review import Review
 
 Chooser = Callable[[str, Sequence[NameEntry]], NameEntry | None]
 """Asks the person which of several contacts they meant; None when nobody may be asked."""
@@ -577,3 +581,163 @@ def history(
         if limit is not None:
             found = found[:limit]
     return found
+
+
+# ---- nudges, review, reminders ----------------------------------------------------------------
+
+
+def _nudges_at(store: Store, settings: Settings, as_of: dt.date) -> list[Nudge]:
+    """Compute the nudges in force at the end of ``as_of`` (the caller holds a transaction)."""
+    from kinship import engine
+
+    last_week = dates.last_ended_week(as_of)
+    weeks = dates.weeks_back(last_week, settings.baseline_weeks + 1)
+    counts = store.week_counts(dates.week_start(weeks[0]), dates.week_start(weeks[-1]) + dt.timedelta(days=6))
+    return engine.compute_nudges(
+        store.contact_summaries(as_of),
+        counts,
+        store.last_face_to_face_day(as_of),
+        store.nudge_state(),
+        settings,
+        as_of,
+    )
+
+
+def nudges(store: Store, settings: Settings, as_of: dt.date) -> list[Nudge]:
+    """Return the nudges in force at the end of ``as_of``, highest score first."""
+    with store.read():
+        return _nudges_at(store, settings, as_of)
+
+
+def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | None = None) -> Review:
+    """Return the review of ISO ``week`` (default: the last week ended by the end of ``as_of``)."""
+    from kinship import review
+
+    chosen = dates.last_ended_week(as_of) if week is None else dates.iso_week(dates.week_start(week))
+    start = dates.week_start(chosen)
+    end = start + dt.timedelta(days=6)
+    if start > as_of:
+        raise UsageError(f"{chosen} has not started by {as_of}", "pick an earlier --week or a later --as-of")
+    last_day = min(end, as_of)
+    trend_weeks = dates.weeks_back(chosen, max(12, settings.baseline_weeks + 1))
+    with store.read():
+        interactions = store.interactions_between(start, last_day)
+        counts = store.week_counts(dates.week_start(trend_weeks[0]), last_day)
+        people_ids = sorted({person.id for item in interactions for person in item.people})
+        circles = {
+            contact.id: contact.circle for contact in store.contacts() if contact.id in set(people_ids)
+        }
+        first_days = store.first_days(people_ids)
+        in_force = _nudges_at(store, settings, last_day)
+    return review.build_review(chosen, interactions, counts, circles, first_days, in_force, settings)
+
+
+def _reminder_time(now: dt.datetime, as_of: dt.date) -> dt.datetime:
+    if as_of == now.date():
+        return now
+    return dt.datetime.combine(as_of, dates.NOON, tzinfo=now.tzinfo)
+
+
+def remind(
+    store: Store, settings: Settings, now: dt.datetime, as_of: dt.date, *, dry_run: bool = False
+) -> list[Nudge]:
+    """Return the nudges due for a reminder and (unless ``dry_run``) record them as reminded.
+
+    A nudge reminded on day D is due again from D + ``remind_repeat_days``. The whole check
+    and the record run under one write lock, so two ``remind`` runs never send twice.
+    """
+    from kinship import engine
+
+    if dry_run:
+        with store.read():
+            return engine.due_reminders(
+                _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of
+            )
+    with store.write():
+        due = engine.due_reminders(_nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of)
+        made_at = _reminder_time(now, as_of)
+        for nudge in due:
+            store.add_nudge_state(kind="remind", key=nudge.key, made_at=made_at, made_day=as_of)
+        return due
+
+
+def _check_key(key: str) -> str:
+    from kinship.engine import KINDS
+
+    clean = key.strip()
+    kind = clean.split(":", 1)[0]
+    if kind not in KINDS or ":" not in clean:
+        raise UsageError(f"{key!r} is not a nudge key", "copy a key from `kinship nudges --json`")
+    return clean
+
+
+def snooze(
+    store: Store,
+    now: dt.datetime,
+    days: int,
+    *,
+    name: str | None = None,
+    key: str | None = None,
+    choose: Chooser | None = None,
+) -> tuple[str, dt.date]:
+    """Quiet a contact's nudges (or one nudge key) for ``days``; return what and until when."""
+    if (name is None) == (key is None):
+        raise UsageError("snooze a NAME or a --key, not both", "e.g. kinship snooze ana 2w")
+    today = now.date()
+    until = today + dt.timedelta(days=days)
+    with store.write():
+        if name is not None:
+            entry = resolve_name(store.name_entries(), name, choose)
+            store.add_nudge_state(
+                kind="snooze", made_at=now, made_day=today, contact_rowid=entry.rowid, until_day=until
+            )
+            return entry.name, until
+        clean = _check_key(key or "")
+        store.add_nudge_state(kind="snooze", made_at=now, made_day=today, key=clean, until_day=until)
+        return clean, until
+
+
+def dismiss(store: Store, now: dt.datetime, key: str) -> str:
+    """Quiet one nudge key for good (a new episode gets a new key); return the key."""
+    clean = _check_key(key)
+    with store.write():
+        store.add_nudge_state(kind="dismiss", made_at=now, made_day=now.date(), key=clean)
+    return clean
+
+
+def load_demo(store: Store, now: dt.datetime, zone: dt.tzinfo) -> int:
+    """Fill an empty store with the demo year (see demo.py); return the number of interactions."""
+    from kinship import demo
+
+    today = now.astimezone(zone).date()
+    with store.write():
+        rowids: dict[str, int] = {}
+        created = now - dt.timedelta(days=400)
+        for person in demo.demo_contacts(today):
+            rowid = store.insert_contact(
+                name=person.name,
+                name_key=name_key(person.name),
+                created=created,
+                circle=person.circle,
+                every_days=person.every_days,
+                birthday=person.birthday,
+            )
+            for alias in person.aliases:
+                store.add_value(rowid, "alias", alias, name_key(alias))
+            for tag in person.tags:
+                store.add_value(rowid, "tag", tag, name_key(tag))
+            rowids[person.name] = rowid
+        items = demo.demo_interactions(today)
+        for item in items:
+            when = dates.localize(item.wall, zone)
+            store.insert_interaction(
+                when=when,
+                day=when.date(),
+                channel=item.channel,
+                contact_rowids=[rowids[name] for name in item.names],
+                created=when,
+                minutes=item.minutes,
+                feel=item.feel,
+                group=item.group,
+            )
+    return len(items)

@@ -184,3 +184,33 @@ def contact_details(row: PersonRow) -> list[tuple[str, str]]:
     if contact.archived:
         pairs.append(("archived", "yes"))
     return pairs
+
+
+KIND_TITLES = {
+    "fading": "Reconnect",
+    "online_only": "Only online lately",
+    "crowded_week": "Screens crowded out meeting up",
+    "isolation": "Time for some company",
+    "birthday": "Birthdays",
+}
+
+
+def nudges_text(nudges: Sequence[Any]) -> str:
+    """Return nudges grouped by kind as plain text, in score order within each kind."""
+    if not nudges:
+        return "Nothing to nudge about. Lovely."
+    groups: dict[str, list[Any]] = {}
+    for nudge in nudges:
+        groups.setdefault(nudge.kind, []).append(nudge)
+    lines: list[str] = []
+    for kind, items in groups.items():
+        if lines:
+            lines.append("")
+        lines.append(f"{KIND_TITLES.get(kind, kind)}:")
+        lines.extend(f"  - {nudge.message}  [{nudge.key}]" for nudge in items)
+    return "\n".join(lines)
+
+
+def reminder_text(nudges: Sequence[Any]) -> str:
+    """Return reminders as plain lines for cron's email: no colour, no box drawing."""
+    return "\n".join(f"- {nudge.message}" for nudge in nudges)

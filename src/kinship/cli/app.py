@@ -696,6 +696,287 @@ def history(
     render.print_table(header, cells, rich_output=environment.color)
 
 
+# ---- nudges, review, reminders ----------------------------------------------------------------
+
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", metavar="DATE", help="As at the end of this day (default today).")
+]
+
+
+@app.command()
+def nudges(ctx: typer.Context, as_of: AsOfOpt = None, json_output: JsonOpt = False) -> None:
+    """Show the nudges in force: fading ties, online-only ties, crowded weeks, isolation, birthdays.
+
+    \b
+    Example:
+      kinship nudges --as-of 2026-11-01 --json
+    """
+    from kinship import actions, render
+    from kinship.engine import nudge_json
+
+    environment = _environment(ctx)
+    day = _as_of_day(environment, as_of)
+    store = environment.open_for_reading()
+    try:
+        found = actions.nudges(store, environment.settings, day)
+    finally:
+        store.close()
+    if json_output:
+        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in found]}))
+        return
+    print(render.nudges_text(found))
+
+
+@app.command()
+def review(
+    ctx: typer.Context,
+    week: Annotated[str | None, typer.Option("--week", metavar="ISOWEEK", help="e.g. 2026-W47.")] = None,
+    as_of: AsOfOpt = None,
+    json_output: JsonOpt = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print Markdown (for a journal or an email).")
+    ] = False,
+) -> None:
+    """The weekly review: face to face vs digital, people, trend, and a suggestion or two.
+
+    Default: the most recent week that has ended (on a Sunday, the week ending today).
+
+    \b
+    Examples:
+      kinship review
+      kinship review --week 2026-W47 --markdown > week47.md
+    """
+    import shutil
+
+    from kinship import actions, render
+    from kinship import review as weekly
+    from kinship.errors import UsageError
+
+    if json_output and markdown:
+        raise UsageError("--json and --markdown exclude each other", "pick one")
+    environment = _environment(ctx)
+    day = _as_of_day(environment, as_of)
+    store = environment.open_for_reading()
+    try:
+        result = actions.weekly_review(store, environment.settings, day, week)
+    finally:
+        store.close()
+    if json_output:
+        print(render.dumps(weekly.review_json(result)))
+    elif markdown:
+        print(weekly.review_markdown(result))
+    else:
+        width = min(shutil.get_terminal_size((80, 24)).columns, 100) if environment.terminal else 80
+        print(weekly.review_text(result, width=width))
+
+
+def _notify(messages: list[str], environment: Environment) -> bool:
+    """Send one desktop notification; return False when notify-send is missing or fails."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("notify-send", path=environment.env.get("PATH"))
+    if program is None:
+        return False
+    body = "\n".join(messages)
+    try:
+        done = subprocess.run(
+            [program, "--app-name=kinship", "kinship", body],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+@app.command()
+def remind(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    notify: Annotated[
+        bool, typer.Option("--notify", help="Send a desktop notification (falls back to printing).")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be sent; record nothing.")
+    ] = False,
+    json_output: JsonOpt = False,
+) -> None:
+    """For cron: print the nudges that are due and were not reminded in the last 7 days.
+
+    Prints nothing when nothing is due. A missing or broken database is an error (cron mails it).
+
+    \b
+    Example (crontab, see `kinship cron`):
+      0 8 * * * /home/me/.local/bin/kinship --db /home/me/.local/share/kinship/kinship.db remind
+    """
+    from kinship import actions, render
+    from kinship.cli.context import check_db_exists
+    from kinship.engine import nudge_json
+
+    environment = _environment(ctx)
+    check_db_exists(environment)
+    day = _as_of_day(environment, as_of)
+    store = environment.open(create=False)
+    try:
+        due = actions.remind(store, environment.settings, environment.now, day, dry_run=dry_run)
+    finally:
+        store.close()
+    if json_output:
+        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due]}))
+        return
+    if not due:
+        return
+    if notify and not dry_run and _notify([n.message for n in due], environment):
+        return
+    print(render.reminder_text(due))
+
+
+@app.command()
+def snooze(
+    ctx: typer.Context,
+    args: Annotated[
+        list[str], typer.Argument(metavar="[NAME] DUR", help="Who (or --key) and for how long: 3d, 2w, 1mo.")
+    ],
+    key: Annotated[
+        str | None, typer.Option("--key", "-k", help="Snooze one nudge by its key instead.")
+    ] = None,
+) -> None:
+    """Quiet a contact's nudges (or one nudge by --key) for a while.
+
+    \b
+    Examples:
+      kinship snooze ana 2w
+      kinship snooze --key crowded_week:2026-W47 1w
+    """
+    from kinship import actions
+    from kinship.cli.shared import terminal_chooser
+    from kinship.dates import parse_duration
+    from kinship.errors import UsageError
+
+    environment = _environment(ctx)
+    if key is None and len(args) != 2:
+        raise UsageError("snooze needs a NAME and a DUR", "e.g. kinship snooze ana 2w")
+    if key is not None and len(args) != 1:
+        raise UsageError(
+            "snooze --key KEY needs just a DUR", "e.g. kinship snooze --key crowded_week:2026-W47 1w"
+        )
+    days = parse_duration(args[-1])
+    store = environment.open()
+    try:
+        what, until = actions.snooze(
+            store,
+            environment.now,
+            days,
+            name=args[0] if key is None else None,
+            key=key,
+            choose=terminal_chooser(environment),
+        )
+    finally:
+        store.close()
+    print(f"Snoozed {what} until {until.isoformat()}")
+
+
+@app.command()
+def dismiss(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(metavar="KEY", help="A nudge key from `kinship nudges --json`.")],
+) -> None:
+    """Dismiss one nudge for good (the next episode, e.g. a later fading spell, comes back).
+
+    \b
+    Example:
+      kinship dismiss crowded_week:2026-W47
+    """
+    from kinship import actions
+
+    environment = _environment(ctx)
+    store = environment.open()
+    try:
+        clean = actions.dismiss(store, environment.now, key)
+    finally:
+        store.close()
+    print(f"Dismissed {clean}")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    keep: Annotated[
+        str | None, typer.Option("--keep", metavar="PATH", help="Write the demo database here.")
+    ] = None,
+) -> None:
+    """Build a realistic sample year in a temporary database and show the review and the nudges.
+
+    Your own database is never touched.
+
+    \b
+    Example:
+      kinship demo
+    """
+    import tempfile
+
+    from kinship import actions, render
+    from kinship import review as weekly
+    from kinship.errors import UsageError
+    from kinship.store import open_store
+
+    environment = _environment(ctx)
+    if keep is not None and Path(keep).expanduser().exists():
+        raise UsageError(f"{keep} already exists", "choose a new file for the demo database")
+    path = Path(keep).expanduser() if keep else Path(tempfile.mkdtemp(prefix="kinship-demo-")) / "demo.db"
+    store = open_store(path, environment.now)
+    try:
+        count = actions.load_demo(store, environment.now, environment.zone)
+        today = environment.now.date()
+        result = actions.weekly_review(store, environment.settings, today)
+        found = actions.nudges(store, environment.settings, today)
+    finally:
+        store.close()
+    print(f"A sample year: 10 people, {count} interactions, in {path}\n")
+    print(weekly.review_text(result))
+    print()
+    print("Nudges today")
+    print("------------")
+    print(render.nudges_text(found))
+    print()
+    print(f"Explore it: kinship --db {path} people   (your own data is untouched)")
+
+
+@app.command()
+def cron(ctx: typer.Context) -> None:
+    """Print a ready crontab line (absolute paths: cron's PATH lacks ~/.local/bin), and a systemd timer.
+
+    \b
+    Example:
+      kinship cron      # then: crontab -e, and paste the line
+    """
+    import shlex
+    import shutil
+
+    environment = _environment(ctx)
+    script = shutil.which("kinship", path=environment.env.get("PATH"))
+    launcher = [str(Path(script).resolve())] if script else [sys.executable, "-m", "kinship"]
+    command = shlex.join([*launcher, "--db", str(environment.db_path), "remind"])
+    print("# kinship: a morning reminder at 08:00. Add it with `crontab -e`.")
+    print("# cron mails any output to you (set MAILTO=you@example.org above the line).")
+    print(f"0 8 * * * {command}")
+    print()
+    print("# Or, with systemd: ~/.config/systemd/user/kinship-remind.service")
+    print("[Unit]\nDescription=kinship reminders\n\n[Service]\nType=oneshot")
+    print(f"ExecStart={shlex.join([*launcher, '--db', str(environment.db_path), 'remind', '--notify'])}")
+    print()
+    print("# ~/.config/systemd/user/kinship-remind.timer")
+    print(
+        "[Unit]\nDescription=kinship reminders every morning\n\n[Timer]\nOnCalendar=*-*-* 08:00\nPersistent=true"
+    )
+    print("\n[Install]\nWantedBy=timers.target")
+    print("# then: systemctl --user daemon-reload && systemctl --user enable --now kinship-remind.timer")
+
+
 # ---- database and settings ------------------------------------------------------------------
 
 
