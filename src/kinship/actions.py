@@ -19,6 +19,9 @@ from kinship.models import CIRCLES, Channel, Contact, Interaction, Nudge, Settin
 from kinship.store import NameEntry, Store
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from kinship.models import ContactSummary, WeekCount
     from kinship.review import Review
 
 Chooser = Callable[[str, Sequence[NameEntry]], NameEntry | None]
@@ -586,21 +589,39 @@ def history(
 # ---- nudges, review, reminders ----------------------------------------------------------------
 
 
-def _nudges_at(store: Store, settings: Settings, as_of: dt.date) -> list[Nudge]:
-    """Compute the nudges in force at the end of ``as_of`` (the caller holds a transaction)."""
+def _nudge_weeks(settings: Settings, as_of: dt.date) -> list[str]:
+    """Return the ISO weeks the crowded-week rule reads: the last ended one and its baseline."""
+    return dates.weeks_back(dates.last_ended_week(as_of), settings.baseline_weeks + 1)
+
+
+def _nudges_from(
+    store: Store,
+    settings: Settings,
+    as_of: dt.date,
+    summaries: Sequence[ContactSummary],
+    counts: Mapping[str, WeekCount] | None = None,
+) -> list[Nudge]:
+    """Compute the nudges at the end of ``as_of`` from summaries (and week counts) already read."""
     from kinship import engine
 
-    last_week = dates.last_ended_week(as_of)
-    weeks = dates.weeks_back(last_week, settings.baseline_weeks + 1)
-    counts = store.week_counts(dates.week_start(weeks[0]), dates.week_start(weeks[-1]) + dt.timedelta(days=6))
+    if counts is None:
+        weeks = _nudge_weeks(settings, as_of)
+        counts = store.week_counts(
+            dates.week_start(weeks[0]), dates.week_start(weeks[-1]) + dt.timedelta(days=6)
+        )
     return engine.compute_nudges(
-        store.contact_summaries(as_of),
+        summaries,
         counts,
         store.last_face_to_face_day(as_of),
         store.nudge_state(),
         settings,
         as_of,
     )
+
+
+def _nudges_at(store: Store, settings: Settings, as_of: dt.date) -> list[Nudge]:
+    """Compute the nudges in force at the end of ``as_of`` (the caller holds a transaction)."""
+    return _nudges_from(store, settings, as_of, store.contact_summaries(as_of))
 
 
 def nudges(store: Store, settings: Settings, as_of: dt.date) -> list[Nudge]:
@@ -620,15 +641,26 @@ def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | 
         raise UsageError(f"{chosen} has not started by {as_of}", "pick an earlier --week or a later --as-of")
     last_day = min(end, as_of)
     trend_weeks = dates.weeks_back(chosen, max(12, settings.baseline_weeks + 1))
+    trend_first = dates.week_start(trend_weeks[0])
+    nudge_weeks = _nudge_weeks(settings, last_day)
     with store.read():
         interactions = store.interactions_between(start, last_day)
-        counts = store.week_counts(dates.week_start(trend_weeks[0]), last_day)
+        counts = store.week_counts(trend_first, last_day)
+        # one read of the summaries serves the circles and the nudges in force
+        summaries = store.contact_summaries(last_day)
         people_ids = sorted({person.id for item in interactions for person in item.people})
+        wanted = set(people_ids)
         circles = {
-            contact.id: contact.circle for contact in store.contacts() if contact.id in set(people_ids)
+            summary.contact.id: summary.circle for summary in summaries if summary.contact.id in wanted
         }
         first_days = store.first_days(people_ids)
-        in_force = _nudges_at(store, settings, last_day)
+        # the nudge weeks are whole weeks ended by last_day: when they lie in the trend's range
+        # their counts are the same numbers, so the trend's read serves them too
+        nudge_counts = None
+        if dates.week_start(nudge_weeks[0]) >= trend_first:
+            wanted_weeks = set(nudge_weeks)
+            nudge_counts = {week: count for week, count in counts.items() if week in wanted_weeks}
+        in_force = _nudges_from(store, settings, last_day, summaries, nudge_counts)
     return review.build_review(chosen, interactions, counts, circles, first_days, in_force, settings)
 
 

@@ -1,8 +1,8 @@
 """Match keys: how names, emails and phone numbers compare. Pure and light.
 
 Names compare case- and accent-insensitively; emails case-insensitively; phone numbers by their
-digits, without a leading ``+``/``00``/``0`` country or trunk prefix as far as can be told
-without knowing the country.
+digits, without the country code of an international number and without a trunk ``0``, as far
+as can be told without knowing the country.
 """
 
 from __future__ import annotations
@@ -25,16 +25,77 @@ def email_key(email: str) -> str:
     return value.lower()
 
 
-def phone_key(phone: str) -> str:
-    """Return the digits that identify a phone number.
+_TWO_DIGIT_COUNTRY_CODES = frozenset(
+    [
+        "20",
+        "27",
+        "30",
+        "31",
+        "32",
+        "33",
+        "34",
+        "36",
+        "39",
+        "40",
+        "41",
+        "43",
+        "44",
+        "45",
+        "46",
+        "47",
+        "48",
+        "49",
+        "51",
+        "52",
+        "53",
+        "54",
+        "55",
+        "56",
+        "57",
+        "58",
+        "60",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "66",
+        "81",
+        "82",
+        "84",
+        "86",
+        "90",
+        "91",
+        "92",
+        "93",
+        "94",
+        "95",
+        "98",
+    ]
+)
 
-    ``+49 30 1234567``, ``0049 30 1234567`` and ``030 1234567`` cannot all be told apart
-    without a country, so the key drops a leading ``00`` or ``0`` and a leading ``+``; numbers
-    that still differ by a country code are matched by their last 9 digits elsewhere if needed.
+
+def phone_key(phone: str) -> str:
+    """Return the digits that identify a phone number, for comparing numbers written differently.
+
+    Spaces, dashes, dots and parentheses are ignored. An international number (``+`` or ``00``)
+    loses its country code (calling codes are prefix-free, so their length is known from the
+    first digits) and a national one its trunk ``0``, so ``+44 20 7946 0000``,
+    ``0044 (0)20 7946 0000`` and ``020 7946 0000`` all give ``2079460000``. Without a country
+    nothing more can be told: ``+1 905 555 1234`` and ``905-555-1234`` match, ``1-905-555-1234``
+    does not.
     """
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("00"):
-        digits = digits[2:]
-    elif digits.startswith("0"):
-        digits = digits[1:]
-    return digits
+    text = phone.strip()
+    digits = "".join(char for char in text if char.isdigit() and char.isascii())
+    international = text.startswith("+")
+    if not international and digits.startswith("00"):
+        digits, international = digits[2:], True
+    if international and digits:
+        if digits[0] in "17":
+            code_length = 1
+        elif digits[:2] in _TWO_DIGIT_COUNTRY_CODES:
+            code_length = 2
+        else:
+            code_length = 3
+        digits = digits[code_length:]
+    return digits.lstrip("0") or digits

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -115,6 +116,14 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+def _wal_has_data(path: Path) -> bool:
+    """Return True when a leftover NAME-wal holds changes not yet copied into the file."""
+    try:
+        return path.with_name(path.name + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
 def _check_header(path: Path) -> bool:
     """Return True when the file is empty; raise DataError unless it starts like SQLite."""
     try:
@@ -146,6 +155,8 @@ def _applied_migrations(conn: sqlite3.Connection, path: Path) -> tuple[list[str]
                     "SELECT name FROM _sqlite_migrations WHERE migration_set = 'kinship' ORDER BY id"
                 )
             ]
+    except sqlite3.OperationalError as exc:  # locks, permissions: the file itself may be fine
+        raise DataError(f"cannot open {path}: {exc}", "check the file's and folder's permissions") from exc
     except sqlite3.DatabaseError as exc:
         raise DataError(
             f"{path} cannot be read as a database ({exc})",
@@ -171,7 +182,8 @@ def _check_version(applied: Sequence[str], has_tables: bool, path: Path) -> list
 
 
 def _connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
-    target = f"file:{path}?mode=ro" if read_only else str(path)
+    # read-only means immutable too: SQLite then creates no NAME-wal / NAME-shm beside the file
+    target = Path(path).absolute().as_uri() + "?mode=ro&immutable=1" if read_only else str(path)
     conn = sqlite3.connect(
         target,
         timeout=BUSY_TIMEOUT_SECONDS,
@@ -210,21 +222,48 @@ def _prune_backups(path: Path) -> None:
         old.unlink(missing_ok=True)
 
 
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch the database to WAL, waiting (up to the busy timeout) for other openers.
+
+    The switch needs an exclusive lock, and SQLite answers "database is locked" at once instead
+    of calling the busy handler when two connections race for it (its deadlock avoidance): two
+    processes opening a brand-new database at the same moment would see one of them fail.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    pause = 0.002
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            busy = code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
 def _migrate(conn: sqlite3.Connection, path: Path, now: dt.datetime) -> None:
     """Apply pending migrations under one write lock, after a backup of a non-empty database."""
     from sqlite_utils import Database
 
     from kinship import migrations
 
-    conn.execute("PRAGMA journal_mode = WAL")
+    _enable_wal(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         applied, has_tables = _applied_migrations(conn, path)
         pending = _check_version(applied, has_tables, path)
         if pending:  # another process may have migrated while we waited for the lock
             if has_tables and path.stat().st_size > 0:
-                target = backup_path_for(path, now)
-                _write_backup(conn, target)
+                # a second connection reads the committed state: Python's backup() from a
+                # connection inside a transaction waits forever on its own lock
+                reader = _connect(path)
+                try:
+                    _write_backup(reader, backup_path_for(path, now))
+                finally:
+                    reader.close()
                 _prune_backups(path)
             migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
         conn.execute("COMMIT")
@@ -234,11 +273,14 @@ def _migrate(conn: sqlite3.Connection, path: Path, now: dt.datetime) -> None:
         raise
 
 
-def open_store(path: Path, now: dt.datetime, *, create: bool = True) -> Store:
+def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: bool = False) -> Store:
     """Open (and create or migrate when needed) the kinship database at ``path``.
 
     With ``create`` False a missing file is a DataError (cron must not create a database
-    at a mistyped path).
+    at a mistyped path). A file kinship may not write (or in a folder it may not write) is a
+    DataError, except for ``read_only`` callers, which get an immutable read-only connection:
+    SQLite would otherwise leave NAME-wal / NAME-shm beside it, and a read-only NAME-shm keeps
+    the database unwritable even after its permissions are fixed.
     """
     if not path.exists():
         if not create:
@@ -253,8 +295,15 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True) -> Store:
                 f"cannot create {path}: {exc.strerror}", "check the folder's permissions"
             ) from exc
     empty = _check_header(path)
+    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    if not writable and (not read_only or empty or _wal_has_data(path)):
+        raise DataError(
+            f"{path} is read-only (the file or its folder)",
+            "kinship writes the file and NAME-wal / NAME-shm beside it: check the permissions;"
+            " the file was left untouched",
+        )
     try:
-        conn = _connect(path)
+        conn = _connect(path, read_only=not writable)
     except sqlite3.Error as exc:
         raise DataError(f"cannot open {path}: {exc}", "check the file's permissions") from exc
     try:
@@ -274,6 +323,26 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True) -> Store:
         conn.close()
         raise
     return Store(conn, path)
+
+
+def _database_error(path: Path, exc: sqlite3.DatabaseError, doing: str) -> DataError:
+    """Return the DataError for an SQLite failure met inside a command (nothing was changed)."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        hint = "another program kept the database locked; nothing was changed, try again"
+    elif "readonly" in text or "read-only" in text:
+        hint = "check the file's and its folder's permissions; nothing was changed"
+    elif isinstance(exc, sqlite3.OperationalError):
+        hint = "nothing was changed; check the file, its folder and the free disk space"
+    else:  # DatabaseError proper: "database disk image is malformed", "file is not a database"
+        hint = "nothing was changed; run `kinship db check`, and restore a backup (NAME.bak-…) if it fails"
+    return DataError(f"cannot {doing} {path}: {text}", hint)
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with suppress(sqlite3.Error):  # a damaged file may refuse even this; SQLite undoes it anyway
+            conn.execute("ROLLBACK")
 
 
 def open_empty_store(now: dt.datetime) -> Store:
@@ -305,29 +374,32 @@ class Store:
         """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise DataError(f"cannot write to {self.path}: {exc}", "check the file's permissions") from exc
+        except sqlite3.DatabaseError as exc:
+            raise _database_error(self.path, exc, "write to") from exc
         try:
             yield self
             self.conn.execute("COMMIT")
-        except sqlite3.OperationalError as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            raise DataError(f"cannot write to {self.path}: {exc}", "nothing was changed") from exc
+        except sqlite3.DatabaseError as exc:
+            _rollback(self.conn)
+            if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+                raise  # a bug, not a data problem: the last line of defence reports it
+            raise _database_error(self.path, exc, "write to") from exc
         except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            _rollback(self.conn)
             raise
 
     @contextmanager
     def read(self) -> Iterator[Store]:
-        """Run the block on one consistent snapshot."""
+        """Run the block on one consistent snapshot (a damaged file is a DataError)."""
         self.conn.execute("BEGIN")
         try:
             yield self
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+                raise
+            raise _database_error(self.path, exc, "read") from exc
         finally:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            _rollback(self.conn)
 
     # ---- status -------------------------------------------------------------------------
 
@@ -754,39 +826,50 @@ class Store:
 
     # ---- summaries for the engine ---------------------------------------------------------
 
+    # One row per contact; every figure comes from a range of the links primary key
+    # (contact_id, day, channel, interaction_id), so the cost follows the window, not the table.
+    # The window's days arrive as one text per contact ("all days;face-to-face days", each a
+    # comma-separated list in key order) rather than as one Python row per link.
+    _SUMMARY_SQL = """
+        SELECT c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived, c.created,
+            (SELECT group_concat(l.day) || ';'
+                    || coalesce(group_concat(CASE WHEN l.channel = :in_person THEN l.day END), '')
+             FROM links l WHERE l.contact_id = c.id AND l.day > :start AND l.day <= :end),
+            (SELECT l.day FROM links l WHERE l.contact_id = c.id AND l.day <= :end
+             ORDER BY l.day DESC LIMIT 1),
+            (SELECT l.day FROM links l WHERE l.contact_id = c.id AND l.day <= :end AND l.channel = :in_person
+             ORDER BY l.day DESC LIMIT 1),
+            (SELECT count(*) FROM links l WHERE l.contact_id = c.id AND l.day <= :end
+                AND l.channel != :in_person
+                AND l.day > coalesce(
+                    (SELECT f.day FROM links f WHERE f.contact_id = c.id AND f.day <= :end
+                        AND f.channel = :in_person ORDER BY f.day DESC LIMIT 1),
+                    :before_all))
+        FROM contacts c ORDER BY c.id
+        """
+
     def contact_summaries(self, as_of: dt.date, *, window_days: int = 365) -> list[ContactSummary]:
         """Return one summary per contact, as at the end of ``as_of``, computed from the links index."""
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
-        contacts = self.conn.execute(
-            "SELECT id, uid, name, circle, every_days, birthday, archived, created FROM contacts"
-        ).fetchall()
-        days: dict[int, list[int]] = {}
-        f2f_days: dict[int, list[int]] = {}
-        for contact_id, day, channel in self.conn.execute(
-            "SELECT contact_id, day, channel FROM links WHERE contact_id IN (SELECT id FROM contacts)"
-            " AND day > ? AND day <= ?",
-            (start, end),
-        ):
-            days.setdefault(contact_id, []).append(day)
-            if channel == IN_PERSON_CODE:
-                f2f_days.setdefault(contact_id, []).append(day)
+        # one shared date object per day of the window (and its text as SQLite prints it)
+        window_dates = {str(number): day_from_number(number) for number in range(start + 1, end + 1)}
+        lookup = window_dates.__getitem__
         summaries = []
-        for rowid, uid, name, circle, every, birthday, archived, created in contacts:
-            own_days = sorted(set(days.get(rowid, ())))
-            own_f2f = sorted(set(f2f_days.get(rowid, ())))
-            last_day = own_days[-1] if own_days else self._last_link_day(rowid, end, face_to_face=False)
-            last_f2f = own_f2f[-1] if own_f2f else self._last_link_day(rowid, end, face_to_face=True)
-            digital_since = 0
-            if last_f2f is not None or last_day is not None:
-                after = last_f2f if last_f2f is not None else -(10**9)
-                digital_since = int(
-                    self.conn.execute(
-                        "SELECT count(*) FROM links WHERE contact_id = ? AND day > ? AND day <= ? AND channel != ?",
-                        (rowid, after, end, IN_PERSON_CODE),
-                    ).fetchone()[0]
-                )
-            created_day = dt.datetime.fromtimestamp(created, dt.UTC).date()
+        rows = self.conn.execute(
+            self._SUMMARY_SQL,
+            {"start": start, "end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9)},
+        )
+        for uid, name, circle, every, birthday, archived, created, window, last, last_f2f, digital in rows:
+            own_days: tuple[dt.date, ...] = ()
+            own_f2f: tuple[dt.date, ...] = ()
+            if window is not None:
+                all_text, _, f2f_text = window.partition(";")
+                # dict.fromkeys drops the repeats of a day (several links) keeping key order;
+                # sorted() only confirms that order (linear on sorted input)
+                own_days = tuple(sorted(map(lookup, dict.fromkeys(all_text.split(",")))))
+                if f2f_text:
+                    own_f2f = tuple(sorted(map(lookup, dict.fromkeys(f2f_text.split(",")))))
             summaries.append(
                 ContactSummary(
                     contact=ContactRef(uid, name),
@@ -794,38 +877,26 @@ class Store:
                     every_days=every,
                     birthday=birthday,
                     archived=bool(archived),
-                    created_day=created_day,
-                    days=tuple(day_from_number(d) for d in own_days),
-                    face_to_face_days=tuple(day_from_number(d) for d in own_f2f),
-                    last_day=None if last_day is None else day_from_number(last_day),
+                    created_day=dt.datetime.fromtimestamp(created, dt.UTC).date(),
+                    days=own_days,
+                    face_to_face_days=own_f2f,
+                    last_day=None if last is None else day_from_number(last),
                     last_face_to_face_day=None if last_f2f is None else day_from_number(last_f2f),
-                    digital_since_face_to_face=digital_since,
+                    digital_since_face_to_face=int(digital),
                 )
             )
         return summaries
 
-    def _last_link_day(self, rowid: int, end: int, *, face_to_face: bool) -> int | None:
-        if face_to_face:
-            row = self.conn.execute(
-                "SELECT day FROM links WHERE contact_id = ? AND day <= ? AND channel = ? ORDER BY day DESC LIMIT 1",
-                (rowid, end, IN_PERSON_CODE),
-            ).fetchone()
-        else:
-            row = self.conn.execute(
-                "SELECT day FROM links WHERE contact_id = ? AND day <= ? ORDER BY day DESC LIMIT 1",
-                (rowid, end),
-            ).fetchone()
-        return None if row is None else int(row[0])
-
     def week_counts(self, first: dt.date, last: dt.date) -> dict[str, WeekCount]:
         """Return face-to-face and digital counts per ISO week for days in [first, last]."""
         counts: dict[int, list[int]] = {}
+        # grouped in the order of ix_interactions_day (day, channel): no sort, no table rows
         for day, channel, total in self.conn.execute(
-            "SELECT day, channel = ?, count(*) FROM interactions WHERE day BETWEEN ? AND ? GROUP BY day, channel = ?",
-            (IN_PERSON_CODE, day_number(first), day_number(last), IN_PERSON_CODE),
+            "SELECT day, channel, count(*) FROM interactions WHERE day BETWEEN ? AND ? GROUP BY day, channel",
+            (day_number(first), day_number(last)),
         ):
             pair = counts.setdefault(day, [0, 0])
-            pair[0 if channel else 1] += total
+            pair[0 if channel == IN_PERSON_CODE else 1] += total
         weeks: dict[str, list[int]] = {}
         for day, (f2f, digital) in counts.items():
             year, week, _ = day_from_number(day).isocalendar()
@@ -843,17 +914,19 @@ class Store:
         return None if row is None else day_from_number(int(row[0]))
 
     def first_days(self, uids: Iterable[str]) -> dict[str, dt.date]:
-        """Return each contact's first interaction day."""
-        result: dict[str, dt.date] = {}
-        for uid in uids:
-            row = self.conn.execute(
-                "SELECT l.day FROM contacts c JOIN links l ON l.contact_id = c.id WHERE c.uid = ?"
-                " ORDER BY l.day LIMIT 1",
-                (uid,),
-            ).fetchone()
-            if row is not None:
-                result[uid] = day_from_number(int(row[0]))
-        return result
+        """Return each contact's first interaction day (contacts without one are left out)."""
+        wanted = list(dict.fromkeys(uids))
+        found: dict[str, dt.date] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for uid, day in self.conn.execute(
+                "SELECT c.uid, (SELECT l.day FROM links l WHERE l.contact_id = c.id ORDER BY l.day LIMIT 1)"
+                f" FROM contacts c WHERE c.uid IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ):
+                if day is not None:
+                    found[uid] = day_from_number(int(day))
+        return {uid: found[uid] for uid in wanted if uid in found}
 
     # ---- nudge state ----------------------------------------------------------------------
 

@@ -820,7 +820,7 @@ def remind(
     environment = _environment(ctx)
     check_db_exists(environment)
     day = _as_of_day(environment, as_of)
-    store = environment.open(create=False)
+    store = environment.open(create=False, read_only=dry_run)
     try:
         due = actions.remind(store, environment.settings, environment.now, day, dry_run=dry_run)
     finally:
@@ -958,16 +958,32 @@ def cron(ctx: typer.Context) -> None:
     import shutil
 
     environment = _environment(ctx)
-    script = shutil.which("kinship", path=environment.env.get("PATH"))
-    launcher = [str(Path(script).resolve())] if script else [sys.executable, "-m", "kinship"]
-    command = shlex.join([*launcher, "--db", str(environment.db_path), "remind"])
+    # the kinship that is running now, not whichever one comes first on PATH
+    here = Path(sys.argv[0]) if sys.argv and Path(sys.argv[0]).name == "kinship" else None
+    sibling = Path(sys.executable).parent / "kinship"
+    found = shutil.which("kinship", path=environment.env.get("PATH"))
+    if here is not None and here.is_file():
+        launcher = [str(here.absolute())]
+    elif sibling.is_file():
+        launcher = [str(sibling.absolute())]
+    elif found:
+        launcher = [str(Path(found).absolute())]
+    else:
+        launcher = [str(Path(sys.executable).absolute()), "-m", "kinship"]
+    config = environment.env.get("KINSHIP_CONFIG")
+    env_prefix = [f"KINSHIP_CONFIG={environment.config_path.absolute()}"] if config else []
+    args = [*launcher, "--db", str(environment.db_path.absolute()), "remind"]
+    # crontab turns an unescaped % into a newline; systemd reads % as a specifier
+    cron_line = shlex.join([*env_prefix, *args]).replace("%", "\\%")
     print("# kinship: a morning reminder at 08:00. Add it with `crontab -e`.")
     print("# cron mails any output to you (set MAILTO=you@example.org above the line).")
-    print(f"0 8 * * * {command}")
+    print(f"0 8 * * * {cron_line}")
     print()
     print("# Or, with systemd: ~/.config/systemd/user/kinship-remind.service")
     print("[Unit]\nDescription=kinship reminders\n\n[Service]\nType=oneshot")
-    print(f"ExecStart={shlex.join([*launcher, '--db', str(environment.db_path), 'remind', '--notify'])}")
+    for assignment in env_prefix:
+        print(f"Environment={shlex.quote(assignment)}".replace("%", "%%"))
+    print(f"ExecStart={shlex.join([*args, '--notify'])}".replace("%", "%%"))
     print()
     print("# ~/.config/systemd/user/kinship-remind.timer")
     print(
@@ -975,6 +991,7 @@ def cron(ctx: typer.Context) -> None:
     )
     print("\n[Install]\nWantedBy=timers.target")
     print("# then: systemctl --user daemon-reload && systemctl --user enable --now kinship-remind.timer")
+    print("# docs/cron.md explains both, and how to test the line with cron's bare environment.")
 
 
 # ---- database and settings ------------------------------------------------------------------

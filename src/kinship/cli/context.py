@@ -41,15 +41,18 @@ class Environment:
     stdin_terminal: bool
     env: dict[str, str] = field(default_factory=dict)
 
-    def open(self, *, create: bool = True) -> Store:
-        """Open the database (creating it unless ``create`` is False)."""
-        return open_store(self.db_path, self.now, create=create)
+    def open(self, *, create: bool = True, read_only: bool = False) -> Store:
+        """Open the database (creating it unless ``create`` is False; see ``open_store``)."""
+        return open_store(self.db_path, self.now, create=create, read_only=read_only)
 
     def open_for_reading(self) -> Store:
-        """Open the database, or an empty one in memory when none exists yet (nothing is created)."""
-        if not self.db_path.exists():
+        """Open the database, or an empty one in memory when none exists yet (nothing is created).
+
+        An empty file counts as none: a command that only reads never writes a schema into it.
+        """
+        if not self.db_path.exists() or (self.db_path.is_file() and self.db_path.stat().st_size == 0):
             return open_empty_store(self.now)
-        return open_store(self.db_path, self.now, create=False)
+        return open_store(self.db_path, self.now, create=False, read_only=True)
 
 
 def _xdg(env: dict[str, str], name: str, fallback: str) -> Path:
@@ -184,9 +187,10 @@ def load_environment(db_option: str | None = None) -> Environment:
 
 
 def check_db_exists(environment: Environment) -> None:
-    """Refuse to go on when the database file is missing (for cron's ``remind``)."""
-    if not environment.db_path.exists():
+    """Refuse to go on when the database file is missing or empty (for cron's ``remind``)."""
+    path = environment.db_path
+    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
         raise DataError(
-            f"no kinship database at {environment.db_path}",
+            f"no kinship database at {path}" + (" (the file is empty)" if path.exists() else ""),
             "check --db / KINSHIP_DB in your crontab; `kinship db path` shows where kinship looks",
         )

@@ -1,0 +1,444 @@
+"""The import planner: what a set of parsed records would change in the log. Pure.
+
+Matching a record to a contact goes, in order: a stable source id the contact already carries
+(``vcard:<UID>``, ``telegram:user42``…), then an email (case-insensitive) or a phone number
+(``phone_key``), then the exact name (case- and accent-insensitive; for interactions an alias
+too). A name that several contacts share matches none of them.
+
+Contacts: a matched contact gains the file's new emails, phones and source ids, and its birthday,
+note and aliases only where it has none; an unmatched one is created. Interactions: a source id
+already in the log (or earlier in this import) is a duplicate; calendar attendees and group-chat
+senders must already be contacts unless ``new``; the partner of a one-to-one chat is created when
+unknown. A calendar title naming a contact (full name or alias, as whole words) adds that
+contact. A person with a hand-logged interaction on the same day and channel is left out of the
+imported one (and an interaction left with no one is not added). Importing the same files again
+yields an empty plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kinship.importers.records import ContactRecord, InteractionRecord, Participant
+from kinship.keys import email_key, name_key, phone_key
+from kinship.models import Channel, Contact
+
+__all__ = [
+    "ContactUpdate",
+    "ImportPlan",
+    "NewContact",
+    "PlannedInteraction",
+    "phone_key",
+    "plan_import",
+]
+
+MIN_PHONE_DIGITS = 6
+"""Shorter numbers (short codes, extensions) never match a contact."""
+
+
+@dataclass(frozen=True)
+class NewContact:
+    """A contact to create."""
+
+    name: str
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    birthday: str | None = None
+    note: str | None = None
+    aliases: tuple[str, ...] = ()
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContactUpdate:
+    """Additions to one existing contact; ``None``/empty means leave that field alone."""
+
+    contact_id: str
+    add_emails: tuple[str, ...] = ()
+    add_phones: tuple[str, ...] = ()
+    add_source_ids: tuple[str, ...] = ()
+    birthday: str | None = None
+    """Set only when the contact has no birthday."""
+    note: str | None = None
+    """Set only when the contact has no note."""
+    aliases: tuple[str, ...] = ()
+    """Set only when the contact has no aliases."""
+
+
+@dataclass(frozen=True)
+class PlannedInteraction:
+    """An interaction to add: existing contacts by id, new ones by index into ``ImportPlan.creates``."""
+
+    source_id: str
+    when: dt.datetime
+    day: dt.date
+    channel: Channel
+    contact_ids: tuple[str, ...] = ()
+    new_contacts: tuple[int, ...] = ()
+    messages: int | None = None
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """Everything an import would change, plus the counts for its summary."""
+
+    creates: tuple[NewContact, ...] = ()
+    updates: tuple[ContactUpdate, ...] = ()
+    interactions: tuple[PlannedInteraction, ...] = ()
+    skipped_duplicates: int = 0
+    """Interaction records whose source id is already in the log (or repeated in this import)."""
+    skipped_hand_logged: int = 0
+    """People left out of an imported interaction because a hand-logged one covers that day."""
+    skipped_unmatched: int = 0
+    """Interaction records with nobody who is (or may become) a contact."""
+    unmatched_names: tuple[str, ...] = ()
+    """Attendees and chat participants that match no contact, sorted (names, else emails or phones)."""
+
+    @property
+    def created(self) -> int:
+        """Return how many contacts the import creates."""
+        return len(self.creates)
+
+    @property
+    def updated(self) -> int:
+        """Return how many existing contacts the import changes."""
+        return len(self.updates)
+
+    @property
+    def added(self) -> int:
+        """Return how many interactions the import adds."""
+        return len(self.interactions)
+
+    @property
+    def is_empty(self) -> bool:
+        """Return True when the import would change nothing."""
+        return not (self.creates or self.updates or self.interactions)
+
+
+@dataclass(eq=False)
+class _Entry:
+    """A contact as the planner sees it while planning: existing (``ref`` is its id) or new."""
+
+    ref: str | int
+    name: str
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    source_ids: list[str] = field(default_factory=list)
+    birthday: str | None = None
+    note: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    added_emails: list[str] = field(default_factory=list)
+    added_phones: list[str] = field(default_factory=list)
+    added_source_ids: list[str] = field(default_factory=list)
+    filled_birthday: str | None = None
+    filled_note: str | None = None
+    filled_aliases: tuple[str, ...] = ()
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", name_key(text)))
+
+
+class _Index:
+    """Lookups from source id, email, phone key, name and alias to planner entries."""
+
+    def __init__(self) -> None:
+        self.entries: list[_Entry] = []
+        self.creates: list[_Entry] = []
+        self.by_source: dict[str, _Entry] = {}
+        self.by_email: dict[str, list[_Entry]] = {}
+        self.by_phone: dict[str, list[_Entry]] = {}
+        self.by_name: dict[str, list[_Entry]] = {}
+        self.by_alias: dict[str, list[_Entry]] = {}
+        self.title_words: dict[str, list[tuple[tuple[str, ...], _Entry]]] = {}
+
+    @staticmethod
+    def _add(table: dict[str, list[_Entry]], key: str, entry: _Entry) -> None:
+        if not key:
+            return
+        bucket = table.setdefault(key, [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    def _add_title_name(self, text: str, entry: _Entry) -> None:
+        words = _words(text)
+        if words:
+            self.title_words.setdefault(words[0], []).append((words, entry))
+
+    def register(self, entry: _Entry) -> None:
+        """Add a new or existing entry and all its keys."""
+        self.entries.append(entry)
+        self._add(self.by_name, name_key(entry.name), entry)
+        self._add_title_name(entry.name, entry)
+        for alias in entry.aliases:
+            self.add_alias(entry, alias, record=False)
+        for email in entry.emails:
+            self._add(self.by_email, email_key(email), entry)
+        for phone in entry.phones:
+            self.add_phone_key(entry, phone)
+        for source_id in entry.source_ids:
+            self.by_source.setdefault(source_id, entry)
+
+    def add_alias(self, entry: _Entry, alias: str, *, record: bool = True) -> None:
+        """Index an alias of ``entry`` (and keep it when ``record``)."""
+        if record:
+            entry.aliases.append(alias)
+        self._add(self.by_alias, name_key(alias), entry)
+        self._add_title_name(alias, entry)
+
+    def add_phone_key(self, entry: _Entry, phone: str) -> None:
+        """Index a phone of ``entry`` by its key."""
+        key = phone_key(phone)
+        if len(key) >= MIN_PHONE_DIGITS:
+            self._add(self.by_phone, key, entry)
+
+    def find(
+        self,
+        source_ids: Iterable[str],
+        emails: Iterable[str],
+        phones: Iterable[str],
+        name: str | None,
+        *,
+        aliases: bool,
+    ) -> _Entry | None:
+        """Return the entry these keys match (source id, email, phone, name, alias), else None."""
+        for source_id in source_ids:
+            if source_id in self.by_source:
+                return self.by_source[source_id]
+        for email in emails:
+            found = self.by_email.get(email_key(email))
+            if found:
+                return found[0]
+        for phone in phones:
+            key = phone_key(phone)
+            found = self.by_phone.get(key) if len(key) >= MIN_PHONE_DIGITS else None
+            if found:
+                return found[0]
+        if name:
+            folded = name_key(name)
+            by_name = self.by_name.get(folded, [])
+            if len(by_name) == 1:
+                return by_name[0]
+            if not by_name and aliases:
+                by_alias = self.by_alias.get(folded, [])
+                if len(by_alias) == 1:
+                    return by_alias[0]
+        return None
+
+    def in_title(self, title: str) -> list[_Entry]:
+        """Return the entries whose full name or an alias appears in ``title`` as whole words."""
+        words = _words(title)
+        found: list[_Entry] = []
+        for start, word in enumerate(words):
+            for name_words, entry in self.title_words.get(word, []):
+                if words[start : start + len(name_words)] == name_words and entry not in found:
+                    found.append(entry)
+        return found
+
+    def create(self, name: str) -> _Entry:
+        """Return a fresh new-contact entry, registered."""
+        entry = _Entry(ref=len(self.creates), name=name)
+        self.creates.append(entry)
+        self.register(entry)
+        return entry
+
+
+def _merge_contact(index: _Index, entry: _Entry, record: ContactRecord) -> None:
+    """Give ``entry`` the record's new emails, phones and source id; fill empty fields."""
+    is_new = isinstance(entry.ref, int)
+    known_emails = {email_key(email) for email in entry.emails}
+    for email in record.emails:
+        if email_key(email) not in known_emails:
+            known_emails.add(email_key(email))
+            entry.emails.append(email)
+            if not is_new:
+                entry.added_emails.append(email)
+            index._add(index.by_email, email_key(email), entry)
+    known_phones = {phone_key(phone) or phone for phone in entry.phones}
+    for phone in record.phones:
+        key = phone_key(phone) or phone
+        if key not in known_phones:
+            known_phones.add(key)
+            entry.phones.append(phone)
+            if not is_new:
+                entry.added_phones.append(phone)
+            index.add_phone_key(entry, phone)
+    _add_source(index, entry, record.source_id)
+    if entry.birthday is None and record.birthday:
+        entry.birthday = record.birthday
+        if not is_new:
+            entry.filled_birthday = record.birthday
+    if entry.note is None and record.note:
+        entry.note = record.note
+        if not is_new:
+            entry.filled_note = record.note
+    if not entry.aliases and record.aliases:
+        for alias in record.aliases:
+            index.add_alias(entry, alias)
+        if not is_new:
+            entry.filled_aliases = tuple(record.aliases)
+
+
+def _add_source(index: _Index, entry: _Entry, source_id: str | None) -> None:
+    if not source_id or source_id in entry.source_ids:
+        return
+    entry.source_ids.append(source_id)
+    if not isinstance(entry.ref, int):
+        entry.added_source_ids.append(source_id)
+    index.by_source.setdefault(source_id, entry)
+
+
+def _from_contact(contact: Contact) -> _Entry:
+    return _Entry(
+        ref=contact.id,
+        name=contact.name,
+        emails=list(contact.emails),
+        phones=list(contact.phones),
+        source_ids=list(contact.source_ids),
+        birthday=contact.birthday,
+        note=contact.note,
+        aliases=list(contact.aliases),
+    )
+
+
+def _participant_entry(
+    index: _Index, participant: Participant, may_create: bool, unmatched: set[str]
+) -> _Entry | None:
+    entry = index.find(
+        (participant.source_id,) if participant.source_id else (),
+        (participant.email,) if participant.email else (),
+        (participant.phone,) if participant.phone else (),
+        participant.name,
+        aliases=True,
+    )
+    if entry is None:
+        if may_create and participant.name:
+            entry = index.create(participant.name)
+            _merge_contact(
+                index,
+                entry,
+                ContactRecord(
+                    source_id=participant.source_id or "",
+                    name=participant.name,
+                    emails=(participant.email,) if participant.email else (),
+                    phones=(participant.phone,) if participant.phone else (),
+                ),
+            )
+            return entry
+        unmatched.add(participant.name or participant.email or participant.phone or "?")
+        return None
+    _add_source(index, entry, participant.source_id)
+    return entry
+
+
+def plan_import(
+    existing: Sequence[Contact],
+    contacts: Iterable[ContactRecord] = (),
+    interactions: Iterable[InteractionRecord] = (),
+    *,
+    present_sources: Collection[str] = frozenset(),
+    hand_logged: Collection[tuple[dt.date, Channel, str]] = frozenset(),
+    new: bool = False,
+) -> ImportPlan:
+    """Return the plan for importing ``contacts`` and ``interactions`` into a log of ``existing``.
+
+    ``present_sources`` holds the source ids of interactions already in the log; ``hand_logged``
+    the (local day, channel, contact id) of hand-logged interactions that imports may collide
+    with. ``new`` lets calendar attendees and group-chat senders who match no one become contacts.
+    Contact records are planned first, so a contacts file imported together with a chat lets the
+    chat's people match.
+    """
+    index = _Index()
+    for contact in existing:
+        index.register(_from_contact(contact))
+    existing_entries = list(index.entries)
+    for contact_record in contacts:
+        match = index.find(
+            (contact_record.source_id,),
+            contact_record.emails,
+            contact_record.phones,
+            contact_record.name,
+            aliases=False,
+        )
+        _merge_contact(index, match or index.create(contact_record.name), contact_record)
+    planned: list[PlannedInteraction] = []
+    seen: set[str] = set()
+    unmatched: set[str] = set()
+    duplicates = hand_skipped = nobody = 0
+    for record in interactions:
+        if record.source_id in present_sources or record.source_id in seen:
+            duplicates += 1
+            continue
+        seen.add(record.source_id)
+        may_create = new or (record.kind == "chat" and not record.group_chat)
+        people: list[_Entry] = []
+        for participant in record.participants:
+            found = _participant_entry(index, participant, may_create, unmatched)
+            if found is not None and found not in people:
+                people.append(found)
+        if record.title:
+            people.extend(entry for entry in index.in_title(record.title) if entry not in people)
+        kept = [
+            entry
+            for entry in people
+            if isinstance(entry.ref, int) or (record.day, record.channel, entry.ref) not in hand_logged
+        ]
+        hand_skipped += len(people) - len(kept)
+        if not kept:
+            nobody += not people
+            continue
+        planned.append(
+            PlannedInteraction(
+                source_id=record.source_id,
+                when=record.when,
+                day=record.day,
+                channel=record.channel,
+                contact_ids=tuple(entry.ref for entry in kept if isinstance(entry.ref, str)),
+                new_contacts=tuple(entry.ref for entry in kept if isinstance(entry.ref, int)),
+                messages=record.messages,
+                minutes=record.minutes,
+            )
+        )
+    updates = [
+        ContactUpdate(
+            contact_id=str(entry.ref),
+            add_emails=tuple(entry.added_emails),
+            add_phones=tuple(entry.added_phones),
+            add_source_ids=tuple(entry.added_source_ids),
+            birthday=entry.filled_birthday,
+            note=entry.filled_note,
+            aliases=entry.filled_aliases,
+        )
+        for entry in existing_entries
+        if entry.added_emails
+        or entry.added_phones
+        or entry.added_source_ids
+        or entry.filled_birthday
+        or entry.filled_note
+        or entry.filled_aliases
+    ]
+    creates = [
+        NewContact(
+            name=entry.name,
+            emails=tuple(entry.emails),
+            phones=tuple(entry.phones),
+            birthday=entry.birthday,
+            note=entry.note,
+            aliases=tuple(entry.aliases),
+            source_ids=tuple(entry.source_ids),
+        )
+        for entry in index.creates
+    ]
+    return ImportPlan(
+        creates=tuple(creates),
+        updates=tuple(updates),
+        interactions=tuple(planned),
+        skipped_duplicates=duplicates,
+        skipped_hand_logged=hand_skipped,
+        skipped_unmatched=nobody,
+        unmatched_names=tuple(sorted(unmatched, key=name_key)),
+    )
