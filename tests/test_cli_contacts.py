@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import dump, ok, run
 
 
@@ -16,11 +15,43 @@ def people() -> list[dict[str, object]]:
 
 
 def test_add_then_people_json_has_the_contract_fields(db_path: Path) -> None:
-    ok("add", "Ana Lima", "--circle", "friends", "--every", "2w", "--alias", "ana", "--tag", "climbing",
-       "--birthday", "1990-11-06", "--email", "Ana@Example.org", "--phone", "+49 30 1234567", "--note", "met at uni")
+    ok(
+        "add",
+        "Ana Lima",
+        "--circle",
+        "friends",
+        "--every",
+        "2w",
+        "--alias",
+        "ana",
+        "--tag",
+        "climbing",
+        "--birthday",
+        "1990-11-06",
+        "--email",
+        "Ana@Example.org",
+        "--phone",
+        "+49 30 1234567",
+        "--note",
+        "met at uni",
+    )
     [ana] = people()
-    for field in ("id", "name", "circle", "aliases", "tags", "emails", "phones", "birthday", "every_days",
-                  "rhythm_days", "last_seen", "last_face_to_face", "archived", "status"):
+    for field in (
+        "id",
+        "name",
+        "circle",
+        "aliases",
+        "tags",
+        "emails",
+        "phones",
+        "birthday",
+        "every_days",
+        "rhythm_days",
+        "last_seen",
+        "last_face_to_face",
+        "archived",
+        "status",
+    ):
         assert field in ana
     assert ana["name"] == "Ana Lima"
     assert ana["circle"] == "friends"
@@ -72,8 +103,26 @@ def test_duplicate_name_or_alias_is_refused(db_path: Path) -> None:
 
 def test_edit_changes_and_removes_values() -> None:
     ok("add", "Ana Lima", "--alias", "annie", "--tag", "climbing", "--email", "a@example.org")
-    ok("edit", "ana", "--name", "Ana Lima Souza", "--circle", "family", "--every", "1w", "--tag", "uni",
-       "--untag", "climbing", "--unalias", "annie", "--alias", "nana", "--phone", "0171 555 1234")
+    ok(
+        "edit",
+        "ana",
+        "--name",
+        "Ana Lima Souza",
+        "--circle",
+        "family",
+        "--every",
+        "1w",
+        "--tag",
+        "uni",
+        "--untag",
+        "climbing",
+        "--unalias",
+        "annie",
+        "--alias",
+        "nana",
+        "--phone",
+        "0171 555 1234",
+    )
     [ana] = people()
     assert ana["name"] == "Ana Lima Souza"
     assert ana["circle"] == "family"

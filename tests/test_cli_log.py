@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import dump, ok, run
 
 from kinship.cli.fastlog import parse_fast_log, try_fast_log
-from tests.conftest import dump, ok, run
 
 
 def history(*args: str) -> list[dict[str, Any]]:
@@ -41,8 +41,21 @@ def test_log_defaults_to_in_person_now() -> None:
 
 @pytest.mark.usefixtures("two_people")
 def test_log_with_every_option() -> None:
-    ok("log", "ana", "ben", "--via", "video", "--when", "yesterday 7pm", "--minutes", "40",
-       "--note", "planned the trip", "--feel", "4")
+    ok(
+        "log",
+        "ana",
+        "ben",
+        "--via",
+        "video",
+        "--when",
+        "yesterday 7pm",
+        "--minutes",
+        "40",
+        "--note",
+        "planned the trip",
+        "--feel",
+        "4",
+    )
     [item] = history()
     assert item["channel"] == "video" and item["mode"] == "digital"
     assert item["when"] == "2026-11-25T19:00:00+01:00"
@@ -151,7 +164,7 @@ def test_amend_and_unlog_bad_ids_write_nothing(prefix: str, code: int, db_path: 
 def test_unlog_removes_one_interaction() -> None:
     ok("log", "ana", "--when", "3d ago")
     ok("log", "ben", "--when", "2d ago")
-    target = [item for item in history() if item["people"][0]["name"] == "Ana Lima"][0]
+    target = next(item for item in history() if item["people"][0]["name"] == "Ana Lima")
     ok("unlog", target["id"][:8])
     assert [item["people"][0]["name"] for item in history()] == ["Ben Ode"]
 
@@ -164,7 +177,11 @@ def test_history_filters_and_orders_newest_first() -> None:
     days = [item["day"] for item in history()]
     assert days == sorted(days, reverse=True) and len(days) == 5
     assert len(history("ana")) == 4
-    assert [item["day"] for item in history("--since", "1w ago")] == ["2026-11-25", "2026-11-24", "2026-11-23"]
+    assert [item["day"] for item in history("--since", "1w ago")] == [
+        "2026-11-25",
+        "2026-11-24",
+        "2026-11-23",
+    ]
     assert len(history("--limit", "2")) == 2
     assert run("history", "--limit", "0").exit_code == 2
     assert run("history", "--since", "whenever").exit_code == 2

@@ -55,7 +55,9 @@ def test_when_forms_resolve_to_the_local_wall_time(zone: str, text: str, wall: d
 
 
 @pytest.mark.parametrize("zone", ZONES)
-@pytest.mark.parametrize("text", ["bogus", "next friday", "yesterday 25:00", "2026-02-30", "", "3 parsecs ago", "05/06/2026"])
+@pytest.mark.parametrize(
+    "text", ["bogus", "next friday", "yesterday 25:00", "2026-02-30", "", "3 parsecs ago", "05/06/2026"]
+)
 def test_unreadable_or_ambiguous_when_is_an_error_never_now(zone: str, text: str) -> None:
     with pytest.raises(UsageError):
         dates.parse_when(text, _now(zone), ZoneInfo(zone))
@@ -65,7 +67,7 @@ def test_ago_is_exact_elapsed_time_across_dst() -> None:
     zone = ZoneInfo("Europe/Berlin")
     now = dt.datetime(2026, 10, 25, 12, 0, tzinfo=zone)  # clocks went back at 03:00 that night
     result = dates.parse_when("24h ago", now, zone)
-    utc = dt.timezone.utc
+    utc = dt.UTC
     assert now.astimezone(utc) - result.astimezone(utc) == dt.timedelta(hours=24)
     assert result.replace(tzinfo=None) == dt.datetime(2026, 10, 24, 13, 0)
     # days are calendar days: the same wall time, whatever the clocks did
@@ -111,7 +113,13 @@ def test_bad_or_ambiguous_durations_are_refused(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "birthday"),
-    [("1990-11-06", "1990-11-06"), ("--11-06", "--11-06"), ("11-06", "--11-06"), ("6 nov", "--11-06"), ("--02-29", "--02-29")],
+    [
+        ("1990-11-06", "1990-11-06"),
+        ("--11-06", "--11-06"),
+        ("11-06", "--11-06"),
+        ("6 nov", "--11-06"),
+        ("--02-29", "--02-29"),
+    ],
 )
 def test_birthdays(text: str, birthday: str) -> None:
     assert dates.parse_birthday(text) == birthday

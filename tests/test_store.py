@@ -15,7 +15,7 @@ from kinship import migrations, store
 from kinship.errors import DataError
 from kinship.models import Channel
 
-NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
 
 
 def _mode(path: Path) -> int:
@@ -119,7 +119,9 @@ def test_other_sqlite_database_is_refused_untouched(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_pending_migration_backs_up_first_and_keeps_five(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pending_migration_backs_up_first_and_keeps_five(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "kinship.db"
     first = store.open_store(path, NOW)
     with first.write():

@@ -973,3 +973,18 @@ class Store:
                 None if until_day is None else day_number(until_day),
             ),
         )
+
+    # ---- export -------------------------------------------------------------------------------
+
+    def iter_interactions(self, chunk: int = 2000) -> Iterator[Interaction]:
+        """Yield every interaction, oldest row first, a chunk at a time (bounded memory)."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.id > ? ORDER BY i.id LIMIT ?",
+                (last, chunk),
+            ).fetchall()
+            if not rows:
+                return
+            yield from self._interactions_from_rows(rows)
+            last = int(rows[-1][0])

@@ -994,6 +994,106 @@ def cron(ctx: typer.Context) -> None:
     print("# docs/cron.md explains both, and how to test the line with cron's bare environment.")
 
 
+# ---- import and export ----------------------------------------------------------------------
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Exported files to read.")],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="vcard, google-csv, ics, whatsapp, telegram, sms-xml, json."),
+    ] = None,
+    me: Annotated[str | None, typer.Option("--me", help="Your own name as the chat shows it (else config `me`).")] = None,
+    new: Annotated[bool, typer.Option("--new", help="Add calendar attendees and group-chat people who are not contacts.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    json_output: JsonOpt = False,
+) -> None:
+    """Import contacts (vCard, Google CSV) and interactions (calendars, chats); all or nothing.
+
+    Message bodies and event titles are never stored. Re-importing a file changes nothing.
+
+    \b
+    Examples:
+      kinship import contacts.vcf
+      kinship import 'WhatsApp Chat with Ana.txt' --me 'Sam'
+      kinship import calendar.ics --dry-run
+    """
+    from kinship import render, transfer
+
+    environment = _environment(ctx)
+    store = environment.open() if not dry_run else environment.open_for_reading()
+    progress = None
+    bar: Any = None
+    if environment.color and not json_output:
+        from rich.progress import Progress
+
+        bar = Progress(transient=True)
+        task = bar.add_task("Importing", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        bar.start()
+    try:
+        summary = transfer.import_files(
+            store,
+            environment.now,
+            environment.zone,
+            list(files),
+            fmt=fmt,
+            me=me or environment.settings.me,
+            new=new,
+            dry_run=dry_run,
+            progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+        store.close()
+    if json_output:
+        print(render.dumps(summary.as_json()))
+        return
+    print("\n".join(summary.lines()))
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json (everything, re-imports losslessly) or csv.")] = "json",
+    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (0600) instead of stdout.")] = None,
+) -> None:
+    """Export everything: JSON (lossless, re-imports to the same state) or CSV of interactions.
+
+    \b
+    Examples:
+      kinship export -o kinship-backup.json
+      kinship export --format csv -o interactions.csv
+    """
+    from kinship import transfer
+    from kinship.errors import UsageError
+
+    if fmt not in ("json", "csv"):
+        raise UsageError(f"unknown export format {fmt!r}", "use json or csv")
+    environment = _environment(ctx)
+    store = environment.open_for_reading()
+    try:
+        out = transfer.open_private(Path(output).expanduser()) if output else sys.stdout
+        try:
+            if fmt == "json":
+                count = transfer.write_json_export(store, environment.now, out)
+            else:
+                count = transfer.write_csv_export(store, out)
+        finally:
+            if output:
+                out.close()
+    finally:
+        store.close()
+    if output:
+        sys.stderr.write(f"Exported {count} interactions to {output}\n")
+
+
 # ---- database and settings ------------------------------------------------------------------
 
 

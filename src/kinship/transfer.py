@@ -1,0 +1,616 @@
+"""The import and export actions: files in, one transaction; everything out, losslessly.
+
+Every file is read, detected and parsed before anything is written, and the whole import is one
+``BEGIN IMMEDIATE`` transaction: all of it, or none of it. Parsers are pure (``importers/``);
+this module only reads files, asks the store, applies the plan, and writes exports.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from kinship.errors import DataError, UsageError
+from kinship.keys import email_key, name_key, phone_key
+from kinship.models import Channel, Contact, Interaction
+from kinship.store import Store, day_number
+
+EXPORT_VERSION = 1
+HEAD_BYTES = 64 * 1024
+Progress = Callable[[int, int], None]
+"""Called with (done, total) while an import writes."""
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import changed (or, with ``dry_run``, would change)."""
+
+    files: tuple[str, ...]
+    formats: tuple[str, ...]
+    created: tuple[str, ...] = ()
+    updated: int = 0
+    added: int = 0
+    skipped_duplicates: int = 0
+    skipped_hand_logged: int = 0
+    skipped_unmatched: int = 0
+    unmatched_names: tuple[str, ...] = ()
+    dry_run: bool = False
+    state_rows: int = 0
+
+    def lines(self) -> list[str]:
+        """Return the summary as lines of plain text."""
+        verb = "Would import" if self.dry_run else "Imported"
+        lines = [f"{verb} {', '.join(self.files)} ({', '.join(sorted(set(self.formats)))})"]
+        created = len(self.created)
+        shown = ", ".join(self.created[:10]) + (f" and {created - 10} more" if created > 10 else "")
+        lines.append(f"  contacts created: {created}" + (f" ({shown})" if created else ""))
+        lines.append(f"  contacts updated: {self.updated}")
+        lines.append(f"  interactions added: {self.added}")
+        if self.skipped_duplicates:
+            lines.append(f"  already imported, skipped: {self.skipped_duplicates}")
+        if self.skipped_hand_logged:
+            lines.append(f"  covered by a hand-logged interaction, skipped: {self.skipped_hand_logged}")
+        if self.unmatched_names:
+            names = ", ".join(self.unmatched_names[:10])
+            more = f" and {len(self.unmatched_names) - 10} more" if len(self.unmatched_names) > 10 else ""
+            lines.append(f"  not contacts, left out: {names}{more} (pass --new to add them)")
+        return lines
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the summary as a JSON object."""
+        return {
+            "files": list(self.files),
+            "formats": list(self.formats),
+            "dry_run": self.dry_run,
+            "contacts_created": list(self.created),
+            "contacts_updated": self.updated,
+            "interactions_added": self.added,
+            "skipped_duplicates": self.skipped_duplicates,
+            "skipped_hand_logged": self.skipped_hand_logged,
+            "skipped_unmatched": self.skipped_unmatched,
+            "unmatched": list(self.unmatched_names),
+        }
+
+
+@dataclass
+class _ReadFile:
+    label: str
+    fmt: str
+    contacts: list[Any] = field(default_factory=list)
+    interactions: list[Any] = field(default_factory=list)
+    export: dict[str, Any] | None = None
+
+
+def _open_checked(path: Path, label: str) -> IO[bytes]:
+    if not path.exists():
+        raise UsageError(f"{label}: no such file", "check the path")
+    if path.is_dir():
+        raise UsageError(f"{label} is a folder, not a file", "name the exported file itself")
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        raise DataError(f"{label}: cannot read it ({exc.strerror})", "check the file's permissions") from exc
+
+
+def _read_file(
+    path: Path, fmt: str | None, *, zone: dt.tzinfo, now: dt.datetime, me: str | None
+) -> _ReadFile:
+    from kinship.importers import parse_file
+    from kinship.importers.detect import FORMATS, detect_format
+
+    label = str(path)
+    with _open_checked(path, label) as handle:
+        try:
+            head = handle.read(HEAD_BYTES)
+        except OSError as exc:
+            raise DataError(f"{label}: cannot read it ({exc.strerror})", "check the file") from exc
+        chosen = fmt or detect_format(head, path.name)
+        if chosen not in FORMATS:
+            raise UsageError(f"unknown format {chosen!r}", f"use one of: {', '.join(FORMATS)}")
+        handle.seek(0)
+        if chosen == "json":
+            return _ReadFile(label, chosen, export=_read_export(handle, label))
+        parsed = parse_file(chosen, handle, label=label, zone=zone, now=now, me=me)
+    return _ReadFile(label, chosen, list(parsed.contacts), list(parsed.interactions))
+
+
+def _read_export(handle: IO[bytes], label: str) -> dict[str, Any]:
+    """Read a kinship JSON export: line by line when it has kinship's own layout, else whole."""
+    try:
+        data = json.load(io.TextIOWrapper(handle, encoding="utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        where = f": line {line}" if line else ""
+        raise DataError(f"{label}{where}: not a readable kinship JSON export", "export it again") from exc
+    if not isinstance(data, dict) or data.get("kinship_export") is None:
+        raise DataError(f"{label}: not a kinship JSON export", "pass --format to name the format")
+    if data["kinship_export"] != EXPORT_VERSION:
+        raise DataError(
+            f"{label}: export version {data['kinship_export']} is not one this kinship reads",
+            "upgrade kinship (pip install -U kinship-cli)",
+        )
+    for key in ("contacts", "interactions"):
+        if not isinstance(data.get(key, []), list):
+            raise DataError(f"{label}: {key!r} must be a list", "export it again")
+    return data
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _present_sources(store: Store, sources: Sequence[str]) -> set[str]:
+    present: set[str] = set()
+    for chunk in _chunks(sorted(set(sources))):
+        marks = ",".join("?" * len(chunk))
+        present.update(
+            row[0]
+            for row in store.conn.execute(f"SELECT source FROM interactions WHERE source IN ({marks})", chunk)
+        )
+    return present
+
+
+def _hand_logged(store: Store, days: Iterable[dt.date]) -> set[tuple[dt.date, Channel, str]]:
+    from kinship.store import CHANNELS_BY_CODE, day_from_number
+
+    wanted = sorted({day_number(day) for day in days})
+    if not wanted:
+        return set()
+    found: set[tuple[dt.date, Channel, str]] = set()
+    for day, channel, uid in store.conn.execute(
+        "SELECT i.day, i.channel, c.uid FROM interactions i JOIN links l ON l.interaction_id = i.id"
+        " JOIN contacts c ON c.id = l.contact_id WHERE i.day BETWEEN ? AND ? AND i.source IS NULL",
+        (wanted[0], wanted[-1]),
+    ):
+        found.add((day_from_number(day), CHANNELS_BY_CODE[channel], uid))
+    return found
+
+
+def import_files(
+    store: Store,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    paths: Sequence[Path],
+    *,
+    fmt: str | None = None,
+    me: str | None = None,
+    new: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import contacts and interactions from files; one transaction, all or nothing."""
+    from kinship.importers.plan import plan_import
+
+    if not paths:
+        raise UsageError("name at least one file to import", "e.g. kinship import contacts.vcf")
+    read = [_read_file(path, fmt, zone=zone, now=now, me=me) for path in paths]
+    exports = [item for item in read if item.export is not None]
+    if exports and len(exports) != len(read):
+        raise UsageError("import a kinship JSON export on its own", "run one import per export file")
+    if exports:
+        return _import_exports(store, now, exports, dry_run=dry_run, progress=progress)
+    contacts = [record for item in read for record in item.contacts]
+    interactions = [record for item in read for record in item.interactions]
+    context = store.read() if dry_run else store.write()
+    with context:
+        plan = plan_import(
+            store.contacts(),
+            contacts,
+            interactions,
+            present_sources=_present_sources(store, [record.source_id for record in interactions]),
+            hand_logged=_hand_logged(store, (record.day for record in interactions)),
+            new=new,
+        )
+        if not dry_run:
+            _apply_plan(store, plan, now, progress)
+    return ImportSummary(
+        files=tuple(item.label for item in read),
+        formats=tuple(item.fmt for item in read),
+        created=tuple(contact.name for contact in plan.creates),
+        updated=plan.updated,
+        added=plan.added,
+        skipped_duplicates=plan.skipped_duplicates,
+        skipped_hand_logged=plan.skipped_hand_logged,
+        skipped_unmatched=plan.skipped_unmatched,
+        unmatched_names=plan.unmatched_names,
+        dry_run=dry_run,
+    )
+
+
+def _add_values(store: Store, rowid: int, kind: str, values: Iterable[str]) -> None:
+    for value in values:
+        if not value.strip():
+            continue
+        if kind == "email":
+            key = email_key(value)
+        elif kind == "phone":
+            key = phone_key(value) or value.strip()
+        elif kind == "source":
+            key = value
+        else:
+            key = name_key(value)
+        store.add_value(rowid, kind, value.strip(), key)
+
+
+def _apply_plan(store: Store, plan: Any, now: dt.datetime, progress: Progress | None) -> None:
+    created_rowids: list[int] = []
+    for new_contact in plan.creates:
+        rowid = store.insert_contact(
+            name=new_contact.name,
+            name_key=name_key(new_contact.name),
+            created=now,
+            birthday=new_contact.birthday,
+            note=new_contact.note,
+        )
+        _add_values(store, rowid, "email", new_contact.emails)
+        _add_values(store, rowid, "phone", new_contact.phones)
+        _add_values(store, rowid, "alias", new_contact.aliases)
+        _add_values(store, rowid, "source", new_contact.source_ids)
+        created_rowids.append(rowid)
+    for update in plan.updates:
+        found = store.contact_rowid(update.contact_id)
+        if found is None:
+            raise DataError("a contact vanished during the import", "run the import again")
+        rowid = found
+        _add_values(store, rowid, "email", update.add_emails)
+        _add_values(store, rowid, "phone", update.add_phones)
+        _add_values(store, rowid, "source", update.add_source_ids)
+        _add_values(store, rowid, "alias", update.aliases)
+        fields: dict[str, object] = {}
+        if update.birthday is not None:
+            fields["birthday"] = update.birthday
+        if update.note is not None:
+            fields["note"] = update.note
+        store.update_contact(rowid, fields)
+    rowids_by_uid: dict[str, int] = {}
+    total = len(plan.interactions)
+    for done, item in enumerate(plan.interactions, start=1):
+        people: list[int] = [created_rowids[index] for index in item.new_contacts]
+        for uid in item.contact_ids:
+            if uid not in rowids_by_uid:
+                found = store.contact_rowid(uid)
+                if found is None:
+                    raise DataError("a contact vanished during the import", "run the import again")
+                rowids_by_uid[uid] = found
+            people.append(rowids_by_uid[uid])
+        store.insert_interaction(
+            when=item.when,
+            day=item.day,
+            channel=item.channel,
+            contact_rowids=sorted(set(people)),
+            created=now,
+            source=item.source_id,
+            messages=item.messages,
+            minutes=item.minutes,
+        )
+        if progress is not None and (done % 1000 == 0 or done == total):
+            progress(done, total)
+
+
+# ---- kinship's own JSON ----------------------------------------------------------------------
+
+
+def _uid_bytes(value: str) -> bytes:
+    """Return the 16-byte id of an exported interaction id (32 hex digits, else a hash of it)."""
+    text = value.strip().lower()
+    if len(text) == 32:
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            pass
+    return hashlib.sha256(value.encode("utf-8")).digest()[:16]
+
+
+def _parse_instant(value: Any, label: str, what: str) -> dt.datetime:
+    if not isinstance(value, str):
+        raise DataError(f"{label}: {what} must be an ISO 8601 date-time", "export it again")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise DataError(f"{label}: {what} {value!r} is not an ISO 8601 date-time", "export it again") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed
+
+
+def _parse_day(value: Any, label: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise DataError(f"{label}: {what} {value!r} is not an ISO date", "export it again") from exc
+
+
+def _import_exports(
+    store: Store, now: dt.datetime, exports: Sequence[_ReadFile], *, dry_run: bool, progress: Progress | None
+) -> ImportSummary:
+    created: list[str] = []
+    added = 0
+    skipped = 0
+    state_rows = 0
+    context = store.read() if dry_run else store.write()
+    with context:
+        for item in exports:
+            assert item.export is not None
+            data = item.export
+            rowids: dict[str, int] = {}
+            for number, raw in enumerate(data.get("contacts", []), start=1):
+                contact = _contact_from_json(raw, f"{item.label}: contact {number}")
+                existing = store.contact_rowid(contact.id)
+                if existing is not None:
+                    rowids[contact.id] = existing
+                    continue
+                created.append(contact.name)
+                if dry_run:
+                    continue
+                rowid = store.insert_contact(
+                    uid=contact.id,
+                    name=contact.name,
+                    name_key=name_key(contact.name),
+                    created=contact.created or now,
+                    circle=contact.circle,
+                    every_days=contact.every_days,
+                    birthday=contact.birthday,
+                    note=contact.note,
+                    archived=contact.archived,
+                )
+                _add_values(store, rowid, "alias", contact.aliases)
+                _add_values(store, rowid, "tag", contact.tags)
+                _add_values(store, rowid, "email", contact.emails)
+                _add_values(store, rowid, "phone", contact.phones)
+                _add_values(store, rowid, "source", contact.source_ids)
+                rowids[contact.id] = rowid
+            interactions = data.get("interactions", [])
+            total = len(interactions)
+            for number, raw in enumerate(interactions, start=1):
+                label = f"{item.label}: interaction {number}"
+                interaction = _interaction_from_json(raw, label)
+                uid = _uid_bytes(interaction.id)
+                if store.interaction_rowid(uid) is not None:
+                    skipped += 1
+                    continue
+                added += 1
+                if dry_run:
+                    continue
+                people = []
+                for person in interaction.people:
+                    person_rowid = rowids.get(person.id) or store.contact_rowid(person.id)
+                    if person_rowid is None:
+                        raise DataError(
+                            f"{label}: names a contact ({person.id}) the export lacks", "export it again"
+                        )
+                    people.append(person_rowid)
+                store.insert_interaction(
+                    uid=uid,
+                    when=interaction.when,
+                    day=interaction.day,
+                    channel=interaction.channel,
+                    contact_rowids=people,
+                    created=interaction.created or interaction.when,
+                    minutes=interaction.minutes,
+                    note=interaction.note,
+                    feel=interaction.feel,
+                    group=interaction.group,
+                    source=interaction.source,
+                    messages=interaction.messages,
+                )
+                if progress is not None and (number % 1000 == 0 or number == total):
+                    progress(number, total)
+            if not dry_run:
+                state_rows += _import_state(store, data.get("state") or {}, item.label)
+    return ImportSummary(
+        files=tuple(item.label for item in exports),
+        formats=("json",) * len(exports),
+        created=tuple(created),
+        added=added,
+        skipped_duplicates=skipped,
+        dry_run=dry_run,
+        state_rows=state_rows,
+    )
+
+
+def _strings(raw: dict[str, Any], key: str, label: str) -> tuple[str, ...]:
+    value = raw.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise DataError(f"{label}: {key!r} must be a list of strings", "export it again")
+    return tuple(value)
+
+
+def _optional(raw: dict[str, Any], key: str, kind: type, label: str) -> Any:
+    value = raw.get(key)
+    if value is not None and (not isinstance(value, kind) or (isinstance(value, bool) and kind is int)):
+        raise DataError(f"{label}: {key!r} has the wrong type", "export it again")
+    return value
+
+
+def _contact_from_json(raw: Any, label: str) -> Contact:
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("id"), str)
+        or not isinstance(raw.get("name"), str)
+    ):
+        raise DataError(f"{label}: a contact needs an id and a name", "export it again")
+    created = raw.get("created")
+    return Contact(
+        id=raw["id"],
+        name=raw["name"],
+        circle=_optional(raw, "circle", str, label),
+        aliases=_strings(raw, "aliases", label),
+        tags=_strings(raw, "tags", label),
+        emails=_strings(raw, "emails", label),
+        phones=_strings(raw, "phones", label),
+        birthday=_optional(raw, "birthday", str, label),
+        every_days=_optional(raw, "every_days", int, label),
+        note=_optional(raw, "note", str, label),
+        archived=bool(raw.get("archived", False)),
+        created=None if created is None else _parse_instant(created, label, "created"),
+        source_ids=_strings(raw, "source_ids", label),
+    )
+
+
+def _interaction_from_json(raw: Any, label: str) -> Interaction:
+    from kinship.models import ContactRef
+
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise DataError(f"{label}: an interaction needs an id", "export it again")
+    when = _parse_instant(raw.get("when"), label, "when")
+    try:
+        channel = Channel(str(raw.get("channel")))
+    except ValueError as exc:
+        raise DataError(f"{label}: unknown channel {raw.get('channel')!r}", "export it again") from exc
+    people_raw = raw.get("people") or []
+    if not isinstance(people_raw, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("id"), str) for p in people_raw
+    ):
+        raise DataError(f"{label}: 'people' must be a list of {{id, name}}", "export it again")
+    created = raw.get("created")
+    return Interaction(
+        id=raw["id"],
+        when=when,
+        day=_parse_day(raw.get("day") or when.date().isoformat(), label, "day"),
+        channel=channel,
+        people=tuple(ContactRef(p["id"], str(p.get("name", ""))) for p in people_raw),
+        minutes=_optional(raw, "minutes", int, label),
+        note=_optional(raw, "note", str, label),
+        feel=_optional(raw, "feel", int, label),
+        group=_optional(raw, "group", str, label),
+        source=_optional(raw, "source", str, label),
+        messages=_optional(raw, "messages", int, label),
+        created=None if created is None else _parse_instant(created, label, "created"),
+    )
+
+
+def _import_state(store: Store, state: Any, label: str) -> int:
+    if not isinstance(state, dict):
+        raise DataError(f"{label}: 'state' must be an object", "export it again")
+    rows = 0
+    present = {row[0] for row in store.conn.execute("SELECT uid FROM nudge_state")}
+    for kind, plural in (("snooze", "snoozes"), ("dismiss", "dismissals"), ("remind", "reminders")):
+        for raw in state.get(plural) or []:
+            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or raw["id"] in present:
+                continue
+            contact_rowid = None
+            if raw.get("contact_id"):
+                contact_rowid = store.contact_rowid(str(raw["contact_id"]))
+            until = raw.get("until")
+            store.add_nudge_state(
+                uid=raw["id"],
+                kind=kind,
+                key=raw.get("key"),
+                contact_rowid=contact_rowid,
+                made_at=_parse_instant(raw.get("made_at"), label, "made_at"),
+                made_day=_parse_day(raw.get("made_day"), label, "made_day"),
+                until_day=None if until is None else _parse_day(until, label, "until"),
+            )
+            rows += 1
+    return rows
+
+
+# ---- export ---------------------------------------------------------------------------------
+
+
+def _state_json(store: Store) -> dict[str, list[dict[str, Any]]]:
+    from kinship.store import day_from_number
+
+    state: dict[str, list[dict[str, Any]]] = {"snoozes": [], "dismissals": [], "reminders": []}
+    plural = {"snooze": "snoozes", "dismiss": "dismissals", "remind": "reminders"}
+    for uid, kind, key, contact_uid, made_at, made_day, until_day in store.conn.execute(
+        "SELECT s.uid, s.kind, s.key, c.uid, s.made_at, s.made_day, s.until_day FROM nudge_state s"
+        " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.id"
+    ):
+        state[plural[kind]].append(
+            {
+                "id": uid,
+                "key": key,
+                "contact_id": contact_uid,
+                "made_at": dt.datetime.fromtimestamp(made_at, dt.UTC).isoformat(),
+                "made_day": day_from_number(made_day).isoformat(),
+                "until": None if until_day is None else day_from_number(until_day).isoformat(),
+            }
+        )
+    return state
+
+
+def write_json_export(store: Store, now: dt.datetime, out: IO[str]) -> int:
+    """Write everything as kinship's JSON export, one object a line; return the interaction count."""
+    from kinship.render import contact_json, interaction_json
+
+    count = 0
+    with store.read():
+        exported_at = json.dumps(now.isoformat())
+        out.write(f'{{"kinship_export": {EXPORT_VERSION}, "exported_at": {exported_at}, "contacts": [')
+        for number, contact in enumerate(store.contacts()):
+            out.write(
+                ("\n" if number == 0 else ",\n") + json.dumps(contact_json(contact), ensure_ascii=False)
+            )
+        out.write('\n], "interactions": [')
+        for interaction in store.iter_interactions():
+            out.write(
+                ("\n" if count == 0 else ",\n")
+                + json.dumps(interaction_json(interaction), ensure_ascii=False)
+            )
+            count += 1
+        out.write('\n], "state": ' + json.dumps(_state_json(store), ensure_ascii=False) + "}\n")
+    return count
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = (
+    "id", "when", "day", "channel", "mode", "people", "minutes", "feel", "group", "messages", "source", "note",
+)  # fmt: skip
+
+
+def csv_cell(value: object) -> str:
+    """Return a CSV cell, with formula-looking text escaped by a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_csv_export(store: Store, out: IO[str]) -> int:
+    """Write every interaction as CSV; return how many."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    with store.read():
+        for item in store.iter_interactions():
+            writer.writerow(
+                [
+                    csv_cell(value)
+                    for value in (
+                        item.id,
+                        item.when.isoformat(),
+                        item.day.isoformat(),
+                        item.channel.value,
+                        item.mode.value,
+                        "; ".join(person.name for person in item.people),
+                        item.minutes,
+                        item.feel,
+                        item.group,
+                        item.messages,
+                        item.source,
+                        item.note,
+                    )
+                ]
+            )
+            count += 1
+    return count
+
+
+def open_private(path: Path) -> IO[str]:
+    """Open a new export file for writing, 0600; refuse to overwrite an existing file."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise UsageError(f"{path} already exists", "choose a new file name; nothing was overwritten") from exc
+    except OSError as exc:
+        raise DataError(f"cannot write {path}: {exc.strerror}", "check the folder") from exc
+    os.chmod(path, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")

@@ -1,0 +1,196 @@
+"""`kinship import` and `kinship export` end to end: real files, idempotence, all-or-nothing, round trip."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import stat
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.conftest import dump, ok, run
+
+from kinship import store as store_module
+from kinship import transfer
+from kinship.keys import name_key
+from kinship.models import Channel
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_contacts_import_then_reimport_changes_nothing(db_path: Path) -> None:
+    files = [str(p) for p in sorted((FIXTURES / "vcard").glob("*.vcf"))]
+    first = json.loads(ok("import", *files, "--json").stdout)
+    assert len(first["contacts_created"]) >= 5
+    before = dump(db_path)
+    again = json.loads(ok("import", *files, "--json").stdout)
+    assert again["contacts_created"] == [] and again["contacts_updated"] == 0
+    assert dump(db_path) == before
+
+
+def test_dry_run_writes_nothing(db_path: Path) -> None:
+    ok("add", "Ana Lima")
+    before = dump(db_path)
+    result = ok("import", str(FIXTURES / "vcard" / "ezvcard-gmail-single.vcf"), "--dry-run")
+    assert result.stdout.startswith("Would import")
+    assert dump(db_path) == before
+
+
+def test_malformed_file_fails_cleanly_and_writes_nothing(db_path: Path) -> None:
+    ok("add", "Ana Lima")
+    before = dump(db_path)
+    result = run(
+        "import",
+        str(FIXTURES / "vcard" / "ezvcard-gmail-single.vcf"),  # a good file first: still all or nothing
+        str(FIXTURES / "sms-xml" / "shruggie-malformed.xml"),
+    )
+    assert result.exit_code == 5
+    assert "shruggie-malformed.xml: line 4" in result.stderr
+    assert "Traceback" not in result.output
+    assert dump(db_path) == before
+
+
+def test_missing_file_is_exit_2(db_path: Path) -> None:
+    result = run("import", "no-such-export.vcf")
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr
+    assert not db_path.exists() or dump(db_path) is not None
+
+
+def test_chat_needs_me(db_path: Path) -> None:
+    result = run("import", str(FIXTURES / "whatsapp" / "pustur-short-chat.txt"))
+    assert result.exit_code == 2
+    assert "--me" in result.stderr
+
+
+def test_chat_import_is_idempotent_and_skips_hand_logged_days() -> None:
+    ok("add", "TestBot")
+    ok("log", "testbot", "--via", "message", "--when", "2017-08-05 09:00")  # hand-logged that day
+    chat = str(FIXTURES / "whatsapp" / "pustur-short-chat.txt")
+    first = json.loads(ok("import", chat, "--me", "Sample User", "--json").stdout)
+    assert first["skipped_hand_logged"] == 1
+    items = json.loads(ok("history", "testbot", "--json").stdout)
+    assert [(item["day"], item["source"] is None) for item in items] == [("2017-08-05", True)]
+    again = json.loads(ok("import", chat, "--me", "Sample User", "--json").stdout)
+    assert again["interactions_added"] == 0
+
+
+def test_message_bodies_are_never_stored(db_path: Path) -> None:
+    ok("import", str(FIXTURES / "whatsapp" / "pustur-short-chat.txt"), "--me", "Sample User", "--new")
+    assert "This is a test message" not in (dump(db_path) or "")
+    assert "How are you" not in (dump(db_path) or "")
+
+
+def test_json_round_trip_is_exact(tmp_path: Path) -> None:
+    ok(
+        "add",
+        "Ana Lima",
+        "--circle",
+        "friends",
+        "--every",
+        "2w",
+        "--alias",
+        "ana",
+        "--tag",
+        "uni",
+        "--birthday",
+        "--11-06",
+        "--email",
+        "ana@example.org",
+        "--phone",
+        "+49 30 1234567",
+        "--note",
+        "tea",
+    )
+    ok("add", "Ben Ode", "--circle", "colleagues")
+    ok(
+        "log",
+        "ana",
+        "ben",
+        "--via",
+        "video",
+        "--when",
+        "2026-10-25 02:30",
+        "--minutes",
+        "30",
+        "--feel",
+        "4",
+        "--note",
+        "=cmd|' /C calc'!A0",
+    )
+    ok("log", "--group", "book club", "--when", "last thursday")
+    ok("import", str(FIXTURES / "whatsapp" / "pustur-short-chat.txt"), "--me", "Sample User", "--new")
+    ok("snooze", "ben", "2w")
+    ok("dismiss", "crowded_week:2026-W40")
+    first = tmp_path / "first.json"
+    ok("export", "-o", str(first))
+    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    other = str(tmp_path / "other.db")
+    ok("--db", other, "import", str(first))
+    second = tmp_path / "second.json"
+    ok("--db", other, "export", "-o", str(second))
+    assert json.loads(first.read_text()) == json.loads(second.read_text())
+    assert run("export", "-o", str(first)).exit_code == 2  # never overwrites
+
+
+def test_csv_export_escapes_formulas() -> None:
+    ok("add", "Ana Lima")
+    ok("log", "ana", "--note", '=HYPERLINK("http://x")', "--when", "yesterday")
+    ok("log", "ana", "--note", "@SUM(1)", "--via", "call")
+    rows = list(csv.DictReader(io.StringIO(ok("export", "--format", "csv").stdout)))
+    assert [row["note"] for row in rows] == ['\'=HYPERLINK("http://x")', "'@SUM(1)"]
+    assert {row["mode"] for row in rows} == {"face_to_face", "digital"}
+    assert run("export", "--format", "xml").exit_code == 2
+
+
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    names=st.lists(texts, min_size=1, max_size=4, unique_by=lambda n: n.casefold()),
+    events=st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=3000),
+            st.sampled_from(list(Channel)),
+            st.sets(st.integers(min_value=0, max_value=3), max_size=3),
+            st.one_of(st.none(), texts),
+            st.one_of(st.none(), st.integers(min_value=0, max_value=600)),
+            st.sampled_from([-300, 0, 60, 330, 780]),
+        ),
+        max_size=12,
+    ),
+)
+def test_json_export_round_trips_for_any_log(tmp_path: Path, names: list[str], events: list[tuple]) -> None:  # type: ignore[type-arg]
+    folder = tmp_path / f"rt-{abs(hash((tuple(names), len(events))))}"
+    folder.mkdir(exist_ok=True)
+    source = store_module.open_store(folder / f"a{len(list(folder.iterdir()))}.db", NOW)
+    with source.write():
+        rowids = [source.insert_contact(name=name, name_key=name_key(name), created=NOW) for name in names]
+        for hours, channel, people, note, minutes, offset in events:
+            when = (NOW - dt.timedelta(hours=hours)).astimezone(dt.timezone(dt.timedelta(minutes=offset)))
+            source.insert_interaction(
+                when=when,
+                day=when.date(),
+                channel=channel,
+                created=NOW,
+                note=note,
+                minutes=minutes,
+                contact_rowids=[rowids[i % len(rowids)] for i in people],
+                group=None if people else "club",
+            )
+    first = io.StringIO()
+    transfer.write_json_export(source, NOW, first)
+    source.close()
+    export_file = folder / f"export{len(list(folder.iterdir()))}.json"
+    export_file.write_text(first.getvalue())
+    target = store_module.open_store(folder / f"b{len(list(folder.iterdir()))}.db", NOW)
+    transfer.import_files(target, NOW, dt.UTC, [export_file])
+    second = io.StringIO()
+    transfer.write_json_export(target, NOW, second)
+    target.close()
+    assert json.loads(second.getvalue()) == json.loads(first.getvalue())
