@@ -244,12 +244,12 @@ def parse_when(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
             )
         delta = int(match["n"]) * unit
         if unit < dt.timedelta(days=1):  # minutes and hours are elapsed time
-            return (now_local.astimezone(dt.timezone.utc) - delta).astimezone(zone)
+            return (now_local.astimezone(dt.UTC) - delta).astimezone(zone)
         wall = now_local.replace(tzinfo=None) - delta  # days and weeks are calendar days
         try:
             return localize(wall, zone)
         except UsageError:  # that wall time fell into a DST gap: use the elapsed time
-            return (now_local.astimezone(dt.timezone.utc) - delta).astimezone(zone)
+            return (now_local.astimezone(dt.UTC) - delta).astimezone(zone)
     only_time = _parse_time(raw)
     if only_time is not None:
         return localize(dt.datetime.combine(today, only_time), zone)

@@ -1005,9 +1005,15 @@ def import_(
         str | None,
         typer.Option("--format", "-f", help="vcard, google-csv, ics, whatsapp, telegram, sms-xml, json."),
     ] = None,
-    me: Annotated[str | None, typer.Option("--me", help="Your own name as the chat shows it (else config `me`).")] = None,
-    new: Annotated[bool, typer.Option("--new", help="Add calendar attendees and group-chat people who are not contacts.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    me: Annotated[
+        str | None, typer.Option("--me", help="Your own name as the chat shows it (else config `me`).")
+    ] = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="Add calendar attendees and group-chat people who are not contacts.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
     json_output: JsonOpt = False,
 ) -> None:
     """Import contacts (vCard, Google CSV) and interactions (calendars, chats); all or nothing.
@@ -1061,8 +1067,13 @@ def import_(
 @app.command()
 def export(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json (everything, re-imports losslessly) or csv.")] = "json",
-    output: Annotated[str | None, typer.Option("--output", "-o", metavar="FILE", help="Write here (0600) instead of stdout.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="json (everything, re-imports losslessly) or csv.")
+    ] = "json",
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here (0600) instead of stdout."),
+    ] = None,
 ) -> None:
     """Export everything: JSON (lossless, re-imports to the same state) or CSV of interactions.
 

@@ -132,8 +132,6 @@ def parse_birthday_value(text: str) -> str | None:
     return f"--{month:02d}-{day:02d}" if year is None else f"{year:04d}-{month:02d}-{day:02d}"
 
 
-
-
 def looks_like_phone(text: str) -> bool:
     """Return True when a chat sender "name" is really a phone number (an unsaved contact)."""
     stripped = text.strip()
