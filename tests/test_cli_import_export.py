@@ -136,6 +136,29 @@ def test_json_round_trip_is_exact(tmp_path: Path) -> None:
     assert run("export", "-o", str(first)).exit_code == 2  # never overwrites
 
 
+def test_an_export_laid_out_by_another_tool_imports_too(tmp_path: Path) -> None:
+    ok("add", "Ana Lima", "--alias", "ana")
+    ok("log", "ana", "--via", "call", "--when", "yesterday 8pm")
+    ours = json.loads(ok("export").stdout)
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(ours, indent=4))
+    other = str(tmp_path / "other.db")
+    ok("--db", other, "import", str(pretty))
+    assert json.loads(ok("--db", other, "export").stdout) == ours
+
+
+def test_broken_export_line_names_the_line(tmp_path: Path) -> None:
+    ok("add", "Ana Lima")
+    ok("log", "ana")
+    lines = ok("export").stdout.splitlines()
+    lines[3] = lines[3][:20]  # cut the first interaction short
+    broken = tmp_path / "broken.json"
+    broken.write_text("\n".join(lines) + "\n")
+    result = run("--db", str(tmp_path / "other.db"), "import", str(broken))
+    assert result.exit_code == 5
+    assert "line 4" in result.stderr
+
+
 def test_csv_export_escapes_formulas() -> None:
     ok("add", "Ana Lima")
     ok("log", "ana", "--note", '=HYPERLINK("http://x")', "--when", "yesterday")

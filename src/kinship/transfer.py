@@ -10,9 +10,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +86,7 @@ class _ReadFile:
     fmt: str
     contacts: list[Any] = field(default_factory=list)
     interactions: list[Any] = field(default_factory=list)
-    export: dict[str, Any] | None = None
+    export: ExportFile | None = None
 
 
 def _open_checked(path: Path, label: str) -> IO[bytes]:
@@ -117,26 +117,113 @@ def _read_file(
             raise UsageError(f"unknown format {chosen!r}", f"use one of: {', '.join(FORMATS)}")
         handle.seek(0)
         if chosen == "json":
-            return _ReadFile(label, chosen, export=_read_export(handle, label))
+            handle.close()
+            return _ReadFile(label, chosen, export=_read_export(path, label))
         parsed = parse_file(chosen, handle, label=label, zone=zone, now=now, me=me)
     return _ReadFile(label, chosen, list(parsed.contacts), list(parsed.interactions))
 
 
-def _read_export(handle: IO[bytes], label: str) -> dict[str, Any]:
-    """Read a kinship JSON export: line by line when it has kinship's own layout, else whole."""
+@dataclass
+class ExportFile:
+    """A kinship JSON export: contacts and state in memory, interactions streamed from the file.
+
+    kinship writes one object a line, so a million interactions are read a line at a time; a file
+    laid out differently (another tool's) is read whole instead.
+    """
+
+    path: Path
+    label: str
+    contacts: list[Any]
+    state: Any
+    interaction_count: int
+    whole: list[Any] | None = None
+
+    def interactions(self) -> Iterator[Any]:
+        """Yield the export's interaction objects in file order."""
+        if self.whole is not None:
+            yield from self.whole
+            return
+        with open(self.path, encoding="utf-8-sig") as handle:
+            for section, _number, value in _export_lines(handle, self.label):
+                if section == "interactions":
+                    yield value
+
+
+_HEADER = re.compile(r'^\{"kinship_export": (\d+), "exported_at": ("[^"]*"), "contacts": \[$')
+
+
+def _export_lines(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
+    """Yield (section, line number, object) of a file in kinship's own export layout.
+
+    Raises ValueError at the first line that does not fit the layout (the caller reads the file
+    whole instead) and DataError for a line that fits but is not valid JSON.
+    """
+    first = handle.readline()
+    header = _HEADER.match(first.rstrip("\n"))
+    if header is None:
+        raise ValueError("not kinship's line layout")
+    yield "header", 1, {"kinship_export": int(header[1]), "exported_at": json.loads(header[2])}
+    section = "contacts"
+    for number, raw in enumerate(handle, start=2):
+        line = raw.rstrip("\n")
+        if line == '], "interactions": [':
+            section = "interactions"
+            continue
+        if line.startswith('], "state": ') and line.endswith("}"):
+            section = "state"
+            line = line[len('], "state": ') : -1]
+        elif section == "state":
+            raise ValueError("text after the state")
+        else:
+            line = line.removesuffix(",")
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{label}: line {number}: not valid JSON ({exc.msg})", "export it again") from exc
+        yield section, number, value
+
+
+def _read_export(path: Path, label: str) -> ExportFile:
+    """Read a kinship JSON export: streamed when it has kinship's own layout, else whole."""
+    contacts: list[Any] = []
+    state: Any = {}
+    count = 0
+    version: Any = None
     try:
-        data = json.load(io.TextIOWrapper(handle, encoding="utf-8-sig"))
+        with open(path, encoding="utf-8-sig") as handle:
+            for section, _number, value in _export_lines(handle, label):
+                if section == "header":
+                    version = value["kinship_export"]
+                elif section == "contacts":
+                    contacts.append(value)
+                elif section == "interactions":
+                    count += 1
+                else:
+                    state = value
+        whole = None
+    except (ValueError, UnicodeDecodeError):
+        data = _read_whole_export(path, label)
+        version, contacts, state = data["kinship_export"], data.get("contacts", []), data.get("state")
+        whole = data.get("interactions", [])
+        count = len(whole)
+    if version != EXPORT_VERSION:
+        raise DataError(
+            f"{label}: export version {version} is not one this kinship reads",
+            "upgrade kinship (pip install -U kinship-cli)",
+        )
+    return ExportFile(path, label, contacts, state, count, whole)
+
+
+def _read_whole_export(path: Path, label: str) -> dict[str, Any]:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            data = json.load(handle)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         line = getattr(exc, "lineno", None)
         where = f": line {line}" if line else ""
         raise DataError(f"{label}{where}: not a readable kinship JSON export", "export it again") from exc
     if not isinstance(data, dict) or data.get("kinship_export") is None:
         raise DataError(f"{label}: not a kinship JSON export", "pass --format to name the format")
-    if data["kinship_export"] != EXPORT_VERSION:
-        raise DataError(
-            f"{label}: export version {data['kinship_export']} is not one this kinship reads",
-            "upgrade kinship (pip install -U kinship-cli)",
-        )
     for key in ("contacts", "interactions"):
         if not isinstance(data.get(key, []), list):
             raise DataError(f"{label}: {key!r} must be a list", "export it again")
@@ -342,7 +429,7 @@ def _import_exports(
             assert item.export is not None
             data = item.export
             rowids: dict[str, int] = {}
-            for number, raw in enumerate(data.get("contacts", []), start=1):
+            for number, raw in enumerate(data.contacts, start=1):
                 contact = _contact_from_json(raw, f"{item.label}: contact {number}")
                 existing = store.contact_rowid(contact.id)
                 if existing is not None:
@@ -368,9 +455,8 @@ def _import_exports(
                 _add_values(store, rowid, "phone", contact.phones)
                 _add_values(store, rowid, "source", contact.source_ids)
                 rowids[contact.id] = rowid
-            interactions = data.get("interactions", [])
-            total = len(interactions)
-            for number, raw in enumerate(interactions, start=1):
+            total = data.interaction_count
+            for number, raw in enumerate(data.interactions(), start=1):
                 label = f"{item.label}: interaction {number}"
                 interaction = _interaction_from_json(raw, label)
                 uid = _uid_bytes(interaction.id)
@@ -405,7 +491,7 @@ def _import_exports(
                 if progress is not None and (number % 1000 == 0 or number == total):
                     progress(number, total)
             if not dry_run:
-                state_rows += _import_state(store, data.get("state") or {}, item.label)
+                state_rows += _import_state(store, data.state or {}, item.label)
     return ImportSummary(
         files=tuple(item.label for item in exports),
         formats=("json",) * len(exports),
