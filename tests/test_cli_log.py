@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from tests.conftest import dump, ok, run
 
-from kinship.cli.fastlog import parse_fast_log, try_fast_log
+from kinship.cli.fastlog import parse_fast, parse_fast_log, try_fast, try_fast_log
 
 
 def history(*args: str) -> list[dict[str, Any]]:
@@ -260,3 +260,43 @@ def test_fast_path_records_exactly_what_the_typer_app_records() -> None:
     for case in cases:
         ok(*case)
     assert _comparable(history()) == fast_items
+
+
+def _fast_output(*args: str) -> str:
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert try_fast(list(args)) == 0
+    return buffer.getvalue()
+
+
+@pytest.mark.usefixtures("two_people")
+def test_fast_read_commands_print_exactly_what_the_typer_app_prints() -> None:
+    ok("add", "Mum", "--circle", "family", "--birthday", "--11-29")
+    ok("log", "ana", "--when", "2026-09-01")
+    ok("log", "ben", "--via", "message", "--when", "2026-11-18")
+    cases = [
+        ["people"],
+        ["people", "--json"],
+        ["people", "--circle", "family", "--json"],
+        ["nudges"],
+        ["nudges", "--json", "--as-of", "2026-11-25"],
+        ["review"],
+        ["review", "--json"],
+        ["review", "--markdown", "--week", "2026-W46"],
+    ]
+    for case in cases:
+        assert _fast_output(*case) == ok(*case).stdout, case
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["people", "ana"],
+        ["nudges", "--json", "--json"],
+        ["review", "--week"],
+        ["review", "--help"],
+        ["nudges", "--as-of"],
+    ],
+)
+def test_fast_path_leaves_odd_read_invocations_to_typer(args: list[str]) -> None:
+    assert parse_fast(args) is None

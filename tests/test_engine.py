@@ -728,7 +728,7 @@ def test_online_only_status_wins_over_fading_and_no_rhythm() -> None:
     assert sorted(kinds(nudges_for([contact]))) == ["birthday", "fading", "online_only"]
     assert contact_status(contact, NO_STATE, SETTINGS, AS_OF) == "online_only"
     no_rhythm = online(120, face_days=3)
-    no_rhythm = ContactSummary(**{**no_rhythm.__dict__, "circle": None})
+    no_rhythm = no_rhythm._replace(circle=None)
     assert rhythm(no_rhythm, Settings(learn_min_days=10)) == (None, None)
     assert contact_status(no_rhythm, NO_STATE, Settings(learn_min_days=10), AS_OF) == "online_only"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -65,8 +64,7 @@ def many_contacts(draw: st.DrawFn) -> tuple[list[ContactSummary], dt.date]:
 
 def meet_today(summary: ContactSummary, as_of: dt.date) -> ContactSummary:
     """Return the summary after a face-to-face interaction on ``as_of``."""
-    return replace(
-        summary,
+    return summary._replace(
         days=tuple(sorted({*summary.days, as_of})),
         face_to_face_days=tuple(sorted({*summary.face_to_face_days, as_of})),
         last_day=as_of,

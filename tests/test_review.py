@@ -160,7 +160,7 @@ def test_review_counts_people_circles_groups_and_feel() -> None:
     assert dict(review.circles) == {"family": 2, "friends": 3}  # Ana and Cy together count once
     assert dict(review.groups) == {"book club": 1}
     assert (review.feel_face_to_face, review.feel_digital) == (4.5, 3.5)
-    assert [(person.name, person.count) for person in review.top_people] == [
+    assert [(person.name, person.interactions) for person in review.top_people] == [
         ("Ana Lima", 3),
         ("Ben Ode", 2),
         ("Cy Park", 1),

@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kinship import dates
 from kinship.errors import AmbiguousError, NotFoundError, UsageError
@@ -98,8 +97,7 @@ def find_contact(store: Store, text: str, choose: Chooser | None = None) -> Cont
 # ---- contacts ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ContactChanges:
+class ContactChanges(NamedTuple):
     """What ``add`` and ``edit`` may set; None leaves a field as it is."""
 
     name: str | None = None
@@ -294,8 +292,7 @@ def forget_contact(store: Store, uid: str) -> tuple[Contact, int]:
 # ---- interactions -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LogRequest:
+class LogRequest(NamedTuple):
     """What ``kinship log`` (and ``amend``) was asked to record."""
 
     names: tuple[str, ...] = ()
@@ -485,8 +482,7 @@ def unlog_interaction(store: Store, prefix: str) -> Interaction:
 # ---- reading ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PersonRow:
+class PersonRow(NamedTuple):
     """A contact with what ``kinship people`` shows of them."""
 
     contact: Contact

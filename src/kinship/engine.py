@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
+from typing import NamedTuple
 
 from kinship.dates import last_ended_week, weeks_back
 from kinship.models import ContactSummary, Nudge, NudgeState, Settings, WeekCount
@@ -77,8 +77,9 @@ def median_count(values: Sequence[int]) -> float | None:
 
 def gaps_between(days: Iterable[dt.date]) -> list[int]:
     """Return the gaps in days between consecutive distinct days."""
-    ordered = sorted(set(days))
-    return [(later - earlier).days for earlier, later in pairwise(ordered)]
+    # whole numbers are far cheaper than timedeltas; a zero gap is a repeated day, not a gap
+    ordered = sorted([day.toordinal() for day in days])
+    return [later - earlier for earlier, later in pairwise(ordered) if later != earlier]
 
 
 # --- rhythms ---------------------------------------------------------------------------------
@@ -93,9 +94,9 @@ def rhythm(summary: ContactSummary, settings: Settings) -> tuple[int | None, str
     """
     if summary.every_days is not None and summary.every_days > 0:
         return summary.every_days, "explicit"
-    distinct_days = set(summary.days)
-    if len(distinct_days) >= max(settings.learn_min_days, 2):
-        learned = median_days(gaps_between(distinct_days))
+    gaps = gaps_between(summary.days)
+    if len(gaps) + 1 >= max(settings.learn_min_days, 2):
+        learned = median_days(gaps)
         if learned is not None:
             return learned, "learned"
     if summary.circle is not None:
@@ -113,8 +114,7 @@ def face_to_face_rhythm(summary: ContactSummary) -> int | None:
 # --- per-contact measurements shared by the nudges and the status ----------------------------
 
 
-@dataclass(frozen=True)
-class Overdue:
+class Overdue(NamedTuple):
     """How long it has been against a contact's rhythm, measured from ``since``."""
 
     since: dt.date
@@ -158,8 +158,7 @@ def is_due(overdue: Overdue) -> bool:
     return overdue.days_since > overdue.rhythm_days
 
 
-@dataclass(frozen=True)
-class OnlineOnly:
+class OnlineOnly(NamedTuple):
     """A relationship that used to be face to face and has gone digital only."""
 
     last_face_to_face_day: dt.date
@@ -176,15 +175,15 @@ class OnlineOnly:
 def measure_online_only(summary: ContactSummary, settings: Settings, as_of: dt.date) -> OnlineOnly | None:
     """Return the online-only measurement when the rule fires, else None."""
     last = summary.last_face_to_face_day
-    if last is None or len(set(summary.face_to_face_days)) < ONLINE_ONLY_MIN_FACE_TO_FACE_DAYS:
-        return None
-    rhythm_days = face_to_face_rhythm(summary)
-    if rhythm_days is None:
+    if last is None or summary.digital_since_face_to_face < settings.online_only_min_digital:
         return None
     days_since = (as_of - last).days
-    if days_since <= settings.online_only_factor * rhythm_days or days_since < settings.online_only_min_days:
+    if days_since < settings.online_only_min_days:  # the cheap tests first: most contacts stop here
         return None
-    if summary.digital_since_face_to_face < settings.online_only_min_digital:
+    if len(set(summary.face_to_face_days)) < ONLINE_ONLY_MIN_FACE_TO_FACE_DAYS:
+        return None
+    rhythm_days = face_to_face_rhythm(summary)
+    if rhythm_days is None or days_since <= settings.online_only_factor * rhythm_days:
         return None
     return OnlineOnly(last, days_since, rhythm_days, summary.digital_since_face_to_face)
 
@@ -305,8 +304,7 @@ def _online_only_nudge(summary: ContactSummary, online: OnlineOnly) -> Nudge:
 # --- birthdays -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Birthday:
+class Birthday(NamedTuple):
     """A birthday as stored: month and day, and the year when known."""
 
     year: int | None
@@ -436,8 +434,7 @@ def contact_nudges(summary: ContactSummary, settings: Settings, as_of: dt.date) 
 # --- crowded weeks ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CrowdedVerdict:
+class CrowdedVerdict(NamedTuple):
     """Week W's counts against its baseline, and whether digital crowded out face to face."""
 
     week: str

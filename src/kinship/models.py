@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 CIRCLES: tuple[str, ...] = ("family", "friends", "colleagues", "community")
 
@@ -40,16 +41,14 @@ CHANNEL_CODES: dict[Channel, int] = {channel: code for code, channel in enumerat
 """Small integer stored in the database for each channel (0 is in-person)."""
 
 
-@dataclass(frozen=True)
-class ContactRef:
+class ContactRef(NamedTuple):
     """The id and name of a contact, as interactions and nudges show it."""
 
     id: str
     name: str
 
 
-@dataclass(frozen=True)
-class Contact:
+class Contact(NamedTuple):
     """One person in the log."""
 
     id: str
@@ -68,8 +67,7 @@ class Contact:
     source_ids: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Interaction:
+class Interaction(NamedTuple):
     """One interaction with zero (a group activity) or more people."""
 
     id: str
@@ -93,8 +91,7 @@ class Interaction:
         return self.channel.mode
 
 
-@dataclass(frozen=True)
-class ContactSummary:
+class ContactSummary(NamedTuple):
     """What the nudge engine needs to know of one contact, as at an as-of day.
 
     The store computes it in SQL; ``days`` and ``face_to_face_days`` hold the distinct local
@@ -116,8 +113,7 @@ class ContactSummary:
     """Digital interactions on days after ``last_face_to_face_day``, up to the as-of day."""
 
 
-@dataclass(frozen=True)
-class WeekCount:
+class WeekCount(NamedTuple):
     """Interactions in one ISO week, a group interaction counted once."""
 
     week: str
@@ -125,8 +121,7 @@ class WeekCount:
     digital: int
 
 
-@dataclass(frozen=True)
-class Snooze:
+class Snooze(NamedTuple):
     """Quiets a contact (``contact_id``) or one nudge key (``key``) from ``made`` until ``until``."""
 
     made: dt.date
@@ -136,24 +131,21 @@ class Snooze:
     key: str | None = None
 
 
-@dataclass(frozen=True)
-class Dismissal:
+class Dismissal(NamedTuple):
     """Quiets one nudge key from the day it was made on."""
 
     key: str
     made: dt.date
 
 
-@dataclass(frozen=True)
-class Reminder:
+class Reminder(NamedTuple):
     """A nudge key that ``kinship remind`` sent on ``day``."""
 
     key: str
     day: dt.date
 
 
-@dataclass(frozen=True)
-class NudgeState:
+class NudgeState(NamedTuple):
     """Everything a person did to quiet nudges, with when they did it."""
 
     snoozes: tuple[Snooze, ...] = ()
@@ -161,8 +153,7 @@ class NudgeState:
     reminders: tuple[Reminder, ...] = ()
 
 
-@dataclass(frozen=True)
-class Nudge:
+class Nudge(NamedTuple):
     """One suggestion from the engine; ``details`` holds the kind's own JSON fields."""
 
     key: str
@@ -170,19 +161,15 @@ class Nudge:
     score: float
     message: str
     contact: ContactRef | None = None
-    details: Mapping[str, int | float | str | None] = field(default_factory=dict)
+    details: Mapping[str, int | float | str | None] = MappingProxyType({})
 
 
-DEFAULT_CIRCLE_DAYS: Mapping[str, int] = {
-    "family": 14,
-    "friends": 30,
-    "colleagues": 30,
-    "community": 60,
-}
+DEFAULT_CIRCLE_DAYS: Mapping[str, int] = MappingProxyType(
+    {"family": 14, "friends": 30, "colleagues": 30, "community": 60}
+)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Every configurable threshold, with the defaults of the SPEC."""
 
     db: str | None = None
@@ -200,4 +187,4 @@ class Settings:
     birthday_days: int = 7
     remind_repeat_days: int = 7
     learn_min_days: int = 4
-    circles: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_CIRCLE_DAYS))
+    circles: Mapping[str, int] = MappingProxyType(dict(DEFAULT_CIRCLE_DAYS))

@@ -10,7 +10,7 @@ import datetime as dt
 import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kinship.dates import week_start, weeks_back
 from kinship.engine import (
@@ -35,17 +35,20 @@ FACE_BAR = "#"
 DIGITAL_BAR = "="
 
 
-@dataclass(frozen=True)
-class PersonCount:
+NUDGES_SHOWN = 10
+"""The text and Markdown reviews show the highest-scoring nudges; the JSON has all of them."""
+
+
+class PersonCount(NamedTuple):
     """A contact and the number of interactions with them in the week."""
 
     id: str
     name: str
-    count: int
+    interactions: int
+    """How many interactions with them the week had (``count`` in JSON)."""
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(NamedTuple):
     """Everything the weekly review shows for ISO week ``week`` (SPEC §7)."""
 
     week: str
@@ -271,7 +274,8 @@ def review_json(review: Review) -> dict[str, object]:
         "groups": dict(review.groups),
         "feel": {"face_to_face": review.feel_face_to_face, "digital": review.feel_digital},
         "top_people": [
-            {"id": person.id, "name": person.name, "count": person.count} for person in review.top_people
+            {"id": person.id, "name": person.name, "count": person.interactions}
+            for person in review.top_people
         ],
         "new_people": [{"id": person.id, "name": person.name} for person in review.new_people],
         "nudges": [nudge_json(nudge) for nudge in review.nudges],
@@ -325,7 +329,7 @@ def _facts(review: Review) -> list[tuple[str, str]]:
             "Feel",
             f"face to face {_number(review.feel_face_to_face)}, digital {_number(review.feel_digital)}",
         ),
-        ("Saw most", _listing([f"{person.name} ({person.count})" for person in review.top_people])),
+        ("Saw most", _listing([f"{person.name} ({person.interactions})" for person in review.top_people])),
         ("New people", _listing([person.name for person in review.new_people])),
     ]
 
@@ -389,14 +393,20 @@ def review_text(review: Review, width: int = 80) -> str:
     lines.extend(trend_chart(review.trend, width))
     lines += ["", "Nudges", "------"]
     if review.nudges:
-        for nudge in review.nudges:
+        for nudge in review.nudges[:NUDGES_SHOWN]:
             lines.extend(_wrapped(nudge.message, width, "- ", "  "))
+        if len(review.nudges) > NUDGES_SHOWN:
+            lines.append(_more_nudges(len(review.nudges)))
     else:
         lines.append("Nothing needs attention.")
     lines += ["", "Suggestions", "-----------"]
     for suggestion in review.suggestions:
         lines.extend(_wrapped(suggestion, width, "- ", "  "))
     return "\n".join(lines) + "\n"
+
+
+def _more_nudges(total: int) -> str:
+    return f"- ... and {total - NUDGES_SHOWN} more: see `kinship nudges`"
 
 
 # --- Markdown --------------------------------------------------------------------------------
@@ -422,7 +432,9 @@ def review_markdown(review: Review) -> str:
     lines.extend(f"| {count.week} | {count.face_to_face} | {count.digital} |" for count in review.trend)
     lines += ["", "## Nudges", ""]
     if review.nudges:
-        lines.extend(f"- {_md(nudge.message)}" for nudge in review.nudges)
+        lines.extend(f"- {_md(nudge.message)}" for nudge in review.nudges[:NUDGES_SHOWN])
+        if len(review.nudges) > NUDGES_SHOWN:
+            lines.append(_more_nudges(len(review.nudges)))
     else:
         lines.append("Nothing needs attention.")
     lines += ["", "## Suggestions", ""]

@@ -14,8 +14,8 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kinship.errors import DataError, UsageError
 from kinship.models import (
@@ -73,8 +73,7 @@ def _from_timestamp(seconds: int, offset_minutes: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, zone)
 
 
-@dataclass(frozen=True)
-class NameEntry:
+class NameEntry(NamedTuple):
     """What name resolution needs of one contact."""
 
     rowid: int
@@ -84,8 +83,7 @@ class NameEntry:
     aliases: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class StoreStatus:
+class StoreStatus(NamedTuple):
     """Schema and size facts for ``kinship db status``."""
 
     path: str

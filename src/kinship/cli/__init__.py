@@ -1,7 +1,8 @@
 """The command line: ``main`` turns every KinshipError into one ``Error:`` line and an exit code.
 
-``kinship log`` takes a fast path (``fastlog``) that never imports typer or rich; everything
-else, and any ``log`` invocation the fast path does not fully understand, goes to the typer app.
+``log``, ``people``, ``nudges`` and ``review`` take a fast path (``fastlog``) that never imports
+typer or rich; everything else, and any invocation the fast path does not fully understand,
+goes to the typer app.
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if "_KINSHIP_COMPLETE" not in os.environ:
-            from kinship.cli.fastlog import try_fast_log
+            from kinship.cli.fastlog import try_fast
 
-            code = try_fast_log(args)
+            code = try_fast(args)
             if code is not None:
                 sys.exit(code)
         from kinship.cli.app import run_app

@@ -574,9 +574,9 @@ def unlog(
 
 
 def _as_of_day(environment: Environment, as_of: str | None) -> Any:
-    from kinship.dates import parse_day
+    from kinship.cli.shared import as_of_day
 
-    return environment.now.date() if as_of is None else parse_day(as_of, environment.now, environment.zone)
+    return as_of_day(environment, as_of)
 
 
 @app.command()
@@ -593,22 +593,9 @@ def people(
       kinship people --circle friends
     """
 
-    from kinship import actions, render
+    from kinship.cli.shared import run_people
 
-    environment = _environment(ctx)
-    store = environment.open_for_reading()
-    try:
-        rows = actions.people(store, environment.settings, environment.now.date(), circle=circle, tag=tag)
-    finally:
-        store.close()
-    if json_output:
-        print(render.dumps([render.person_json(row) for row in rows]))
-        return
-    if not rows:
-        print("No contacts yet. Add one with: kinship add 'Ana Lima' --circle friends")
-        return
-    header, cells = render.people_rows(rows)
-    render.print_table(header, cells, rich_output=environment.color)
+    raise typer.Exit(run_people(_environment(ctx), circle, tag, json_output))
 
 
 @app.command()
@@ -711,20 +698,9 @@ def nudges(ctx: typer.Context, as_of: AsOfOpt = None, json_output: JsonOpt = Fal
     Example:
       kinship nudges --as-of 2026-11-01 --json
     """
-    from kinship import actions, render
-    from kinship.engine import nudge_json
+    from kinship.cli.shared import run_nudges
 
-    environment = _environment(ctx)
-    day = _as_of_day(environment, as_of)
-    store = environment.open_for_reading()
-    try:
-        found = actions.nudges(store, environment.settings, day)
-    finally:
-        store.close()
-    if json_output:
-        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in found]}))
-        return
-    print(render.nudges_text(found))
+    raise typer.Exit(run_nudges(_environment(ctx), as_of, json_output))
 
 
 @app.command()
@@ -746,28 +722,9 @@ def review(
       kinship review
       kinship review --week 2026-W47 --markdown > week47.md
     """
-    import shutil
+    from kinship.cli.shared import run_review
 
-    from kinship import actions, render
-    from kinship import review as weekly
-    from kinship.errors import UsageError
-
-    if json_output and markdown:
-        raise UsageError("--json and --markdown exclude each other", "pick one")
-    environment = _environment(ctx)
-    day = _as_of_day(environment, as_of)
-    store = environment.open_for_reading()
-    try:
-        result = actions.weekly_review(store, environment.settings, day, week)
-    finally:
-        store.close()
-    if json_output:
-        print(render.dumps(weekly.review_json(result)))
-    elif markdown:
-        print(weekly.review_markdown(result))
-    else:
-        width = min(shutil.get_terminal_size((80, 24)).columns, 100) if environment.terminal else 80
-        print(weekly.review_text(result, width=width))
+    raise typer.Exit(run_review(_environment(ctx), week, as_of, json_output, markdown))
 
 
 def _notify(messages: list[str], environment: Environment) -> bool:
@@ -1208,26 +1165,23 @@ def config(ctx: typer.Context, json_output: JsonOpt = False) -> None:
     Example:
       kinship config
     """
-    from dataclasses import fields as dataclass_fields
-
     from kinship import render
 
     environment = _environment(ctx)
     settings = environment.settings
     rows: list[tuple[str, object, str]] = [("db", str(environment.db_path), environment.db_source)]
-    for item in dataclass_fields(settings):
-        if item.name == "db":
+    for name in settings._fields:
+        if name == "db":
             continue
-        value = getattr(settings, item.name)
-        if item.name == "circles":
+        value = getattr(settings, name)
+        if name == "circles":
             for circle, days in value.items():
                 rows.append((f"circles.{circle}", days, environment.sources["circles"]))
             continue
-        if item.name == "timezone" and value is None:
-            value = str(environment.zone)
-            rows.append(("timezone", value, "system"))
+        if name == "timezone" and value is None:
+            rows.append(("timezone", str(environment.zone), "system"))
             continue
-        rows.append((item.name, value, environment.sources[item.name]))
+        rows.append((name, value, environment.sources[name]))
     rows.append(
         (
             "config_file",
@@ -1236,11 +1190,11 @@ def config(ctx: typer.Context, json_output: JsonOpt = False) -> None:
         )
     )
     if json_output:
-        print(render.dumps({name: {"value": value, "source": source} for name, value, source in rows}))
+        print(render.dumps({label: {"value": shown, "source": source} for label, shown, source in rows}))
         return
     width = max(len(name) for name, _, _ in rows)
-    for name, value, source in rows:
-        print(f"{name.ljust(width)}  {'-' if value is None else value}  ({source})")
+    for label, shown, source in rows:
+        print(f"{label.ljust(width)}  {'-' if shown is None else shown}  ({source})")
 
 
 def run_app(args: list[str]) -> None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kinship import dates
 from kinship.errors import DataError, UsageError
@@ -19,14 +18,13 @@ from kinship.models import CIRCLES, DEFAULT_CIRCLE_DAYS, Settings
 from kinship.store import Store, open_empty_store, open_store
 
 _NUMBER_KEYS: dict[str, type] = {
-    f.name: (float if f.type == "float" else int)
-    for f in fields(Settings)
-    if f.name not in ("db", "timezone", "me", "circles")
+    name: (float if kind == "float" else int)
+    for name, kind in Settings.__annotations__.items()
+    if name not in ("db", "timezone", "me", "circles")
 }
 
 
-@dataclass
-class Environment:
+class Environment(NamedTuple):
     """Everything a command needs from outside: settings, where the database is, now, zone."""
 
     settings: Settings
@@ -39,7 +37,7 @@ class Environment:
     terminal: bool
     color: bool
     stdin_terminal: bool
-    env: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str]
 
     def open(self, *, create: bool = True, read_only: bool = False) -> Store:
         """Open the database (creating it unless ``create`` is False; see ``open_store``)."""
@@ -84,7 +82,7 @@ def _read_config(path: Path) -> dict[str, Any]:
 def load_settings(raw: dict[str, Any], path: Path) -> tuple[Settings, dict[str, str]]:
     """Return settings from a parsed config table, and where each value came from."""
     values: dict[str, Any] = {}
-    sources = {f.name: "default" for f in fields(Settings)}
+    sources = dict.fromkeys(Settings._fields, "default")
     for key, value in raw.items():
         if key == "circles":
             if not isinstance(value, dict):
@@ -156,7 +154,7 @@ def load_environment(db_option: str | None = None) -> Environment:
     cfg_path = config_path(env)
     settings, sources = load_settings(_read_config(cfg_path), cfg_path)
     if env.get("KINSHIP_TIMEZONE"):
-        settings = Settings(**{**settings.__dict__, "timezone": env["KINSHIP_TIMEZONE"]})
+        settings = settings._replace(timezone=env["KINSHIP_TIMEZONE"])
         sources["timezone"] = "env KINSHIP_TIMEZONE"
     zone = dates.local_zone(_zone_name(settings, env))
     if db_option:

@@ -1,7 +1,12 @@
-"""Pieces every command shares, kept free of typer and rich for the fast ``log`` path."""
+"""The bodies of the commands the fast path runs, and pieces every command shares.
+
+Kept free of typer and rich: ``cli/fast.py`` calls these directly, and the typer commands call
+the same functions, so both paths behave alike.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
 
@@ -41,4 +46,77 @@ def run_log(environment: Environment, request: LogRequest) -> int:
     finally:
         store.close()
     print(f"Logged {describe_interaction(interaction)}  (id {interaction.id[:8]})")
+    return 0
+
+
+def as_of_day(environment: Environment, as_of: str | None) -> dt.date:
+    """Return the day ``--as-of`` names (default: today)."""
+    from kinship.dates import parse_day
+
+    return environment.now.date() if as_of is None else parse_day(as_of, environment.now, environment.zone)
+
+
+def run_people(environment: Environment, circle: str | None, tag: str | None, json_output: bool) -> int:
+    """List contacts with rhythm and status; return the exit code."""
+    from kinship import render
+
+    store = environment.open_for_reading()
+    try:
+        rows = actions.people(store, environment.settings, environment.now.date(), circle=circle, tag=tag)
+    finally:
+        store.close()
+    if json_output:
+        print(render.dumps([render.person_json(row) for row in rows]))
+        return 0
+    if not rows:
+        print("No contacts yet. Add one with: kinship add 'Ana Lima' --circle friends")
+        return 0
+    header, cells = render.people_rows(rows)
+    render.print_table(header, cells, rich_output=environment.color)
+    return 0
+
+
+def run_nudges(environment: Environment, as_of: str | None, json_output: bool) -> int:
+    """Print the nudges in force; return the exit code."""
+    from kinship import render
+    from kinship.engine import nudge_json
+
+    day = as_of_day(environment, as_of)
+    store = environment.open_for_reading()
+    try:
+        found = actions.nudges(store, environment.settings, day)
+    finally:
+        store.close()
+    if json_output:
+        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in found]}))
+    else:
+        print(render.nudges_text(found))
+    return 0
+
+
+def run_review(
+    environment: Environment, week: str | None, as_of: str | None, json_output: bool, markdown: bool
+) -> int:
+    """Print the weekly review as text, JSON or Markdown; return the exit code."""
+    import shutil
+
+    from kinship import render
+    from kinship import review as weekly
+    from kinship.errors import UsageError
+
+    if json_output and markdown:
+        raise UsageError("--json and --markdown exclude each other", "pick one")
+    day = as_of_day(environment, as_of)
+    store = environment.open_for_reading()
+    try:
+        result = actions.weekly_review(store, environment.settings, day, week)
+    finally:
+        store.close()
+    if json_output:
+        print(render.dumps(weekly.review_json(result)))
+    elif markdown:
+        print(weekly.review_markdown(result))
+    else:
+        width = min(shutil.get_terminal_size((80, 24)).columns, 100) if environment.terminal else 80
+        print(weekly.review_text(result, width=width))
     return 0
