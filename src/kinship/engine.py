@@ -9,10 +9,10 @@ The rules, their defaults and their config keys are described in ``docs/nudges.m
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import pairwise
 from typing import NamedTuple
 
 from kinship.dates import last_ended_week, weeks_back
@@ -75,11 +75,15 @@ def median_count(values: Sequence[int]) -> float | None:
     return (ordered[middle - 1] + ordered[middle]) / 2
 
 
+_ORDINAL = dt.date.toordinal
+
+
 def gaps_between(days: Iterable[dt.date]) -> list[int]:
     """Return the gaps in days between consecutive distinct days."""
-    # whole numbers are far cheaper than timedeltas; a zero gap is a repeated day, not a gap
-    ordered = sorted([day.toordinal() for day in days])
-    return [later - earlier for earlier, later in pairwise(ordered) if later != earlier]
+    # whole numbers in C-level maps: far cheaper than timedeltas (this runs for every contact)
+    ordered = sorted(map(_ORDINAL, days))
+    gaps = list(map(operator.sub, ordered[1:], ordered[:-1]))
+    return [gap for gap in gaps if gap] if 0 in gaps else gaps  # a zero gap is a repeated day
 
 
 # --- rhythms ---------------------------------------------------------------------------------

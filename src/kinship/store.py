@@ -68,8 +68,13 @@ def _timestamp(when: dt.datetime) -> int:
     return int(when.timestamp())
 
 
+_ZONES: dict[int, dt.timezone] = {}
+
+
 def _from_timestamp(seconds: int, offset_minutes: int) -> dt.datetime:
-    zone = dt.timezone(dt.timedelta(minutes=offset_minutes))
+    zone = _ZONES.get(offset_minutes)
+    if zone is None:
+        zone = _ZONES[offset_minutes] = dt.timezone(dt.timedelta(minutes=offset_minutes))
     return dt.datetime.fromtimestamp(seconds, zone)
 
 
