@@ -7,7 +7,6 @@ Nothing here reads the clock, the environment or the terminal; the CLI passes th
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -70,6 +69,8 @@ def resolve_name(entries: Sequence[NameEntry], text: str, choose: Chooser | None
         return found[0]
     if not found:
         names = {name_key(entry.name): entry.name for entry in entries}
+        import difflib  # only on the error path
+
         close = difflib.get_close_matches(name_key(text), list(names), n=3, cutoff=0.6)
         hint = f"did you mean {', '.join(names[c] for c in close)}? " if close else ""
         raise NotFoundError(

@@ -12,7 +12,6 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from kinship.dates import last_ended_week, weeks_back
@@ -48,6 +47,8 @@ STATUSES: tuple[str, ...] = ("ok", "due", FADING, ONLINE_ONLY, "snoozed", "archi
 
 def round_half_up(value: float, places: int) -> float:
     """Return ``value`` rounded to ``places`` decimals, halves away from zero (not banker's)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
     quantum = Decimal(1).scaleb(-places)
     return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
 

@@ -6,7 +6,6 @@ rich is imported inside the functions that draw for a terminal, never at module 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +70,8 @@ def interaction_json(interaction: Interaction) -> dict[str, Any]:
 
 def dumps(value: object) -> str:
     """Return JSON text as kinship prints it: indented, UTF-8 characters kept."""
+    import json
+
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 

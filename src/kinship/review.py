@@ -7,7 +7,6 @@ text (for a pipe or an email: ASCII only, no colour) and Markdown. No clock, no 
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
@@ -370,6 +369,8 @@ def trend_chart(trend: Sequence[WeekCount], width: int = 80) -> list[str]:
 
 
 def _wrapped(text: str, width: int, first: str, rest: str) -> list[str]:
+    import textwrap
+
     return textwrap.wrap(
         text, width=width, initial_indent=first, subsequent_indent=rest, break_on_hyphens=False
     ) or [first.rstrip()]

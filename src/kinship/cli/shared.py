@@ -7,6 +7,7 @@ the same functions, so both paths behave alike.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 
@@ -98,8 +99,6 @@ def run_review(
     environment: Environment, week: str | None, as_of: str | None, json_output: bool, markdown: bool
 ) -> int:
     """Print the weekly review as text, JSON or Markdown; return the exit code."""
-    import shutil
-
     from kinship import render
     from kinship import review as weekly
     from kinship.errors import UsageError
@@ -117,6 +116,6 @@ def run_review(
     elif markdown:
         print(weekly.review_markdown(result))
     else:
-        width = min(shutil.get_terminal_size((80, 24)).columns, 100) if environment.terminal else 80
+        width = min(os.get_terminal_size().columns, 100) if environment.terminal else 80
         print(weekly.review_text(result, width=width))
     return 0
