@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from kinship.errors import AmbiguousError, KinshipError
+from kinship.errors import AmbiguousError, DataError, KinshipError
 
 
 def report_error(error: KinshipError) -> int:
@@ -45,6 +45,19 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # the last line of defence: no traceback reaches a user
         if os.environ.get("KINSHIP_DEBUG") == "1":
             raise
+        import sqlite3
+
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+            exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)
+        ):
+            sys.exit(
+                report_error(
+                    DataError(
+                        f"the database could not be read ({exc}); nothing was changed",
+                        "run `kinship db check`; restore a backup if it reports damage",
+                    )
+                )
+            )
         sys.stderr.write(
             f"Error: kinship hit an unexpected problem ({type(exc).__name__}); nothing was changed\n"
             "Hint: run again with KINSHIP_DEBUG=1 to see the details, and report it\n"

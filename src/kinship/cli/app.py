@@ -1088,7 +1088,7 @@ def db_status(ctx: typer.Context, json_output: JsonOpt = False) -> None:
     from kinship import render
 
     environment = _environment(ctx)
-    store = environment.open(create=False)
+    store = environment.open(create=False, read_only=True)
     try:
         status = store.status()
     finally:
@@ -1122,7 +1122,7 @@ def db_check(ctx: typer.Context) -> None:
     from kinship.errors import DataError
 
     environment = _environment(ctx)
-    store = environment.open(create=False)
+    store = environment.open(create=False, read_only=True)
     try:
         problems = store.integrity_problems()
     finally:
@@ -1148,7 +1148,7 @@ def db_backup(
     from kinship.store import backup_path_for
 
     environment = _environment(ctx)
-    store = environment.open(create=False)
+    store = environment.open(create=False, read_only=True)
     try:
         path = Path(target).expanduser() if target else backup_path_for(environment.db_path, environment.now)
         store.backup_to(path)
