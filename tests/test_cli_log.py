@@ -283,6 +283,8 @@ def test_fast_read_commands_print_exactly_what_the_typer_app_prints() -> None:
         ["review"],
         ["review", "--json"],
         ["review", "--markdown", "--week", "2026-W46"],
+        ["remind", "--dry-run"],
+        ["remind", "--dry-run", "--json", "--as-of", "2026-11-25"],
     ]
     for case in cases:
         assert _fast_output(*case) == ok(*case).stdout, case
@@ -296,6 +298,8 @@ def test_fast_read_commands_print_exactly_what_the_typer_app_prints() -> None:
         ["review", "--week"],
         ["review", "--help"],
         ["nudges", "--as-of"],
+        ["remind", "--dry-run", "--dry-run"],
+        ["remind", "--quiet"],
     ],
 )
 def test_fast_path_leaves_odd_read_invocations_to_typer(args: list[str]) -> None:

@@ -1,6 +1,6 @@
 """The command line: ``main`` turns every KinshipError into one ``Error:`` line and an exit code.
 
-``log``, ``people``, ``nudges`` and ``review`` take a fast path (``fastlog``) that never imports
+``log``, ``people``, ``nudges``, ``review`` and ``remind`` take a fast path (``fastlog``) that never imports
 typer or rich; everything else, and any invocation the fast path does not fully understand,
 goes to the typer app.
 """

@@ -727,29 +727,6 @@ def review(
     raise typer.Exit(run_review(_environment(ctx), week, as_of, json_output, markdown))
 
 
-def _notify(messages: list[str], environment: Environment) -> bool:
-    """Send one desktop notification; return False when notify-send is missing or fails."""
-    import shutil
-    import subprocess
-
-    program = shutil.which("notify-send", path=environment.env.get("PATH"))
-    if program is None:
-        return False
-    body = "\n".join(messages)
-    try:
-        done = subprocess.run(
-            [program, "--app-name=kinship", "kinship", body],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
-
-
 @app.command()
 def remind(
     ctx: typer.Context,
@@ -770,26 +747,9 @@ def remind(
     Example (crontab, see `kinship cron`):
       0 8 * * * /home/me/.local/bin/kinship --db /home/me/.local/share/kinship/kinship.db remind
     """
-    from kinship import actions, render
-    from kinship.cli.context import check_db_exists
-    from kinship.engine import nudge_json
+    from kinship.cli.shared import run_remind
 
-    environment = _environment(ctx)
-    check_db_exists(environment)
-    day = _as_of_day(environment, as_of)
-    store = environment.open(create=False, read_only=dry_run)
-    try:
-        due = actions.remind(store, environment.settings, environment.now, day, dry_run=dry_run)
-    finally:
-        store.close()
-    if json_output:
-        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due]}))
-        return
-    if not due:
-        return
-    if notify and not dry_run and _notify([n.message for n in due], environment):
-        return
-    print(render.reminder_text(due))
+    raise typer.Exit(run_remind(_environment(ctx), as_of, notify, dry_run, json_output))
 
 
 @app.command()

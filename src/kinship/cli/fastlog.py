@@ -1,4 +1,4 @@
-"""A fast path for the commands people run most: ``log``, ``people``, ``nudges``, ``review``.
+"""A fast path for the commands run most: ``log``, ``people``, ``nudges``, ``review``, ``remind``.
 
 ``kinship log`` runs right after meeting someone and must feel instant, and the read commands
 run from cron and every week; typer alone costs about three times Python's own start-up. This
@@ -27,6 +27,7 @@ _COMMANDS: dict[str, tuple[frozenset[str], frozenset[str], bool]] = {
     "people": (frozenset(("--circle", "--tag")), frozenset(("--json",)), False),
     "nudges": (frozenset(("--as-of",)), frozenset(("--json",)), False),
     "review": (frozenset(("--week", "--as-of")), frozenset(("--json", "--markdown")), False),
+    "remind": (frozenset(("--as-of",)), frozenset(("--notify", "--dry-run", "--json")), False),
 }
 _SHORT = {"-v": "--via", "-w": "--when", "-n": "--note", "-g": "--group", "-c": "--circle", "-t": "--tag"}
 
@@ -141,6 +142,10 @@ def try_fast(args: list[str]) -> int | None:
         return shared.run_people(environment, values.get("--circle"), values.get("--tag"), "--json" in flags)
     if command == "nudges":
         return shared.run_nudges(environment, values.get("--as-of"), "--json" in flags)
+    if command == "remind":
+        return shared.run_remind(
+            environment, values.get("--as-of"), "--notify" in flags, "--dry-run" in flags, "--json" in flags
+        )
     return shared.run_review(
         environment, values.get("--week"), values.get("--as-of"), "--json" in flags, "--markdown" in flags
     )

@@ -119,3 +119,52 @@ def run_review(
         width = min(os.get_terminal_size().columns, 100) if environment.terminal else 80
         print(weekly.review_text(result, width=width))
     return 0
+
+
+def notify_desktop(messages: list[str], environment: Environment) -> bool:
+    """Send one desktop notification; return False when notify-send is missing or fails."""
+    import shutil
+    import subprocess
+
+    program = shutil.which("notify-send", path=environment.env.get("PATH"))
+    if program is None:
+        return False
+    body = "\n".join(messages)
+    try:
+        done = subprocess.run(
+            [program, "--app-name=kinship", "kinship", body],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
+
+
+def run_remind(
+    environment: Environment, as_of: str | None, notify: bool, dry_run: bool, json_output: bool
+) -> int:
+    """Print (or notify) the nudges due for a reminder and record them; return the exit code."""
+    from kinship import render
+    from kinship.cli.context import check_db_exists
+    from kinship.engine import nudge_json
+
+    check_db_exists(environment)
+    day = as_of_day(environment, as_of)
+    store = environment.open(create=False, read_only=dry_run)
+    try:
+        due = actions.remind(store, environment.settings, environment.now, day, dry_run=dry_run)
+    finally:
+        store.close()
+    if json_output:
+        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due]}))
+        return 0
+    if not due:
+        return 0
+    if notify and not dry_run and notify_desktop([n.message for n in due], environment):
+        return 0
+    print(render.reminder_text(due))
+    return 0
