@@ -371,3 +371,21 @@ def test_trend_chart_scales_down_to_the_width() -> None:
     assert lines[2] == "         100 " + "=" * 13
     assert lines[3].endswith(" #")  # a single interaction still shows
     assert lines[4].rstrip().endswith("0")
+
+
+def test_text_and_markdown_list_the_top_ten_nudges_and_json_all() -> None:
+    many = tuple(
+        Nudge(
+            f"fading:c{number:02d}:2026-10-01",
+            "fading",
+            3.0 - number / 100,
+            f"Reconnect with person {number}.",
+        )
+        for number in range(13)
+    )
+    review = build_review(WEEK, [], {}, {}, {}, many, SETTINGS)
+    text = review_text(review)
+    assert "Reconnect with person 9." in text and "Reconnect with person 10." not in text
+    assert "... and 3 more: see `kinship nudges`" in text
+    assert "... and 3 more" in review_markdown(review)
+    assert len(review_json(review)["nudges"]) == 13  # type: ignore[arg-type]
