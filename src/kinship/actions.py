@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kinship import dates
 from kinship.errors import AmbiguousError, NotFoundError, UsageError
-from kinship.keys import email_key, name_key, phone_key
+from kinship.keys import match_key, name_key
 from kinship.models import CIRCLES, Channel, Contact, Interaction, Nudge, Settings
 from kinship.store import NameEntry, Store
 
@@ -131,16 +131,10 @@ def check_circle(circle: str | None) -> str | None:
 
 
 def _value_key(kind: str, value: str) -> str:
-    if kind == "email":
-        return email_key(value)
-    if kind == "phone":
-        key = phone_key(value)
-        if not key:
-            raise UsageError(f"{value!r} is not a phone number", "use digits, e.g. +49 30 1234567")
-        return key
-    if kind == "tag":
-        return name_key(value)
-    return name_key(value)
+    key = match_key(kind, value)
+    if kind == "phone" and not key:
+        raise UsageError(f"{value!r} is not a phone number", "use digits, e.g. +49 30 1234567")
+    return key
 
 
 def _check_new_name(entries: Sequence[NameEntry], name: str, own_rowid: int | None = None) -> str:

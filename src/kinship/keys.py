@@ -99,3 +99,14 @@ def phone_key(phone: str) -> str:
             code_length = 3
         digits = digits[code_length:]
     return digits.lstrip("0") or digits
+
+
+def match_key(kind: str, value: str) -> str:
+    """Return what matching compares for a contact value of ``kind`` (alias, tag, email, phone, source)."""
+    if kind == "email":
+        return email_key(value)
+    if kind == "phone":
+        return phone_key(value)
+    if kind == "source":
+        return value
+    return name_key(value)

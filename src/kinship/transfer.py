@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kinship.errors import DataError, UsageError
-from kinship.keys import email_key, name_key, phone_key
+from kinship.keys import match_key, name_key
 from kinship.models import Channel, Contact, Interaction
 from kinship.store import Store, day_number
 
@@ -315,17 +315,8 @@ def import_files(
 
 def _add_values(store: Store, rowid: int, kind: str, values: Iterable[str]) -> None:
     for value in values:
-        if not value.strip():
-            continue
-        if kind == "email":
-            key = email_key(value)
-        elif kind == "phone":
-            key = phone_key(value) or value.strip()
-        elif kind == "source":
-            key = value
-        else:
-            key = name_key(value)
-        store.add_value(rowid, kind, value.strip(), key)
+        if value.strip():
+            store.add_value(rowid, kind, value.strip(), match_key(kind, value) or value.strip())
 
 
 def _apply_plan(store: Store, plan: Any, now: dt.datetime, progress: Progress | None) -> None:
