@@ -235,3 +235,20 @@ def test_reading_commands_do_not_create_a_database(db_path: Path) -> None:
     assert json.loads(ok("history", "--json").stdout) == []
     assert json.loads(ok("nudges", "--json").stdout)["nudges"] == []
     assert not db_path.exists()
+
+
+def test_a_never_contacted_contact_is_measured_from_the_local_day_it_was_added() -> None:
+    env = {"TZ": "Pacific/Auckland", "KINSHIP_NOW": "2026-11-26T10:00:00"}  # 25 Nov in UTC
+    ok("add", "Ben Ode", "--every", "1w", env=env)
+    quiet = json.loads(ok("nudges", "--json", "--as-of", "2026-12-06", env=env).stdout)
+    assert quiet["nudges"] == []  # 10 days since it was added: not past 1.5 x 7
+    due = json.loads(ok("nudges", "--json", "--as-of", "2026-12-07", env=env).stdout)
+    assert [n["kind"] for n in due["nudges"]] == ["fading"]
+    assert due["nudges"][0]["days_since"] == 11
+
+
+def test_a_contact_can_be_named_by_its_id() -> None:
+    ok("add", "Ana Lima")
+    [ana] = people()
+    ok("edit", str(ana["id"]), "--circle", "friends")
+    assert people()[0]["circle"] == "friends"

@@ -217,3 +217,21 @@ def test_json_export_round_trips_for_any_log(tmp_path: Path, names: list[str], e
     transfer.write_json_export(target, NOW, second)
     target.close()
     assert json.loads(second.getvalue()) == json.loads(first.getvalue())
+
+
+def test_json_import_joins_a_namesake_already_in_the_log(tmp_path: Path) -> None:
+    other = str(tmp_path / "other.db")
+    ok("--db", other, "add", "Ana Lima", "--email", "ana@example.org")
+    ok("--db", other, "log", "ana", "--via", "call", "--when", "yesterday")
+    export = tmp_path / "other.json"
+    ok("--db", other, "export", "-o", str(export))
+    ok("add", "Ana Lima")
+    ok("log", "ana", "--when", "3d ago")
+    summary = json.loads(ok("import", str(export), "--json").stdout)
+    assert summary["contacts_created"] == []
+    [ana] = json.loads(ok("people", "--json").stdout)
+    assert len(ana["source_ids"]) == 1 and ana["source_ids"][0].startswith("kinship:")
+    assert len(json.loads(ok("history", "ana", "--json").stdout)) == 2
+    ok("edit", "ana", "--name", "Ana Lima Souza")
+    again = json.loads(ok("import", str(export), "--json").stdout)  # still matched, by the kept source id
+    assert again["contacts_created"] == [] and again["interactions_added"] == 0

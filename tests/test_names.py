@@ -15,6 +15,7 @@ ENTRIES = [
     NameEntry(4, "d", "Zoë Müller", False, ("zo",)),
     NameEntry(5, "e", "Ben Ode", True, ("benny",)),
     NameEntry(6, "f", "Park", False, ()),
+    NameEntry(7, "g", "Jean-Luc Picard", False, ()),
 ]
 
 
@@ -37,6 +38,10 @@ ENTRIES = [
         ("Ben Ode", ["Ben Ode"]),  # archived: exact name still matches
         ("benny", ["Ben Ode"]),  # archived: alias still matches
         ("ben", []),  # archived: never by prefix
+        ("jean luc", ["Jean-Luc Picard"]),
+        ("jean-luc", ["Jean-Luc Picard"]),
+        ("luc", ["Jean-Luc Picard"]),
+        ("g", ["Jean-Luc Picard"]),  # the stable id
         ("xavier", []),
         ("", []),
     ],

@@ -37,7 +37,7 @@ def _words(text: str) -> list[str]:
 
 
 def match_name(entries: Sequence[NameEntry], text: str) -> list[NameEntry]:
-    """Return the contacts ``text`` names: exact name, then alias, then a unique prefix.
+    """Return the contacts ``text`` names: id, exact name, then alias, then a unique prefix.
 
     Prefixes match the full name or any word of it; archived contacts match only by exact
     name or alias. Several results mean the text is ambiguous.
@@ -45,6 +45,9 @@ def match_name(entries: Sequence[NameEntry], text: str) -> list[NameEntry]:
     wanted = name_key(text)
     if not wanted:
         return []
+    by_id = [entry for entry in entries if entry.uid == text.strip()]
+    if by_id:  # the stable id `people --json` shows: for scripts, and for telling namesakes apart
+        return by_id
     exact = [entry for entry in entries if name_key(entry.name) == wanted]
     if exact:
         return exact
@@ -52,10 +55,12 @@ def match_name(entries: Sequence[NameEntry], text: str) -> list[NameEntry]:
     if alias:
         return alias
     live = [entry for entry in entries if not entry.archived]
+    spaced = wanted.replace("-", " ")
     prefix = [
         entry
         for entry in live
         if name_key(entry.name).startswith(wanted)
+        or name_key(entry.name).replace("-", " ").startswith(spaced)
         or any(word.startswith(wanted) for word in _words(entry.name))
         or any(name_key(a).startswith(wanted) for a in entry.aliases)
     ]

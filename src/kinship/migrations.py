@@ -29,7 +29,8 @@ def m001_initial(db: Database) -> None:
             birthday TEXT,
             note TEXT,
             archived INTEGER NOT NULL DEFAULT 0,
-            created INTEGER NOT NULL
+            created INTEGER NOT NULL,
+            created_offset INTEGER NOT NULL DEFAULT 0
         );
         CREATE INDEX ix_contacts_name_key ON contacts(name_key);
 

@@ -68,6 +68,11 @@ def _timestamp(when: dt.datetime) -> int:
     return int(when.timestamp())
 
 
+def _offset_minutes(when: dt.datetime) -> int:
+    offset = when.utcoffset()
+    return 0 if offset is None else int(offset.total_seconds() // 60)
+
+
 _ZONES: dict[int, dt.timezone] = {}
 
 
@@ -486,8 +491,8 @@ class Store:
     ) -> int:
         """Insert a contact and return its row id."""
         cursor = self.conn.execute(
-            "INSERT INTO contacts(uid, name, name_key, circle, every_days, birthday, note, archived, created)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO contacts(uid, name, name_key, circle, every_days, birthday, note, archived, created,"
+            " created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 uid or new_contact_uid(),
                 name,
@@ -498,6 +503,7 @@ class Store:
                 note,
                 int(archived),
                 _timestamp(created),
+                _offset_minutes(created),
             ),
         )
         return int(cursor.lastrowid or 0)
@@ -550,7 +556,10 @@ class Store:
             "SELECT contact_id, kind, value FROM contact_values ORDER BY contact_id, kind, match_key"
         ):
             values.setdefault(contact_id, {}).setdefault(kind, []).append(value)
-        sql = "SELECT id, uid, name, circle, every_days, birthday, note, archived, created FROM contacts"
+        sql = (
+            "SELECT id, uid, name, circle, every_days, birthday, note, archived, created, created_offset"
+            " FROM contacts"
+        )
         params: tuple[int, ...] = ()
         if rowids is not None:
             wanted = tuple(rowids)
@@ -558,7 +567,7 @@ class Store:
             params = wanted
         sql += " ORDER BY name_key, id"
         result = []
-        for rowid, uid, name, circle, every, birthday, note, archived, created in self.conn.execute(
+        for rowid, uid, name, circle, every, birthday, note, archived, created, offset in self.conn.execute(
             sql, params
         ):
             own = values.get(rowid, {})
@@ -575,7 +584,7 @@ class Store:
                     every_days=every,
                     note=note,
                     archived=bool(archived),
-                    created=dt.datetime.fromtimestamp(created, dt.UTC),
+                    created=_from_timestamp(created, offset),
                     source_ids=tuple(own.get("source", ())),
                 )
             )
@@ -646,8 +655,7 @@ class Store:
     ) -> bytes:
         """Insert one interaction with its links; return its stable id."""
         interaction_uid = uid or new_interaction_uid()
-        offset = when.utcoffset()
-        offset_minutes = 0 if offset is None else int(offset.total_seconds() // 60)
+        offset_minutes = _offset_minutes(when)
         code = CHANNEL_CODES[channel]
         number = day_number(day)
         cursor = self.conn.execute(
@@ -709,8 +717,7 @@ class Store:
         group: str | None,
     ) -> None:
         """Rewrite one interaction and its links in place (its id stays)."""
-        offset = when.utcoffset()
-        offset_minutes = 0 if offset is None else int(offset.total_seconds() // 60)
+        offset_minutes = _offset_minutes(when)
         code = CHANNEL_CODES[channel]
         number = day_number(day)
         self.conn.execute(
@@ -834,7 +841,8 @@ class Store:
     # The window's days arrive as one text per contact ("all days;face-to-face days", each a
     # comma-separated list in key order) rather than as one Python row per link.
     _SUMMARY_SQL = """
-        SELECT c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived, c.created,
+        SELECT c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived,
+            c.created + c.created_offset * 60,
             (SELECT group_concat(l.day) || ';'
                     || coalesce(group_concat(CASE WHEN l.channel = :in_person THEN l.day END), '')
              FROM links l WHERE l.contact_id = c.id AND l.day > :start AND l.day <= :end),
@@ -880,7 +888,7 @@ class Store:
                     every_days=every,
                     birthday=birthday,
                     archived=bool(archived),
-                    created_day=dt.datetime.fromtimestamp(created, dt.UTC).date(),
+                    created_day=day_from_number(created // 86400),  # the local day it was added
                     days=own_days,
                     face_to_face_days=own_f2f,
                     last_day=None if last is None else day_from_number(last),

@@ -420,9 +420,23 @@ def _import_exports(
             assert item.export is not None
             data = item.export
             rowids: dict[str, int] = {}
+            by_name: dict[str, list[int]] = {}
+            for entry in store.name_entries():
+                by_name.setdefault(name_key(entry.name), []).append(entry.rowid)
             for number, raw in enumerate(data.contacts, start=1):
                 contact = _contact_from_json(raw, f"{item.label}: contact {number}")
+                source = f"kinship:{contact.id}"
                 existing = store.contact_rowid(contact.id)
+                if existing is None:
+                    joined = store.contacts_by_value("source", source)
+                    existing = joined[0] if joined else None
+                namesakes = by_name.get(name_key(contact.name), [])  # contacts there before this import
+                if existing is None and len(namesakes) == 1:
+                    # the same name already in this log is the same person (as in every import):
+                    # the export's interactions join them, and the export's id is kept as a source
+                    existing = namesakes[0]
+                    if not dry_run:
+                        store.add_value(existing, "source", source, source)
                 if existing is not None:
                     rowids[contact.id] = existing
                     continue
