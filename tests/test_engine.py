@@ -619,7 +619,8 @@ FADING_KEY = f"fading:c-ana:{ago(40).isoformat()}"
 def test_snooze_quiets_while_in_force(snooze: Snooze, quiet: bool) -> None:
     nudges = nudges_for([fading_ana()], state=NudgeState(snoozes=(snooze,)))
     assert ("fading" not in kinds(nudges)) is quiet
-    assert "birthday" in kinds(nudges)  # neither snooze names the birthday's key
+    # a contact snooze leaves the contact out altogether; a key snooze only its key
+    assert ("birthday" in kinds(nudges)) is not (quiet and snooze.contact_id is not None)
 
 
 def online_and_fading(circle: str | None = "friends") -> ContactSummary:
@@ -634,11 +635,11 @@ def online_and_fading(circle: str | None = "friends") -> ContactSummary:
     )
 
 
-def test_contact_snooze_quiets_online_only_but_not_birthdays() -> None:
+def test_contact_snooze_leaves_the_contact_out_birthdays_included() -> None:
     contact = online_and_fading()
     state = NudgeState(snoozes=(Snooze(made=ago(1), until=ago(-14), contact_id="c-ana"),))
     assert sorted(kinds(nudges_for([contact]))) == ["birthday", "fading", "online_only"]
-    assert kinds(nudges_for([contact], state=state)) == ["birthday"]
+    assert kinds(nudges_for([contact], state=state)) == []
     assert contact_status(contact, state, SETTINGS, AS_OF) == "snoozed"
 
 
@@ -793,3 +794,11 @@ def test_remind_repeat_days_is_configurable_and_order_is_kept() -> None:
         "c",
     ]
     assert [n.key for n in due_reminders(nudges, state, Settings(remind_repeat_days=3), AS_OF)] == ["b", "c"]
+
+
+def test_status_shows_fading_when_only_the_online_only_key_is_snoozed() -> None:
+    contact = online_and_fading()
+    online_key = next(n.key for n in nudges_for([contact]) if n.kind == "online_only")
+    state = NudgeState(snoozes=(Snooze(made=ago(1), until=ago(-14), key=online_key),))
+    assert sorted(kinds(nudges_for([contact], state=state))) == ["birthday", "fading"]
+    assert contact_status(contact, state, SETTINGS, AS_OF) == "fading"

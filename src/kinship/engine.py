@@ -217,11 +217,8 @@ def is_quiet(nudge: Nudge, state: NudgeState, as_of: dt.date) -> bool:
     """Return whether a snooze or dismissal in force on ``as_of`` leaves this nudge out."""
     if key_snoozed(nudge.key, state, as_of) or key_dismissed(nudge.key, state, as_of):
         return True
-    return (
-        nudge.kind in RHYTHM_KINDS
-        and nudge.contact is not None
-        and contact_snoozed(nudge.contact.id, state, as_of)
-    )
+    # SPEC §6: a snoozed contact is left out altogether, birthdays included
+    return nudge.contact is not None and contact_snoozed(nudge.contact.id, state, as_of)
 
 
 # --- the nudges of one contact ---------------------------------------------------------------
@@ -585,29 +582,32 @@ def compute_nudges(
 def contact_status(summary: ContactSummary, state: NudgeState, settings: Settings, as_of: dt.date) -> str:
     """Return the contact's status for ``kinship people``.
 
-    First that applies: ``archived``; ``snoozed`` (a contact snooze, or a key snooze of the
-    nudge that would set the status); ``online_only``; ``no_rhythm``; ``fading``; ``due`` (past
-    1x rhythm); ``ok``. A contact never interacted with whose rhythm is only the circle default
+    First that applies: ``archived``; ``snoozed`` (a contact snooze); ``online_only``;
+    ``no_rhythm``; ``fading``; ``snoozed`` (a key snooze of a rule that fires, when no later rule
+    fires unsnoozed); ``due`` (past 1x rhythm); ``ok``. A contact never interacted with whose rhythm is only the circle default
     is ``ok``: it is not measured until the first interaction.
     """
     if summary.archived:
         return "archived"
     if contact_snoozed(summary.contact.id, state, as_of):
         return "snoozed"
+    key_snooze = False  # a key snooze of one rule lets the next rule speak (as the nudges do)
     online = measure_online_only(summary, settings, as_of)
     if online is not None:
-        key = online_only_key(summary.contact.id, online.last_face_to_face_day)
-        return "snoozed" if key_snoozed(key, state, as_of) else ONLINE_ONLY
+        if not key_snoozed(online_only_key(summary.contact.id, online.last_face_to_face_day), state, as_of):
+            return ONLINE_ONLY
+        key_snooze = True
     rhythm_days, _ = rhythm(summary, settings)
     if rhythm_days is None:
-        return "no_rhythm"
+        return "snoozed" if key_snooze else "no_rhythm"
     overdue = measure_overdue(summary, settings, as_of)
-    if overdue is None:
-        return "ok"
-    if is_fading(overdue, settings):
-        key = fading_key(summary.contact.id, overdue.since)
-        return "snoozed" if key_snoozed(key, state, as_of) else FADING
-    return "due" if is_due(overdue) else "ok"
+    if overdue is not None and is_fading(overdue, settings):
+        if not key_snoozed(fading_key(summary.contact.id, overdue.since), state, as_of):
+            return FADING
+        key_snooze = True
+    if key_snooze:
+        return "snoozed"
+    return "due" if overdue is not None and is_due(overdue) else "ok"
 
 
 def due_reminders(
