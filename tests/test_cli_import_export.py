@@ -235,3 +235,16 @@ def test_json_import_joins_a_namesake_already_in_the_log(tmp_path: Path) -> None
     ok("edit", "ana", "--name", "Ana Lima Souza")
     again = json.loads(ok("import", str(export), "--json").stdout)  # still matched, by the kept source id
     assert again["contacts_created"] == [] and again["interactions_added"] == 0
+
+
+def test_the_same_chat_day_from_two_exports_counts_once() -> None:
+    single = str(FIXTURES / "telegram" / "chatminer-single_export.json")
+    batch = str(FIXTURES / "telegram" / "chatminer-batch_export.json")
+    ok("import", single, "--me", "Author 1", "--new")
+    first = json.loads(ok("history", "--json").stdout)
+    summary = json.loads(ok("import", batch, "--me", "Author 1", "--new", "--json").stdout)
+    assert summary["skipped_hand_logged"] >= 1
+    days = [(item["day"], item["channel"], tuple(p["name"] for p in item["people"])) for item in
+            json.loads(ok("history", "--json").stdout)]  # fmt: skip
+    assert len(days) == len(set(days))  # one interaction per person, day and channel
+    assert len(days) >= len(first)

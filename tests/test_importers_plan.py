@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -238,8 +239,10 @@ def test_calendar_attendees_are_not_created_without_new() -> None:
     assert plan.interactions[0].contact_ids == ("c-ana",)
     assert plan.unmatched_names == ("Henry Cabot", "nobody@example.com")
     with_new = plan_import([ANA], (), [record], new=True)
-    assert [new.name for new in with_new.creates] == ["Henry Cabot"]  # a bare email is never made a contact
-    assert with_new.interactions[0].new_contacts == (0,)
+    # with --new everyone is added; someone known only by an email is created under it
+    assert [new.name for new in with_new.creates] == ["Henry Cabot", "nobody@example.com"]
+    assert with_new.creates[1].emails == ("nobody@example.com",)
+    assert with_new.interactions[0].new_contacts == (0, 1)
 
 
 def test_calendar_title_names_contacts_as_whole_words() -> None:
@@ -324,3 +327,21 @@ def test_every_fixture_is_detected() -> None:
     }
     for path in sorted(FIXTURES.glob("*/*")):
         assert detect_format(path.read_bytes()[:4096], path.name) == expected[path.parent.name], path
+
+
+def test_one_to_one_sms_partner_known_only_by_number_is_created_but_short_codes_are_not() -> None:
+    partner = InteractionRecord(
+        source_id="sms:+15551112222:2026-11-20",
+        when=dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC),
+        day=dt.date(2026, 11, 20),
+        channel=Channel.MESSAGE,
+        participants=(Participant(phone="+1 555 111 2222"),),
+        kind="chat",
+        messages=3,
+    )
+    service = dataclasses.replace(
+        partner, source_id="sms:72345:2026-11-20", participants=(Participant(phone="72345"),)
+    )
+    plan = plan_import([], (), [partner, service])
+    assert [(new.name, new.phones) for new in plan.creates] == [("+1 555 111 2222", ("+1 555 111 2222",))]
+    assert plan.unmatched_names == ("72345",)

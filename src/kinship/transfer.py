@@ -57,7 +57,9 @@ class ImportSummary:
         if self.skipped_duplicates:
             lines.append(f"  already imported, skipped: {self.skipped_duplicates}")
         if self.skipped_hand_logged:
-            lines.append(f"  covered by a hand-logged interaction, skipped: {self.skipped_hand_logged}")
+            lines.append(
+                f"  already logged that day (by hand or from another chat), skipped: {self.skipped_hand_logged}"
+            )
         if self.unmatched_names:
             names = ", ".join(self.unmatched_names[:10])
             more = f" and {len(self.unmatched_names) - 10} more" if len(self.unmatched_names) > 10 else ""
@@ -246,7 +248,8 @@ def _present_sources(store: Store, sources: Sequence[str]) -> set[str]:
     return present
 
 
-def _hand_logged(store: Store, days: Iterable[dt.date]) -> set[tuple[dt.date, Channel, str]]:
+def _already_logged(store: Store, days: Iterable[dt.date]) -> set[tuple[dt.date, Channel, str]]:
+    """Return (day, channel, contact id) of interactions logged by hand or imported from a chat."""
     from kinship.store import CHANNELS_BY_CODE, day_from_number
 
     wanted = sorted({day_number(day) for day in days})
@@ -255,7 +258,8 @@ def _hand_logged(store: Store, days: Iterable[dt.date]) -> set[tuple[dt.date, Ch
     found: set[tuple[dt.date, Channel, str]] = set()
     for day, channel, uid in store.conn.execute(
         "SELECT i.day, i.channel, c.uid FROM interactions i JOIN links l ON l.interaction_id = i.id"
-        " JOIN contacts c ON c.id = l.contact_id WHERE i.day BETWEEN ? AND ? AND i.source IS NULL",
+        " JOIN contacts c ON c.id = l.contact_id WHERE i.day BETWEEN ? AND ?"
+        " AND (i.source IS NULL OR i.source NOT LIKE 'ics:%')",
         (wanted[0], wanted[-1]),
     ):
         found.add((day_from_number(day), CHANNELS_BY_CODE[channel], uid))
@@ -294,7 +298,7 @@ def import_files(
             contacts,
             interactions,
             present_sources=_present_sources(store, [record.source_id for record in interactions]),
-            hand_logged=_hand_logged(store, (record.day for record in interactions)),
+            hand_logged=_already_logged(store, (record.day for record in interactions)),
             new=new,
         )
         if not dry_run:

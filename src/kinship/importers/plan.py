@@ -316,14 +316,19 @@ def _participant_entry(
         aliases=True,
     )
     if entry is None:
-        if may_create and participant.name:
-            entry = index.create(participant.name)
+        # someone known only by an address is created under it (rename them later with `edit`);
+        # short numbers are services (banks, codes), never people
+        label = participant.name or participant.email
+        if label is None and participant.phone and len(phone_key(participant.phone)) >= MIN_PHONE_DIGITS:
+            label = participant.phone
+        if may_create and label:
+            entry = index.create(label)
             _merge_contact(
                 index,
                 entry,
                 ContactRecord(
                     source_id=participant.source_id or "",
-                    name=participant.name,
+                    name=label,
                     emails=(participant.email,) if participant.email else (),
                     phones=(participant.phone,) if participant.phone else (),
                 ),
@@ -347,8 +352,9 @@ def plan_import(
     """Return the plan for importing ``contacts`` and ``interactions`` into a log of ``existing``.
 
     ``present_sources`` holds the source ids of interactions already in the log; ``hand_logged``
-    the (local day, channel, contact id) of hand-logged interactions that imports may collide
-    with. ``new`` lets calendar attendees and group-chat senders who match no one become contacts.
+    the (local day, channel, contact id) of interactions logged by hand or imported from a chat,
+    which a chat or calendar record may not repeat (a chat also never repeats a person's day
+    within the files planned together). ``new`` lets calendar attendees and group-chat senders who match no one become contacts.
     Contact records are planned first, so a contacts file imported together with a chat lets the
     chat's people match.
     """
@@ -369,6 +375,7 @@ def plan_import(
     seen: set[str] = set()
     unmatched: set[str] = set()
     duplicates = hand_skipped = nobody = 0
+    chat_days: set[tuple[dt.date, Channel, int]] = set()  # one chat interaction per person per day
     for record in interactions:
         if record.source_id in present_sources or record.source_id in seen:
             duplicates += 1
@@ -385,8 +392,11 @@ def plan_import(
         kept = [
             entry
             for entry in people
-            if isinstance(entry.ref, int) or (record.day, record.channel, entry.ref) not in hand_logged
+            if (isinstance(entry.ref, int) or (record.day, record.channel, entry.ref) not in hand_logged)
+            and (record.kind != "chat" or (record.day, record.channel, id(entry)) not in chat_days)
         ]
+        if record.kind == "chat":
+            chat_days.update((record.day, record.channel, id(entry)) for entry in kept)
         hand_skipped += len(people) - len(kept)
         if not kept:
             nobody += not people
