@@ -105,3 +105,11 @@ def test_remind_under_cron_with_a_wrong_database_fails_loudly(kinship_env: Path)
     assert done.stderr.startswith(f"Error: no kinship database at {wrong}")
     assert "Traceback" not in done.stderr
     assert not wrong.parent.exists()
+
+
+def test_cron_line_carries_the_time_zone_the_user_relies_on(kinship_env: Path) -> None:
+    words = shlex.split(crontab_line(ok("cron").stdout))
+    assert "TZ=Europe/Berlin" in words  # cron may run in another zone: the user's day decides
+    (kinship_env / "config.toml").write_text('timezone = "Asia/Tokyo"\n')
+    words = shlex.split(crontab_line(ok("cron").stdout))
+    assert not any(word.startswith("TZ=") for word in words)  # the config already says it

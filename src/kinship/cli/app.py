@@ -889,6 +889,9 @@ def cron(ctx: typer.Context) -> None:
         launcher = [str(Path(sys.executable).absolute()), "-m", "kinship"]
     config = environment.env.get("KINSHIP_CONFIG")
     env_prefix = [f"KINSHIP_CONFIG={environment.config_path.absolute()}"] if config else []
+    zone = environment.env.get("TZ")
+    if zone and not environment.settings.timezone:  # cron's day must be the user's day
+        env_prefix.append(f"TZ={zone}")
     args = [*launcher, "--db", str(environment.db_path.absolute()), "remind"]
     # crontab turns an unescaped % into a newline; systemd reads % as a specifier
     cron_line = shlex.join([*env_prefix, *args]).replace("%", "\\%")
