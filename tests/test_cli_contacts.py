@@ -252,3 +252,20 @@ def test_a_contact_can_be_named_by_its_id() -> None:
     [ana] = people()
     ok("edit", str(ana["id"]), "--circle", "friends")
     assert people()[0]["circle"] == "friends"
+
+
+def test_db_commands(db_path: Path, tmp_path: Path) -> None:
+    assert ok("db", "path").stdout.strip() == str(db_path)
+    assert json.loads(ok("db", "path", "--json").stdout) == {
+        "path": str(db_path),
+        "source": "env KINSHIP_DB",
+        "exists": False,
+    }
+    assert run("db", "status").exit_code == 5  # no database yet: nothing to report, nothing created
+    assert not db_path.exists()
+    ok("add", "Ana Lima")
+    status = json.loads(ok("db", "status", "--json").stdout)
+    assert status["contacts"] == 1 and status["pending"] == [] and status["journal_mode"] == "wal"
+    assert json.loads(ok("db", "check", "--json").stdout)["ok"] is True
+    ok("db", "backup", str(tmp_path / "copy.db"))
+    assert (tmp_path / "copy.db").stat().st_mode & 0o777 == 0o600

@@ -1029,14 +1029,24 @@ def export(
 
 
 @db_app.command("path")
-def db_path(ctx: typer.Context) -> None:
-    """Print where the database is (and why).
+def db_path(ctx: typer.Context, json_output: JsonOpt = False) -> None:
+    """Print where the database is (with --json: and why, and whether it exists).
 
     \b
     Example:
       kinship db path
     """
     environment = _environment(ctx)
+    if json_output:
+        from kinship import render
+
+        facts = {
+            "path": str(environment.db_path),
+            "source": environment.db_source,
+            "exists": environment.db_path.exists(),
+        }
+        print(render.dumps(facts))
+        return
     print(environment.db_path)
 
 
@@ -1075,7 +1085,7 @@ def db_status(ctx: typer.Context, json_output: JsonOpt = False) -> None:
 
 
 @db_app.command("check")
-def db_check(ctx: typer.Context) -> None:
+def db_check(ctx: typer.Context, json_output: JsonOpt = False) -> None:
     """Run SQLite's integrity and foreign-key checks.
 
     \b
@@ -1090,11 +1100,16 @@ def db_check(ctx: typer.Context) -> None:
         problems = store.integrity_problems()
     finally:
         store.close()
+    if json_output:
+        from kinship import render
+
+        print(render.dumps({"path": str(environment.db_path), "ok": not problems, "problems": problems}))
     if problems:
         raise DataError(
             f"{len(problems)} problem(s) found: {problems[0]}", "restore from a backup (kinship db backup)"
         )
-    print(f"ok: {environment.db_path} passed the integrity check")
+    if not json_output:
+        print(f"ok: {environment.db_path} passed the integrity check")
 
 
 @db_app.command("backup")
