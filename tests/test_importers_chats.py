@@ -360,3 +360,15 @@ def test_day_tally_add_keeps_the_earliest_time() -> None:
     tally = DayTally(dt.datetime(2024, 1, 1, 9, tzinfo=UTC), messages=1)
     tally.add(DayTally(early, messages=2, calls=1, call_minutes=3))
     assert (tally.when, tally.messages, tally.calls, tally.call_minutes) == (early, 3, 1, 3)
+
+
+def test_missed_calls_are_not_contact() -> None:
+    chat = "[01.01.21, 10:05:00] Ana Lima: \u200eMissed voice call\n[01.01.21, 11:00:00] Me: sorry!\n"
+    records = whatsapp_text(chat)
+    assert [(r.channel, r.messages) for r in records] == [(Channel.MESSAGE, 1)]  # only my message
+    calls = (
+        b'<?xml version="1.0"?>\n<calls count="1">\n'
+        b'<call number="+4915111111111" duration="0" date="1700000100000" type="3" contact_name="Ana" />\n'
+        b"</calls>\n"
+    )
+    assert parse_sms_xml(calls, zone=UTC, label="calls.xml") == []

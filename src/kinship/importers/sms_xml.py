@@ -4,8 +4,8 @@ Parsed as a stream with defusedxml's SAX parser (no DTD entities, no external en
 per-thread, per-day counts stay in memory. The app writes emoji as pairs of UTF-16 surrogate
 character references (``&#55357;&#56832;``), which XML forbids; a pre-pass joins each pair into
 one reference and turns a lone surrogate into U+FFFD before the parser sees it. Texts (type 1
-received, 2 sent) and MMS (msg_box 1 and 2) count as messages; call-log entries (incoming,
-outgoing, missed) as calls. A file that is not well-formed fails whole, naming its line.
+received, 2 sent) and MMS (msg_box 1 and 2) count as messages; answered call-log entries
+(incoming, outgoing) as calls; a missed call is no contact. A file that is not well-formed fails whole, naming its line.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ class _Handler(ContentHandler):
             self.mms_addrs = []
         elif name == "addr" and self.mms is not None:
             self.mms_addrs.append((values.get("address", ""), values.get("type", "")))
-        elif name == "call" and values.get("type") in ("1", "2", "3"):
+        elif name == "call" and values.get("type") in ("1", "2"):  # answered; missed (3) is no contact
             person = self._person(values.get("number", ""), _name(values.get("contact_name")))
             if person is not None:
                 self.members.setdefault(person, (person,))

@@ -161,10 +161,12 @@ class _ChatReader:
         if key is None:
             key = self.keys[name] = fold_text(name) or name
             self.names.setdefault(key, name)
+        call = _CALL_RE.match(body.strip())
+        if call is not None and call["missed"]:
+            return  # a missed call is an attempt, not contact: it must not reset a fading tie
         tally = self.tallies.get((fields, key))
         if tally is None:
             tally = self.tallies[(fields, key)] = _Tally(first_time=clock, first_line=number)
-        call = _CALL_RE.match(body.strip())
         if call is None:
             tally.messages += 1
         elif call["kind"].lower() == "video":
