@@ -372,3 +372,27 @@ def test_missed_calls_are_not_contact() -> None:
         b"</calls>\n"
     )
     assert parse_sms_xml(calls, zone=UTC, label="calls.xml") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "channel", "minutes"),
+    [
+        ("Sprachanruf, 12 Min.", Channel.CALL, 12),
+        ("Videoanruf, 1 Std.", Channel.VIDEO, 60),
+        ("Llamada de voz, 5 min", Channel.CALL, 5),
+        ("Videollamada, 3 min", Channel.VIDEO, 3),
+        ("Appel vocal, 7 min", Channel.CALL, 7),
+        ("Chamada de vídeo, 2 min", Channel.VIDEO, 2),
+        ("Chiamata vocale, 4 min", Channel.CALL, 4),
+    ],
+)
+def test_call_lines_in_other_locales_become_calls(line: str, channel: Channel, minutes: int) -> None:
+    records = whatsapp_text(f"[01.01.21, 10:05:00] Ana Lima: \u200e{line}\n[01.01.21, 11:00:00] Me: hi\n")
+    calls = [r for r in records if r.channel is channel]
+    assert [(r.channel, r.minutes) for r in calls] == [(channel, minutes)]
+
+
+@pytest.mark.parametrize("line", ["Sprachanruf verpasst", "Verpasster Videoanruf", "Llamada perdida"])
+def test_missed_calls_in_other_locales_are_not_contact(line: str) -> None:
+    records = whatsapp_text(f"[01.01.21, 10:05:00] Ana Lima: \u200e{line}\n[01.01.21, 11:00:00] Me: hi\n")
+    assert [(r.channel, r.messages) for r in records] == [(Channel.MESSAGE, 1)]

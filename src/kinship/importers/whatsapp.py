@@ -46,8 +46,32 @@ _INVISIBLE = dict.fromkeys(
     map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff")
 )
 _SPACES = {ord("\u202f"): " ", ord("\u00a0"): " ", ord("\u2009"): " "}
-_CALL_RE = re.compile(r"^(?P<missed>missed\s+)?(?:group\s+)?(?P<kind>voice|video)\s+call\b", re.IGNORECASE)
-_DURATION_RE = re.compile(r"(\d+)\s*(hr|hrs|hours?|h|min|mins|minutes?|sec|secs|seconds?|s)\b", re.IGNORECASE)
+_CALL_RE = re.compile(
+    r"^(?:(?P<missed>missed\s+)?(?:group\s+)?(?P<kind>voice|video)\s+call\b"
+    # the same lines in other locales: German, Spanish, French, Portuguese, Italian, Dutch
+    r"|(?P<missed_de>verpasster\s+)?(?P<kind_de>sprach|video)anruf(?P<missed_de2>\s+verpasst)?\b"
+    r"|(?P<kind_es>llamada\s+de\s+voz|videollamada)(?P<missed_es>\s+perdida)?\b"
+    r"|(?P<kind_es2>llamada)(?P<missed_es2>\s+perdida)\b"
+    r"|(?P<kind_fr>appel\s+vocal|appel\s+vid[ée]o)(?P<missed_fr>\s+manqu[ée])?\b"
+    r"|(?P<kind_pt>chamada\s+de\s+voz|chamada\s+de\s+v[íi]deo)(?P<missed_pt>\s+perdida)?\b"
+    r"|(?P<kind_it>chiamata\s+vocale|videochiamata)(?P<missed_it>\s+persa)?\b"
+    r"|(?P<missed_nl>gemiste\s+)?(?P<kind_nl>spraak|video)oproep\b)",
+    re.IGNORECASE,
+)
+
+
+def _call_kind(call: re.Match[str]) -> tuple[bool, bool]:
+    """Return (missed, video) for a matched call line in any of the known locales."""
+    groups = call.groupdict()
+    missed = any(value for name, value in groups.items() if name.startswith("missed"))
+    kind = next(value for name, value in groups.items() if name.startswith("kind") and value)
+    return missed, "vid" in kind.lower().replace("\u00ed", "i")  # "vídeo" in Portuguese
+
+
+_DURATION_RE = re.compile(
+    r"(\d+)\s*(hr|hrs|hours?|h|std|stunden?|min|mins|minutes?|minuten?|sec|secs|seconds?|sek|s)\b",
+    re.IGNORECASE,
+)
 _GROUP_WORDS = re.compile(
     r"\bgroup\b|\bwere added\b|\badded\b|\bremoved\b|\bleft\b|\bjoined\b|changed the subject",
     re.IGNORECASE,
@@ -93,7 +117,7 @@ def _call_minutes(body: str) -> int:
     total = 0.0
     for amount, unit in _DURATION_RE.findall(body):
         unit = unit.lower()
-        if unit.startswith("h"):
+        if unit.startswith(("h", "std", "stunde")):
             total += int(amount) * 60
         elif unit.startswith("m"):
             total += int(amount)
@@ -162,14 +186,15 @@ class _ChatReader:
             key = self.keys[name] = fold_text(name) or name
             self.names.setdefault(key, name)
         call = _CALL_RE.match(body.strip())
-        if call is not None and call["missed"]:
+        missed, video = _call_kind(call) if call is not None else (False, False)
+        if missed:
             return  # a missed call is an attempt, not contact: it must not reset a fading tie
         tally = self.tallies.get((fields, key))
         if tally is None:
             tally = self.tallies[(fields, key)] = _Tally(first_time=clock, first_line=number)
         if call is None:
             tally.messages += 1
-        elif call["kind"].lower() == "video":
+        elif video:
             tally.videos += 1
             tally.video_minutes += _call_minutes(body[call.end() :])
         else:
