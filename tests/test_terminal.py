@@ -77,3 +77,13 @@ def test_shell_completion_offers_contact_names() -> None:
     done = subprocess.run([sys.executable, SCRIPT], env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0
     assert done.stdout.split("\n")[0] == "Cy Park"
+
+
+def test_completion_ignores_case_and_accents() -> None:
+    from kinship.cli.app import completions
+
+    names = ["Ana Lima", "José Núñez", "Cy Park", "nana"]
+    assert completions("an", names) == ["an" + "a Lima"]
+    assert completions("jose n", names) == ["jose núñez"]
+    assert completions("", names) == names
+    assert completions("x", names) == []

@@ -50,8 +50,6 @@ def _environment(ctx: typer.Context) -> Environment:
 
 def complete_names(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion: contact names (and aliases) starting with what was typed."""
-    from kinship.keys import name_key
-
     try:
         environment = _environment(ctx)
         if not environment.db_path.exists():
@@ -63,15 +61,25 @@ def complete_names(ctx: typer.Context, incomplete: str) -> list[str]:
             store.close()
     except Exception:  # completion must never print a traceback into the shell
         return []
+    return completions(incomplete, [name for entry in entries for name in (entry.name, *entry.aliases)])
+
+
+def completions(incomplete: str, names: list[str]) -> list[str]:
+    """Return the names that start with ``incomplete`` ignoring case and accents.
+
+    typer keeps only candidates that start with exactly what was typed, so each one keeps the
+    typed letters and completes the rest ("ana" -> "ana Lima"): names resolve case- and
+    accent-insensitively, so the completed text finds the contact.
+    """
+    from kinship.keys import name_key
+
     wanted = name_key(incomplete)
-    names = []
-    for entry in entries:
-        for candidate in (entry.name, *entry.aliases):
-            if name_key(candidate).startswith(wanted) or any(
-                word.startswith(wanted) for word in name_key(candidate).split()
-            ):
-                names.append(candidate)
-    return names
+    found = []
+    for name in names:
+        head = name[: len(incomplete)]
+        if name_key(head) == wanted and name_key(name).startswith(wanted):
+            found.append(incomplete + name[len(incomplete) :])
+    return found
 
 
 def _version(value: bool) -> None:
