@@ -1165,7 +1165,9 @@ def config(ctx: typer.Context, json_output: JsonOpt = False) -> None:
                 rows.append((f"circles.{circle}", days, environment.sources["circles"]))
             continue
         if name == "timezone" and value is None:
-            rows.append(("timezone", str(environment.zone), "system"))
+            rows.append(
+                ("timezone", str(environment.zone), "env TZ" if environment.env.get("TZ") else "system")
+            )
             continue
         rows.append((name, value, environment.sources[name]))
     rows.append(
