@@ -41,7 +41,7 @@ from kinship.store import day_number, open_store
 OUT = Path(__file__).resolve().parent / "out"
 AS_OF = dt.date(2026, 11, 26)
 SEED = 20261126
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: with the contact_days cache
 """Bump when the generator changes, so cached databases are made again."""
 
 
@@ -374,6 +374,16 @@ def generate(path: Path, size: Size) -> float:
             "INSERT INTO links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)", links
         )
         conn.execute("COMMIT")
+    finally:
+        conn.close()
+    store = open_store(path, now)  # the day lists the triggers marked stale, built as any write does
+    try:
+        with store.write():
+            pass
+    finally:
+        store.close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
         conn.execute("VACUUM")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -43,6 +43,7 @@ WALL_CASES = [
     ("nov 20", dt.datetime(2026, 11, 20, 12, 0)),
     ("9:15", dt.datetime(2026, 11, 26, 9, 15)),
     ("November 3, 2026 5:45 PM", dt.datetime(2026, 11, 3, 17, 45)),
+    ("2026-11-09T08:15", dt.datetime(2026, 11, 9, 8, 15)),  # ISO 8601, never read day-first
 ]
 
 
@@ -72,6 +73,12 @@ def test_ago_is_exact_elapsed_time_across_dst() -> None:
     assert result.replace(tzinfo=None) == dt.datetime(2026, 10, 24, 13, 0)
     # days are calendar days: the same wall time, whatever the clocks did
     assert dates.parse_when("1d ago", now, zone).replace(tzinfo=None) == dt.datetime(2026, 10, 24, 12, 0)
+
+
+def test_iso_8601_with_an_offset_is_that_instant() -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    result = dates.parse_when("2026-11-09T10:00:00+00:00", _now("Europe/Berlin"), zone)
+    assert result.isoformat() == "2026-11-09T11:00:00+01:00"
 
 
 def test_time_in_dst_overlap_gets_the_first_offset() -> None:

@@ -261,7 +261,11 @@ def parse_when(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
                 return now_local
             time_of_day = NOON
         return localize(dt.datetime.combine(day, time_of_day), zone)
-    return _parse_with_dateutil(text.strip(), now_local, zone)
+    try:  # ISO 8601 as it stands ("2026-11-20T18:30+01:00"); dateutil's dayfirst would swap it
+        iso = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        return _parse_with_dateutil(text.strip(), now_local, zone)
+    return iso.astimezone(zone) if iso.tzinfo is not None else localize(iso, zone)
 
 
 def _parse_with_dateutil(text: str, now_local: dt.datetime, zone: dt.tzinfo) -> dt.datetime:

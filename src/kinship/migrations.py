@@ -7,6 +7,8 @@ sqlite_utils`` is too slow for every ``kinship log``). docs/data-model.md descri
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -71,6 +73,28 @@ def m001_initial(db: Database) -> None:
         ) WITHOUT ROWID;
         CREATE INDEX ix_links_interaction ON links(interaction_id);
 
+        CREATE TABLE contact_days (
+            contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+            codes BLOB NOT NULL
+        );
+
+        CREATE TABLE contact_days_stale (
+            contact_id INTEGER PRIMARY KEY
+        );
+
+        CREATE TRIGGER links_inserted AFTER INSERT ON links BEGIN
+            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (new.contact_id);
+        END;
+
+        CREATE TRIGGER links_deleted AFTER DELETE ON links BEGIN
+            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (old.contact_id);
+        END;
+
+        CREATE TRIGGER links_updated AFTER UPDATE ON links BEGIN
+            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (old.contact_id);
+            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (new.contact_id);
+        END;
+
         CREATE TABLE nudge_state (
             id INTEGER PRIMARY KEY,
             uid TEXT NOT NULL UNIQUE,
@@ -113,9 +137,13 @@ def _run_statements(db: Database, script: str) -> None:
 
     ``sqlite3.executescript`` would COMMIT first, breaking the one-transaction migration.
     """
-    for statement in script.split(";\n"):
-        if statement.strip():
-            db.execute(statement)
+    pending = ""
+    for piece in script.split(";\n"):
+        pending += piece + ";\n"
+        if sqlite3.complete_statement(pending):  # a trigger's body holds ";" of its own
+            if pending.strip(" \n;"):
+                db.execute(pending)
+            pending = ""
 
 
 MIGRATION_NAMES: tuple[str, ...] = tuple(m.name for m in migrations._migrations)

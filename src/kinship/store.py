@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import sys
 import time
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -36,6 +39,7 @@ MIGRATION_NAMES: tuple[str, ...] = ("m001_initial",)
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+_LITTLE_ENDIAN = sys.byteorder == "little"  # contact_days codes are stored little-endian
 BUSY_TIMEOUT_SECONDS = 30.0
 BACKUPS_KEPT = 5
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
@@ -386,6 +390,7 @@ class Store:
             raise _database_error(self.path, exc, "write to") from exc
         try:
             yield self
+            self.refresh_contact_days()
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             _rollback(self.conn)
@@ -859,8 +864,109 @@ class Store:
         FROM contacts c ORDER BY c.id
         """
 
+    _CACHED_SUMMARY_SQL = """
+        SELECT c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived,
+            c.created + c.created_offset * 60,
+            d.codes,
+            (SELECT l.day FROM links l WHERE l.contact_id = c.id AND l.day <= :end AND l.channel = :in_person
+             ORDER BY l.day DESC LIMIT 1),
+            (SELECT count(*) FROM links l WHERE l.contact_id = c.id AND l.day <= :end
+                AND l.channel != :in_person
+                AND l.day > coalesce(
+                    (SELECT f.day FROM links f WHERE f.contact_id = c.id AND f.day <= :end
+                        AND f.channel = :in_person ORDER BY f.day DESC LIMIT 1),
+                    :before_all))
+        FROM contacts c LEFT JOIN contact_days d ON d.contact_id = c.id ORDER BY c.id
+        """
+
+    def refresh_contact_days(self) -> int:
+        """Rebuild the day lists of the contacts whose links changed; return how many.
+
+        ``contact_days`` holds, per contact, every distinct interaction day as ``day * 2 + 1``
+        when one of that day's interactions was face to face, else ``day * 2``: ascending 32-bit
+        little-endian integers. Triggers on ``links`` mark a contact stale whenever its links
+        change (whoever changes them); ``write()`` calls this before it commits, and readers
+        fall back to the links index while anything is stale, so the answer is always exact.
+        """
+        stale = [row[0] for row in self.conn.execute("SELECT contact_id FROM contact_days_stale")]
+        for contact_id in stale:
+            codes = array(
+                "i",
+                (
+                    day * 2 + face
+                    for day, face in self.conn.execute(
+                        "SELECT day, max(channel = ?) FROM links WHERE contact_id = ? GROUP BY day ORDER BY day",
+                        (IN_PERSON_CODE, contact_id),
+                    )
+                ),
+            )
+            if codes:
+                if not _LITTLE_ENDIAN:
+                    codes.byteswap()
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO contact_days(contact_id, codes) VALUES (?, ?)",
+                    (contact_id, codes.tobytes()),
+                )
+            else:
+                self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
+        if stale:
+            self.conn.execute("DELETE FROM contact_days_stale")
+        return len(stale)
+
     def contact_summaries(self, as_of: dt.date, *, window_days: int = 365) -> list[ContactSummary]:
-        """Return one summary per contact, as at the end of ``as_of``, computed from the links index."""
+        """Return one summary per contact, as at the end of ``as_of``.
+
+        Read from the per-contact day lists (``contact_days``) when none is stale, else from the
+        links index; both give the same answer (tests compare them for many as-of days).
+        """
+        if self.conn.execute("SELECT EXISTS (SELECT 1 FROM contact_days_stale)").fetchone()[0]:
+            return self.contact_summaries_from_links(as_of, window_days=window_days)
+        end = day_number(as_of)
+        start = end - window_days  # the window is (start, end]
+        # one shared date object per code (day * 2 + face-to-face flag) of the window
+        code_dates = {code: day_from_number(code >> 1) for code in range((start + 1) * 2, (end + 1) * 2)}
+        lookup = code_dates.__getitem__
+        odd = (1).__and__
+        summaries = []
+        rows = self.conn.execute(
+            self._CACHED_SUMMARY_SQL,
+            {"end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9)},
+        )
+        for uid, name, circle, every, birthday, archived, created, blob, last_f2f, digital in rows:
+            own_days: tuple[dt.date, ...] = ()
+            own_f2f: tuple[dt.date, ...] = ()
+            last = None
+            if blob is not None:
+                codes = array("i")
+                codes.frombytes(blob)
+                if not _LITTLE_ENDIAN:
+                    codes.byteswap()
+                low = bisect_right(codes, start * 2 + 1)
+                high = bisect_right(codes, end * 2 + 1)
+                if high:
+                    last = codes[high - 1] >> 1
+                window = codes[low:high]
+                own_days = tuple(map(lookup, window))
+                own_f2f = tuple(map(lookup, filter(odd, window)))
+            summaries.append(
+                ContactSummary(
+                    contact=ContactRef(uid, name),
+                    circle=circle,
+                    every_days=every,
+                    birthday=birthday,
+                    archived=bool(archived),
+                    created_day=day_from_number(created // 86400),  # the local day it was added
+                    days=own_days,
+                    face_to_face_days=own_f2f,
+                    last_day=None if last is None else day_from_number(last),
+                    last_face_to_face_day=None if last_f2f is None else day_from_number(last_f2f),
+                    digital_since_face_to_face=int(digital),
+                )
+            )
+        return summaries
+
+    def contact_summaries_from_links(self, as_of: dt.date, *, window_days: int = 365) -> list[ContactSummary]:
+        """Return the summaries computed from the links index alone (no cache)."""
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
         # one shared date object per day of the window (and its text as SQLite prints it)
