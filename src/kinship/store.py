@@ -370,6 +370,31 @@ def open_empty_store(now: dt.datetime) -> Store:
     return Store(conn, Path(":memory:"))
 
 
+def _summary(
+    contact: tuple[str, str, str | None, int | None, str | None, int, int],
+    days: tuple[dt.date, ...],
+    face_to_face_days: tuple[dt.date, ...],
+    last: int | None,
+    last_f2f: int | None,
+    digital: int,
+) -> ContactSummary:
+    """Return a ContactSummary from a contact row (uid .. local created second) and its day facts."""
+    uid, name, circle, every, birthday, archived, created = contact
+    return ContactSummary(
+        contact=ContactRef(uid, name),
+        circle=circle,
+        every_days=every,
+        birthday=birthday,
+        archived=bool(archived),
+        created_day=day_from_number(created // 86400),  # the local day it was added
+        days=days,
+        face_to_face_days=face_to_face_days,
+        last_day=None if last is None else day_from_number(last),
+        last_face_to_face_day=None if last_f2f is None else day_from_number(last_f2f),
+        digital_since_face_to_face=int(digital),
+    )
+
+
 class Store:
     """One open kinship database. Every command runs in one ``read()`` or ``write()`` block."""
 
@@ -949,18 +974,13 @@ class Store:
                 own_days = tuple(map(lookup, window))
                 own_f2f = tuple(map(lookup, filter(odd, window)))
             summaries.append(
-                ContactSummary(
-                    contact=ContactRef(uid, name),
-                    circle=circle,
-                    every_days=every,
-                    birthday=birthday,
-                    archived=bool(archived),
-                    created_day=day_from_number(created // 86400),  # the local day it was added
-                    days=own_days,
-                    face_to_face_days=own_f2f,
-                    last_day=None if last is None else day_from_number(last),
-                    last_face_to_face_day=None if last_f2f is None else day_from_number(last_f2f),
-                    digital_since_face_to_face=int(digital),
+                _summary(
+                    (uid, name, circle, every, birthday, archived, created),
+                    own_days,
+                    own_f2f,
+                    last,
+                    last_f2f,
+                    digital,
                 )
             )
         return summaries
@@ -988,18 +1008,13 @@ class Store:
                 if f2f_text:
                     own_f2f = tuple(sorted(map(lookup, dict.fromkeys(f2f_text.split(",")))))
             summaries.append(
-                ContactSummary(
-                    contact=ContactRef(uid, name),
-                    circle=circle,
-                    every_days=every,
-                    birthday=birthday,
-                    archived=bool(archived),
-                    created_day=day_from_number(created // 86400),  # the local day it was added
-                    days=own_days,
-                    face_to_face_days=own_f2f,
-                    last_day=None if last is None else day_from_number(last),
-                    last_face_to_face_day=None if last_f2f is None else day_from_number(last_f2f),
-                    digital_since_face_to_face=int(digital),
+                _summary(
+                    (uid, name, circle, every, birthday, archived, created),
+                    own_days,
+                    own_f2f,
+                    last,
+                    last_f2f,
+                    digital,
                 )
             )
         return summaries
