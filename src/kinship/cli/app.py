@@ -1162,7 +1162,9 @@ def config(ctx: typer.Context, json_output: JsonOpt = False) -> None:
         value = getattr(settings, name)
         if name == "circles":
             for circle, days in value.items():
-                rows.append((f"circles.{circle}", days, environment.sources["circles"]))
+                rows.append(
+                    (f"circles.{circle}", days, environment.sources.get(f"circles.{circle}", "default"))
+                )
             continue
         if name == "timezone" and value is None:
             rows.append(

@@ -95,7 +95,9 @@ def load_settings(raw: dict[str, Any], path: Path) -> tuple[Settings, dict[str, 
                         f"circles are {', '.join(CIRCLES)}; values are whole days",
                     )
                 circles[circle] = days
+                sources[f"circles.{circle}"] = f"config {path}"
             values["circles"] = circles
+            continue
         elif key in ("db", "timezone", "me"):
             if not isinstance(value, str):
                 raise UsageError(f"{path}: {key} must be a string", f'e.g. {key} = "..."')
