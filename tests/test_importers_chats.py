@@ -396,3 +396,9 @@ def test_call_lines_in_other_locales_become_calls(line: str, channel: Channel, m
 def test_missed_calls_in_other_locales_are_not_contact(line: str) -> None:
     records = whatsapp_text(f"[01.01.21, 10:05:00] Ana Lima: \u200e{line}\n[01.01.21, 11:00:00] Me: hi\n")
     assert [(r.channel, r.messages) for r in records] == [(Channel.MESSAGE, 1)]
+
+
+def test_mixed_date_orders_name_the_line_that_gives_it_away() -> None:
+    text = "20/01/19, 11:23 - Ana: hi\n21/01/19, 11:24 - Me: hi\n01/25/19, 11:25 - Ana: hm\n"
+    with pytest.raises(DataError, match=r"^chat\.txt: line 3: the dates mix"):
+        whatsapp_text(text)

@@ -139,6 +139,7 @@ class _ChatReader:
         self.title: str | None = None
         self.first_over_12 = False
         self.second_over_12 = False
+        self.mixed_line: int | None = None
         self.year_first = False
         self.backward_day_first = 0
         self.backward_month_first = 0
@@ -155,6 +156,8 @@ class _ChatReader:
             self.first_over_12 = True
         if values[1] > 12:
             self.second_over_12 = True
+        if self.first_over_12 and self.second_over_12 and self.mixed_line is None:
+            self.mixed_line = number  # the line that made the order impossible
         if self.last_fields is not None and values != self.last_fields:
             a, b, year = values
             la, lb, lyear = self.last_fields
@@ -211,7 +214,10 @@ class _ChatReader:
 
     def day_first(self) -> bool:
         if self.first_over_12 and self.second_over_12:
-            raise DataError(f"{self.label}: line 1: the dates mix day-first and month-first orders", _HINT)
+            raise DataError(
+                f"{self.label}: line {self.mixed_line or 1}: the dates mix day-first and month-first orders",
+                _HINT,
+            )
         if self.first_over_12:
             return True
         if self.second_over_12:
