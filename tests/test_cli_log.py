@@ -220,6 +220,9 @@ def test_fast_path_understands_plain_invocations(args: list[str]) -> None:
         ["log", "ana", "--minutes", "ten"],
         ["log", "ana", "--via", "call", "--via", "video"],
         ["log", "ana", "--unknown"],
+        ["log", "ana", "-v=call"],  # click reads the value "=call"
+        ["people", "-c=friends"],
+        ["log", "--group", ""],  # no group: the typer app asks on a terminal
         ["people"],
         ["--version"],
     ],

@@ -90,3 +90,58 @@ def test_changes_made_behind_kinships_back_are_seen(tmp_path: Path) -> None:
         pass  # the next write rebuilds the list
     assert_cache_is_exact(store)
     store.close()
+
+
+def test_an_older_database_gains_the_day_lists_through_a_migration_with_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "kinship.db"
+    store = open_store(path, NOW)
+    actions.add_contact(store, NOW, ContactChanges(name="Ana Lima"))
+    actions.log_interaction(store, NOW, UTC, LogRequest(names=("ana",), when_text="2026-11-01"))
+    store.close()
+    old = sqlite3.connect(path)  # turn it back into a database from before m002
+    for statement in (
+        "DROP TRIGGER links_inserted",
+        "DROP TRIGGER links_deleted",
+        "DROP TRIGGER links_updated",
+        "DROP TABLE contact_days",
+        "DROP TABLE contact_days_stale",
+        "DELETE FROM _sqlite_migrations WHERE name = 'm002_contact_days'",
+    ):
+        old.execute(statement)
+    old.commit()
+    old.close()
+    later = NOW + dt.timedelta(hours=1)
+    store = open_store(path, later)
+    assert [p.name for p in tmp_path.glob("kinship.db.bak-*")] == ["kinship.db.bak-20261126T110000"]
+    with store.read():
+        assert store.conn.execute("SELECT count(*) FROM contact_days_stale").fetchone()[0] == 1
+        assert store.contact_summaries(NOW.date())[0].last_day == dt.date(2026, 11, 1)
+    with store.write():
+        pass
+    assert_cache_is_exact(store)
+    store.close()
+
+
+def test_odd_rows_written_by_other_tools_never_block_a_write(tmp_path: Path) -> None:
+    path = tmp_path / "kinship.db"
+    store = open_store(path, NOW)
+    for name in ("Ana Lima", "Ben Ode"):
+        actions.add_contact(store, NOW, ContactChanges(name=name))
+    actions.log_interaction(store, NOW, UTC, LogRequest(names=("ben",), when_text="2026-11-01"))
+    solo = actions.history(store, NOW, UTC)[0]
+    actions.log_interaction(store, NOW, UTC, LogRequest(names=("ana",), when_text="2026-11-02"))
+    store.close()
+    other = sqlite3.connect(path)  # foreign keys are off in the sqlite3 shell
+    other.execute("DELETE FROM contacts WHERE name = 'Ben Ode'")
+    interaction = other.execute("SELECT max(id) FROM interactions").fetchone()[0]
+    other.execute("INSERT INTO links VALUES (1, 1764115200, 0, ?)", (interaction,))  # a timestamp as day
+    other.commit()
+    other.close()
+    store = open_store(path, NOW)
+    actions.unlog_interaction(store, solo.id)  # Ben's links are orphans: still fine
+    actions.add_contact(store, NOW, ContactChanges(name="Cy Park"))  # Ana's odd day: still fine
+    with store.read():
+        stale = [row[0] for row in store.conn.execute("SELECT contact_id FROM contact_days_stale")]
+        assert stale == [1]  # Ana stays on the links path; answers stay exact
+        assert store.contact_summaries(NOW.date()) == store.contact_summaries_from_links(NOW.date())
+    store.close()

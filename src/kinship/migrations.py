@@ -73,28 +73,6 @@ def m001_initial(db: Database) -> None:
         ) WITHOUT ROWID;
         CREATE INDEX ix_links_interaction ON links(interaction_id);
 
-        CREATE TABLE contact_days (
-            contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
-            codes BLOB NOT NULL
-        );
-
-        CREATE TABLE contact_days_stale (
-            contact_id INTEGER PRIMARY KEY
-        );
-
-        CREATE TRIGGER links_inserted AFTER INSERT ON links BEGIN
-            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (new.contact_id);
-        END;
-
-        CREATE TRIGGER links_deleted AFTER DELETE ON links BEGIN
-            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (old.contact_id);
-        END;
-
-        CREATE TRIGGER links_updated AFTER UPDATE ON links BEGIN
-            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (old.contact_id);
-            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (new.contact_id);
-        END;
-
         CREATE TABLE nudge_state (
             id INTEGER PRIMARY KEY,
             uid TEXT NOT NULL UNIQUE,
@@ -128,6 +106,39 @@ def m001_initial(db: Database) -> None:
             (SELECT group_concat(c.name, ', ') FROM links l JOIN contacts c ON c.id = l.contact_id
              WHERE l.interaction_id = i.id) AS people
         FROM interactions i;
+        """,
+    )
+
+
+@migrations()
+def m002_contact_days(db: Database) -> None:
+    """Per-contact day lists for the nudge engine, kept honest by triggers on links (data-model.md)."""
+    _run_statements(
+        db,
+        """
+        CREATE TABLE contact_days (
+            contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+            codes BLOB NOT NULL
+        );
+
+        CREATE TABLE contact_days_stale (
+            contact_id INTEGER PRIMARY KEY
+        );
+
+        CREATE TRIGGER links_inserted AFTER INSERT ON links BEGIN
+            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (new.contact_id);
+        END;
+
+        CREATE TRIGGER links_deleted AFTER DELETE ON links BEGIN
+            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (old.contact_id);
+        END;
+
+        CREATE TRIGGER links_updated AFTER UPDATE ON links BEGIN
+            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (old.contact_id);
+            INSERT OR IGNORE INTO contact_days_stale(contact_id) VALUES (new.contact_id);
+        END;
+
+        INSERT INTO contact_days_stale(contact_id) SELECT id FROM contacts;
         """,
     )
 

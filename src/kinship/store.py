@@ -35,7 +35,7 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial",)
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -914,29 +914,44 @@ class Store:
         fall back to the links index while anything is stale, so the answer is always exact.
         """
         stale = [row[0] for row in self.conn.execute("SELECT contact_id FROM contact_days_stale")]
+        refreshed = []
         for contact_id in stale:
-            codes = array(
-                "i",
-                (
-                    day * 2 + face
-                    for day, face in self.conn.execute(
-                        "SELECT day, max(channel = ?) FROM links WHERE contact_id = ? GROUP BY day ORDER BY day",
-                        (IN_PERSON_CODE, contact_id),
-                    )
-                ),
-            )
-            if codes:
-                if not _LITTLE_ENDIAN:
-                    codes.byteswap()
-                self.conn.execute(
-                    "INSERT OR REPLACE INTO contact_days(contact_id, codes) VALUES (?, ?)",
-                    (contact_id, codes.tobytes()),
-                )
+            # a failure here must never cost the user's write: that contact simply stays stale
+            # (readers then use the links index), e.g. a day another tool wrote out of range
+            self.conn.execute("SAVEPOINT refresh_contact_days")
+            try:
+                self._refresh_one(contact_id)
+            except (sqlite3.IntegrityError, OverflowError, TypeError, ValueError):
+                self.conn.execute("ROLLBACK TO refresh_contact_days")
             else:
-                self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
-        if stale:
-            self.conn.execute("DELETE FROM contact_days_stale")
-        return len(stale)
+                refreshed.append((contact_id,))
+            self.conn.execute("RELEASE refresh_contact_days")
+        self.conn.executemany("DELETE FROM contact_days_stale WHERE contact_id = ?", refreshed)
+        return len(refreshed)
+
+    def _refresh_one(self, contact_id: int) -> None:
+        if self.conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone() is None:
+            self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
+            return  # links left behind by a contact deleted elsewhere count for no one
+        codes = array(
+            "i",
+            (
+                day * 2 + face
+                for day, face in self.conn.execute(
+                    "SELECT day, max(channel = ?) FROM links WHERE contact_id = ? GROUP BY day ORDER BY day",
+                    (IN_PERSON_CODE, contact_id),
+                )
+            ),
+        )
+        if not codes:
+            self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
+            return
+        if not _LITTLE_ENDIAN:
+            codes.byteswap()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO contact_days(contact_id, codes) VALUES (?, ?)",
+            (contact_id, codes.tobytes()),
+        )
 
     def contact_summaries(self, as_of: dt.date, *, window_days: int = 365) -> list[ContactSummary]:
         """Return one summary per contact, as at the end of ``as_of``.

@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(
                 report_error(
                     DataError(
-                        f"the database could not be read ({exc}); nothing was changed",
+                        f"the database could not be used ({exc}); nothing was changed",
                         "run `kinship db check`; restore a backup if it reports damage",
                     )
                 )

@@ -72,6 +72,8 @@ def parse_fast(args: list[str]) -> tuple[str | None, str, list[str], dict[str, s
                 return None
             flags.add(token)
             continue
+        if not token.startswith("--") and "=" in token:
+            return None  # click reads "-v=call" as the value "=call": let typer say so
         option, equals, value = token.partition("=")
         option = _SHORT.get(option, option)
         if option not in takes_value or option in values:
@@ -96,7 +98,7 @@ def _log_request(names: list[str], values: dict[str, str], flags: set[str]) -> L
         return None
     if (minutes is not None and minutes < 0) or (feel is not None and not 1 <= feel <= 5):
         return None  # the typer app reports the range
-    if not names and "--group" not in values:
+    if not names and not values.get("--group"):
         return None  # the typer app asks on a terminal, or explains
     from kinship.actions import LogRequest
     from kinship.models import Channel
