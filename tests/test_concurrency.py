@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import ok
 from tests.kinship_process import finish, kinship, start
 
+from kinship.migrations import MIGRATION_NAMES
+
 LOGGERS = 20
 
 
@@ -112,7 +114,7 @@ def test_two_processes_creating_the_database_at_once_migrate_it_once(db_path: Pa
         mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
     finally:
         conn.close()
-    assert migrations == [("kinship", "m001_initial")]
+    assert migrations == [("kinship", name) for name in MIGRATION_NAMES]  # each exactly once
     assert names == ["Ana Lima", "Ben Ode", "Cy Park", "Dee Moss"]
     assert mode == "wal"
     assert not list(db_path.parent.glob("*.bak-*"))  # an empty database needs no backup
@@ -131,7 +133,9 @@ def test_processes_opening_a_new_database_at_the_same_moment_all_succeed(
         assert result.returncode == 0, result.stderr
     conn = sqlite3.connect(db_path)
     try:
-        assert conn.execute("SELECT name FROM _sqlite_migrations").fetchall() == [("m001_initial",)]
+        assert conn.execute("SELECT name FROM _sqlite_migrations").fetchall() == [
+            (n,) for n in MIGRATION_NAMES
+        ]
     finally:
         conn.close()
 
