@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from tests.conftest import ok
 
 SCRIPT = str(Path(sys.executable).parent / "kinship")
@@ -87,3 +88,16 @@ def test_completion_ignores_case_and_accents() -> None:
     assert completions("jose n", names) == ["jose núñez"]
     assert completions("", names) == names
     assert completions("x", names) == []
+
+
+def test_people_on_a_terminal_is_a_rich_table_and_plain_with_no_color(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ok("add", "Ana Lima", "--circle", "friends")
+    code, screen = _on_terminal(["people"], [])
+    assert code == 0 and "Ana Lima" in screen
+    assert "━" in screen or "─" in screen or "┃" in screen  # rich's box drawing
+    monkeypatch.setenv("NO_COLOR", "1")
+    code, screen = _on_terminal(["people"], [])
+    assert code == 0 and "Ana Lima" in screen
+    assert "━" not in screen and "─" not in screen and "\x1b[" not in screen
