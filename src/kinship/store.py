@@ -870,37 +870,31 @@ class Store:
     # (contact_id, day, channel, interaction_id), so the cost follows the window, not the table.
     # The window's days arrive as one text per contact ("all days;face-to-face days", each a
     # comma-separated list in key order) rather than as one Python row per link.
-    _SUMMARY_SQL = """
-        SELECT c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived,
-            c.created + c.created_offset * 60,
+    _CONTACT_COLUMNS = (
+        "c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived, c.created + c.created_offset * 60"
+    )
+    # the last face-to-face day, and the digital interactions after it, up to the as-of day
+    _FACE_TO_FACE_FACTS = """
+            (SELECT l.day FROM links l WHERE l.contact_id = c.id AND l.day <= :end AND l.channel = :in_person
+             ORDER BY l.day DESC LIMIT 1),
+            (SELECT count(*) FROM links l WHERE l.contact_id = c.id AND l.day <= :end
+                AND l.channel != :in_person
+                AND l.day > coalesce(
+                    (SELECT f.day FROM links f WHERE f.contact_id = c.id AND f.day <= :end
+                        AND f.channel = :in_person ORDER BY f.day DESC LIMIT 1),
+                    :before_all))"""
+    _SUMMARY_SQL = f"""
+        SELECT {_CONTACT_COLUMNS},
             (SELECT group_concat(l.day) || ';'
                     || coalesce(group_concat(CASE WHEN l.channel = :in_person THEN l.day END), '')
              FROM links l WHERE l.contact_id = c.id AND l.day > :start AND l.day <= :end),
             (SELECT l.day FROM links l WHERE l.contact_id = c.id AND l.day <= :end
-             ORDER BY l.day DESC LIMIT 1),
-            (SELECT l.day FROM links l WHERE l.contact_id = c.id AND l.day <= :end AND l.channel = :in_person
-             ORDER BY l.day DESC LIMIT 1),
-            (SELECT count(*) FROM links l WHERE l.contact_id = c.id AND l.day <= :end
-                AND l.channel != :in_person
-                AND l.day > coalesce(
-                    (SELECT f.day FROM links f WHERE f.contact_id = c.id AND f.day <= :end
-                        AND f.channel = :in_person ORDER BY f.day DESC LIMIT 1),
-                    :before_all))
+             ORDER BY l.day DESC LIMIT 1),{_FACE_TO_FACE_FACTS}
         FROM contacts c ORDER BY c.id
         """
 
-    _CACHED_SUMMARY_SQL = """
-        SELECT c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived,
-            c.created + c.created_offset * 60,
-            d.codes,
-            (SELECT l.day FROM links l WHERE l.contact_id = c.id AND l.day <= :end AND l.channel = :in_person
-             ORDER BY l.day DESC LIMIT 1),
-            (SELECT count(*) FROM links l WHERE l.contact_id = c.id AND l.day <= :end
-                AND l.channel != :in_person
-                AND l.day > coalesce(
-                    (SELECT f.day FROM links f WHERE f.contact_id = c.id AND f.day <= :end
-                        AND f.channel = :in_person ORDER BY f.day DESC LIMIT 1),
-                    :before_all))
+    _CACHED_SUMMARY_SQL = f"""
+        SELECT {_CONTACT_COLUMNS}, d.codes,{_FACE_TO_FACE_FACTS}
         FROM contacts c LEFT JOIN contact_days d ON d.contact_id = c.id ORDER BY c.id
         """
 
