@@ -248,3 +248,9 @@ def test_the_same_chat_day_from_two_exports_counts_once() -> None:
             json.loads(ok("history", "--json").stdout)]  # fmt: skip
     assert len(days) == len(set(days))  # one interaction per person, day and channel
     assert len(days) >= len(first)
+
+
+def test_a_folder_is_not_a_readable_import_file(tmp_path: Path) -> None:
+    result = run("import", str(tmp_path))
+    assert result.exit_code == 5  # SPEC §4: missing is 2, unreadable is 5
+    assert result.stderr.startswith("Error:")

@@ -95,7 +95,7 @@ def _open_checked(path: Path, label: str) -> IO[bytes]:
     if not path.exists():
         raise UsageError(f"{label}: no such file", "check the path")
     if path.is_dir():
-        raise UsageError(f"{label} is a folder, not a file", "name the exported file itself")
+        raise DataError(f"{label} is a folder, not a readable file", "name the exported file itself")
     try:
         return open(path, "rb")
     except OSError as exc:
