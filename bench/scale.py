@@ -41,7 +41,7 @@ from kinship.store import day_number, open_store
 OUT = Path(__file__).resolve().parent / "out"
 AS_OF = dt.date(2026, 11, 26)
 SEED = 20261126
-GENERATOR_VERSION = 3  # 3: the contact_days cache comes from migration m002
+GENERATOR_VERSION = 4  # 4: contact_values with its key columns first
 """Bump when the generator changes, so cached databases are made again."""
 
 

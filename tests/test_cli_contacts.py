@@ -263,7 +263,18 @@ def test_db_commands(db_path: Path, tmp_path: Path) -> None:
     }
     assert run("db", "status").exit_code == 5  # no database yet: nothing to report, nothing created
     assert not db_path.exists()
-    ok("add", "Ana Lima")
+    ok(
+        "add",
+        "Ana Lima",
+        "--alias",
+        "ana",
+        "--tag",
+        "uni",
+        "--email",
+        "a@example.org",
+        "--phone",
+        "+49 30 1234567",
+    )
     status = json.loads(ok("db", "status", "--json").stdout)
     assert status["contacts"] == 1 and status["pending"] == [] and status["journal_mode"] == "wal"
     assert json.loads(ok("db", "check", "--json").stdout)["ok"] is True

@@ -125,7 +125,9 @@ def test_pending_migration_backs_up_first_and_keeps_five(
     path = tmp_path / "kinship.db"
     first = store.open_store(path, NOW)
     with first.write():
-        first.insert_contact(name="Ana", name_key="ana", created=NOW)
+        rowid = first.insert_contact(name="Ana", name_key="ana", created=NOW)
+        first.add_value(rowid, "alias", "Annie", "annie")  # values too: the backup must pass its check
+        first.add_value(rowid, "email", "ana@example.org", "ana@example.org")
     first.close()
 
     def m002_test(db: object) -> None:

@@ -36,11 +36,13 @@ def m001_initial(db: Database) -> None:
         );
         CREATE INDEX ix_contacts_name_key ON contacts(name_key);
 
+        -- the key columns come first: SQLite 3.40's integrity_check wrongly reports NULLs in a
+        -- WITHOUT ROWID table whose other columns stand before a key column
         CREATE TABLE contact_values (
             contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
             kind TEXT NOT NULL,
-            value TEXT NOT NULL,
             match_key TEXT NOT NULL,
+            value TEXT NOT NULL,
             PRIMARY KEY (contact_id, kind, match_key)
         ) WITHOUT ROWID;
         CREATE INDEX ix_contact_values_lookup ON contact_values(kind, match_key);
