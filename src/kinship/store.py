@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kinship.errors import DataError, UsageError
 from kinship.models import (
@@ -35,7 +35,7 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days")
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m004_journal")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -334,7 +334,9 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: 
     except BaseException:
         conn.close()
         raise
-    return Store(conn, path)
+    store = Store(conn, path)
+    store.journal_now = now
+    return store
 
 
 def _database_error(path: Path, exc: sqlite3.DatabaseError, doing: str) -> DataError:
@@ -398,6 +400,11 @@ def _summary(
 class Store:
     """One open kinship database. Every command runs in one ``read()`` or ``write()`` block."""
 
+    journal_now: dt.datetime | None = None
+    """When the journal says a change was made (``open_store`` sets the command's "now")."""
+    _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
+    _journal_extra: dict[str, Any] | None = None
+
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
@@ -407,15 +414,23 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[Store]:
-        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it."""
+    def write(
+        self, describe: str | None = None, *, undoes: str | None = None, redoes: str | None = None
+    ) -> Iterator[Store]:
+        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it.
+
+        What the block changed becomes one journal entry in the same transaction (SPEC §11),
+        described by ``describe`` (else in words told from the changes themselves).
+        """
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _database_error(self.path, exc, "write to") from exc
         try:
+            self.journal_start()
             yield self
             self.refresh_contact_days()
+            self.journal_record(describe, undoes=undoes, redoes=redoes)
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             _rollback(self.conn)
@@ -425,6 +440,52 @@ class Store:
         except BaseException:
             _rollback(self.conn)
             raise
+
+    # ---- the change journal (journal_store.py does the work) --------------------------------
+
+    def journal_start(self) -> None:
+        """Start capturing row changes for the next journal entry (inside a write transaction)."""
+        self._journal_extra = None
+        if self._journal is None:
+            from kinship import journal_store
+
+            self._journal = (
+                journal_store.Capture(self.conn) if journal_store.journal_ready(self.conn) else False
+            )
+        if self._journal:
+            self._journal.start()
+
+    def journal_note(self, section: str, item: list[Any]) -> None:
+        """Add an item the row changes cannot tell (a merge: ``"m"``) to the pending entry."""
+        if self._journal_extra is None:
+            self._journal_extra = {}
+        self._journal_extra.setdefault(section, []).append(item)
+
+    def journal_record(
+        self, describe: str | None = None, *, undoes: str | None = None, redoes: str | None = None
+    ) -> str | None:
+        """Turn what was captured since ``journal_start`` into one entry; return its id (None: no change)."""
+        if not self._journal:
+            return None
+        from kinship import journal_store
+
+        changes = self._journal.changes()
+        if self._journal_extra:
+            changes.update(self._journal_extra)
+        self._journal_extra = None
+        if not changes:
+            return None
+        now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
+        entry_id = journal_store.record_entry(
+            self.conn,
+            changes,
+            words=describe or journal_store.describe(self.conn, changes),
+            now_ms=int(now.timestamp() * 1000),
+            undoes=undoes,
+            redoes=redoes,
+        )
+        self._journal.start()
+        return entry_id
 
     @contextmanager
     def read(self) -> Iterator[Store]:
