@@ -249,3 +249,9 @@ def test_demo_and_remind_are_one_entry_each(tmp_path: Path) -> None:
     assert len(journal_rows(store)) == before + 1
     assert store.nudge_state().reminders == ()
     store.close()
+
+
+def test_every_column_of_the_tracked_tables_is_captured(world: Store) -> None:
+    for table in journal_store.TRACKED:
+        captured = journal_store.columns_of(world.conn, f"journal_capture_{table}")
+        assert captured == ["jop", *journal_store.columns_of(world.conn, table)], table

@@ -1,13 +1,15 @@
 """The journal's SQLite side: capturing each write's row changes, recording entries, undoing them.
 
-Every write connection gets TEMP triggers (never written to the file) on the tables that hold
-what a person recorded: contacts, contact_values, interactions, links and nudge_state — never
-on derived tables such as contact_days. They copy the old image of each updated or deleted
-row, and of rows inserted where a row id is reused, into TEMP capture tables. Rows inserted
-above the highest row id at the start of the write are not captured one by one: an import of a
-million interactions is recorded as a range of row ids, so the journal stays a few bytes per
-interaction (SPEC §10). ``Store.write()`` turns what was captured into one journal entry in the
-same transaction (``finish``).
+Triggers made by m004 on the tables that hold what a person recorded — contacts,
+contact_values, interactions, links and nudge_state, never derived tables such as
+contact_days — copy the old image of each updated or deleted row, and of rows inserted where a
+row id is reused, into the ``journal_capture_*`` tables. (TEMP triggers made per connection
+would keep the file's schema smaller, but creating them costs ~8 ms per process, more than
+``kinship log``'s start-up budget allows; permanent ones cost nothing until a row changes.)
+Rows inserted above the highest interaction id at the start of the write are not captured one
+by one: an import of a million interactions is recorded as a range of row ids, so the journal
+stays a few bytes per interaction (SPEC §10). ``Store.write()`` turns what was captured into
+one journal entry in the same transaction and empties the capture tables.
 
 Entries keep rows by stable id: inserted rows that still exist by id (or row-id range), the old
 values of updated columns, whole rows for deleted ones. ``apply_inverse`` puts a database back
@@ -46,50 +48,107 @@ def _hex(value: object) -> object:
     return value.hex() if isinstance(value, bytes) else value
 
 
+def install_capture(conn: sqlite3.Connection) -> None:
+    """Create (or re-create) the capture tables and triggers from the tables' current columns.
+
+    m004 calls this; a later migration that adds a column to a tracked table must call it again
+    (tests/test_journal.py checks that every column is captured).
+    """
+    conn.execute("CREATE TABLE IF NOT EXISTS journal_mark(t TEXT PRIMARY KEY, hw INTEGER)")
+    for table in TRACKED:
+        cols = columns_of(conn, table)
+        names = ", ".join(cols)
+        conn.execute(f"DROP TABLE IF EXISTS journal_capture_{table}")
+        conn.execute(
+            f"CREATE TABLE journal_capture_{table} AS SELECT '' AS jop, {names} FROM {table} WHERE 0"
+        )
+        guard = {
+            "interactions": ("new.id", "old.id"),
+            "links": ("new.interaction_id", "old.interaction_id"),
+        }.get(table)
+        for op, image, when in (
+            ("i", "new", guard[0] if guard else None),
+            ("u", "old", guard[1] if guard else None),
+            ("d", "old", guard[1] if guard else None),
+        ):
+            event = {"i": "INSERT", "u": "UPDATE", "d": "DELETE"}[op]
+            # rows of interactions above the mark were inserted by this write: a range says it all
+            condition = (
+                f" WHEN {when} <= (SELECT hw FROM journal_mark WHERE t = 'interactions')" if when else ""
+            )
+            values = ", ".join(f"{image}.{col}" for col in cols)
+            conn.execute(f"DROP TRIGGER IF EXISTS journal_capture_{table}_{op}")
+            conn.execute(
+                f"CREATE TRIGGER journal_capture_{table}_{op} AFTER {event} ON {table}{condition} BEGIN"
+                f" INSERT INTO journal_capture_{table}(jop, {names}) VALUES ('{op}', {values}); END"
+            )
+
+
 class Capture:
-    """The TEMP tables and triggers of one connection, and what the current write changed."""
+    """What the current write changed, as the capture triggers (m004) recorded it."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.columns = {table: columns_of(conn, table) for table in TRACKED}
+        self._columns: dict[str, list[str]] = {}
         self.hw: dict[str, int] = {}
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS jmark(t TEXT PRIMARY KEY, hw INTEGER)")
-        for table, cols in self.columns.items():
-            names = ", ".join(cols)
-            conn.execute(f"DROP TABLE IF EXISTS temp.jcap_{table}")
-            conn.execute(
-                f"CREATE TEMP TABLE jcap_{table} AS SELECT '' AS jop, {names} FROM main.{table} WHERE 0"
-            )
-            guard = {
-                "interactions": ("new.id", "old.id"),
-                "links": ("new.interaction_id", "old.interaction_id"),
-            }.get(table)
-            for op, image, when in (
-                ("i", "new", guard[0] if guard else None),
-                ("u", "old", guard[1] if guard else None),
-                ("d", "old", guard[1] if guard else None),
-            ):
-                event = {"i": "INSERT", "u": "UPDATE", "d": "DELETE"}[op]
-                condition = f" WHEN {when} <= (SELECT hw FROM jmark WHERE t = 'interactions')" if when else ""
-                values = ", ".join(f"{image}.{col}" for col in cols)
-                conn.execute(f"DROP TRIGGER IF EXISTS temp.jcap_{table}_{op}")
-                conn.execute(
-                    f"CREATE TEMP TRIGGER jcap_{table}_{op} AFTER {event} ON main.{table}{condition} BEGIN"
-                    f" INSERT INTO jcap_{table}(jop, {names}) VALUES ('{op}', {values}); END"
-                )
+        self.device: str | None = None
+
+    @property
+    def columns(self) -> dict[str, list[str]]:
+        """Return the columns of each tracked table (read once, when first needed)."""
+        if not self._columns:
+            self._columns = {table: columns_of(self.conn, table) for table in TRACKED}
+        return self._columns
+
+    _CAPTURED_SQL = "SELECT " + ", ".join(
+        f"EXISTS (SELECT 1 FROM journal_capture_{table})" for table in TRACKED
+    )
+
+    def captured(self) -> set[str]:
+        """Return the tracked tables with captured rows (one cheap query)."""
+        flags = self.conn.execute(self._CAPTURED_SQL).fetchone()
+        return {table for table, flag in zip(TRACKED, flags, strict=True) if flag}
 
     def start(self) -> None:
-        """Forget what was captured and mark the row ids in use (call inside the transaction)."""
-        for table in TRACKED:
-            self.conn.execute(f"DELETE FROM temp.jcap_{table}")
-        high = self.conn.execute("SELECT coalesce(max(id), 0) FROM main.interactions").fetchone()[0]
-        self.hw = {"interactions": int(high)}
-        self.conn.execute("INSERT OR REPLACE INTO jmark(t, hw) VALUES ('interactions', ?)", (high,))
+        """Forget what was captured and mark the row ids in use (call inside the transaction).
 
-    def _first(self, table: str, key: Sequence[str]) -> dict[tuple[Any, ...], tuple[str, dict[str, Any]]]:
+        The mark is written only when it moved (another program wrote, or this is the first
+        write), so a plain ``log`` adds no write of its own here.
+        """
+        for table in self.captured():
+            self.conn.execute(f"DELETE FROM journal_capture_{table}")
+        mark, high = self.conn.execute(
+            "SELECT (SELECT hw FROM journal_mark WHERE t = 'interactions'),"
+            " (SELECT coalesce(max(id), 0) FROM interactions)"
+        ).fetchone()
+        self.hw = {"interactions": int(high)}
+        if mark != high:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO journal_mark(t, hw) VALUES ('interactions', ?)", (high,)
+            )
+
+    def finish(self) -> None:
+        """Empty the capture tables and move the mark past this write's rows."""
+        for table in self.captured():
+            self.conn.execute(f"DELETE FROM journal_capture_{table}")
+        high = self.conn.execute("SELECT coalesce(max(id), 0) FROM interactions").fetchone()[0]
+        if high != self.hw.get("interactions"):
+            self.conn.execute(
+                "INSERT OR REPLACE INTO journal_mark(t, hw) VALUES ('interactions', ?)", (high,)
+            )
+        self.hw = {"interactions": int(high)}
+
+    def _first(
+        self, table: str, key: Sequence[str], captured: set[str] | None = None
+    ) -> dict[tuple[Any, ...], tuple[str, dict[str, Any]]]:
+        """Return the first captured image of each row of ``table`` (by ``key``), with its op."""
+        if captured is not None and table not in captured:
+            return {}
         cols = self.columns[table]
         first: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
-        for row in self.conn.execute(f"SELECT jop, {', '.join(cols)} FROM temp.jcap_{table} ORDER BY rowid"):
+        for row in self.conn.execute(
+            f"SELECT jop, {', '.join(cols)} FROM journal_capture_{table} ORDER BY rowid"
+        ):
             image = dict(zip(cols, row[1:], strict=True))
             first.setdefault(tuple(image[name] for name in key), (row[0], image))
         return first
@@ -98,6 +157,7 @@ class Capture:
         """Return the net row changes of the write so far, by stable id (see journal.py)."""
         conn = self.conn
         hw = self.hw.get("interactions", 0)
+        captured = self.captured()
         contact_uids: dict[int, str] = {}
 
         def contact_uid(rowid: int | None) -> str | None:
@@ -112,7 +172,7 @@ class Capture:
 
         # contacts
         c_cols = self.columns["contacts"]
-        c_first = self._first("contacts", ("uid",))
+        c_first = self._first("contacts", ("uid",), captured)
         for _op, image in c_first.values():
             contact_uids.setdefault(int(image["id"]), str(image["uid"]))
         c_new: list[str] = []
@@ -141,7 +201,7 @@ class Capture:
         v_rem: list[list[Any]] = []
         deleted_values: dict[int, list[list[Any]]] = {}
         for (contact_id, kind, key), (op, image) in self._first(
-            "contact_values", ("contact_id", "kind", "match_key")
+            "contact_values", ("contact_id", "kind", "match_key"), captured
         ).items():
             if contact_id in new_contact_rowids:
                 continue
@@ -164,7 +224,7 @@ class Capture:
             c_del.append([{col: image[col] for col in c_cols}, deleted_values.get(rowid, [])])
         # interactions
         i_cols = self.columns["interactions"]
-        i_first = self._first("interactions", ("uid",))
+        i_first = self._first("interactions", ("uid",), captured)
         i_renew: list[str] = []
         i_upd: dict[bytes, dict[str, Any]] = {}
         i_del: dict[int, list[Any]] = {}
@@ -191,7 +251,7 @@ class Capture:
         added_links: dict[int, set[int]] = {}
         touched: set[int] = set()
         for (contact_id, interaction_id), (op, _image) in self._first(
-            "links", ("contact_id", "interaction_id")
+            "links", ("contact_id", "interaction_id"), captured
         ).items():
             touched.add(interaction_id)
             old_links.setdefault(interaction_id, set())
@@ -225,7 +285,7 @@ class Capture:
         n_new: list[str] = []
         n_upd: list[list[Any]] = []
         n_del: list[dict[str, Any]] = []
-        for (uid,), (op, image) in self._first("nudge_state", ("uid",)).items():
+        for (uid,), (op, image) in self._first("nudge_state", ("uid",), captured).items():
             current = conn.execute(
                 f"SELECT {', '.join(n_cols)} FROM nudge_state WHERE uid = ?", (uid,)
             ).fetchone()
@@ -304,16 +364,17 @@ def record_entry(
     now_ms: int,
     undoes: str | None = None,
     redoes: str | None = None,
+    device: str | None = None,
 ) -> str:
     """Write one entry of this device with its changes, its versions; return its id."""
-    device = device_id(conn)
+    device = device or device_id(conn)
     entry_id = journal.new_entry_id(now_ms, device, newest_id(conn))
     conn.execute(
         "INSERT INTO journal(id, device, at, words, undoes, redoes, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (entry_id, device, now_ms // 1000, words, undoes, redoes, journal.encode_changes(changes)),
     )
     record_versions(conn, changes, entry_id)
-    prune(conn, now_ms // 1000)
+    prune(conn, now_ms // 1000, device)
     return entry_id
 
 
@@ -368,7 +429,7 @@ def record_versions(conn: sqlite3.Connection, changes: dict[str, Any], version: 
         set_version(conn, str(row["uid"]), TOMBSTONE, version)
 
 
-def prune(conn: sqlite3.Connection, now_seconds: int) -> None:
+def prune(conn: sqlite3.Connection, now_seconds: int, device: str) -> None:
     """Drop entries older than 90 days beyond the newest 1,000 (never ones not yet published)."""
     row = conn.execute(
         "SELECT id FROM journal ORDER BY id DESC LIMIT 1 OFFSET ?", (journal.KEEP_ENTRIES,)
@@ -376,7 +437,6 @@ def prune(conn: sqlite3.Connection, now_seconds: int) -> None:
     if row is None:
         return
     published = conn.execute("SELECT value FROM meta WHERE key = ?", (PUBLISHED_KEY,)).fetchone()
-    device = device_id(conn)
     cutoff = now_seconds - journal.KEEP_DAYS * 86400
     conn.execute(
         "DELETE FROM journal WHERE id <= ? AND at < ? AND (device != ? OR ? IS NULL OR id <= ?)",
@@ -443,7 +503,7 @@ def _interaction_words(
     else:
         assert row is not None
         channel, group = row.get("channel", 0), row.get("group_label")
-        names = _names(conn, people)
+        names = sorted(_names(conn, people), key=str.casefold)
     how = CHANNEL_WORDS[int(channel)] if 0 <= int(channel) < len(CHANNEL_WORDS) else "contact"
     who = " with " + ", ".join(names) if names else ""
     at_group = f" at {group}" if group else ""

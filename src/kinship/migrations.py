@@ -160,7 +160,6 @@ def m004_journal(db: Database) -> None:
             redoes TEXT,
             changes BLOB
         ) WITHOUT ROWID;
-        CREATE INDEX ix_journal_device ON journal(device, id);
 
         CREATE TABLE journal_devices (
             device TEXT PRIMARY KEY,
@@ -183,6 +182,10 @@ def m004_journal(db: Database) -> None:
         INSERT OR IGNORE INTO meta(key, value) VALUES ('device_id', lower(hex(randomblob(8))));
         """,
     )
+    # triggers copying each changed row into journal_capture_* (journal_store.py says why)
+    from kinship.journal_store import install_capture
+
+    install_capture(db.conn)
 
 
 def _run_statements(db: Database, script: str) -> None:

@@ -474,8 +474,11 @@ class Store:
             changes.update(self._journal_extra)
         self._journal_extra = None
         if not changes:
+            self._journal.finish()
             return None
         now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
+        if self._journal.device is None:
+            self._journal.device = journal_store.device_id(self.conn)
         entry_id = journal_store.record_entry(
             self.conn,
             changes,
@@ -483,8 +486,9 @@ class Store:
             now_ms=int(now.timestamp() * 1000),
             undoes=undoes,
             redoes=redoes,
+            device=self._journal.device,
         )
-        self._journal.start()
+        self._journal.finish()
         return entry_id
 
     @contextmanager
