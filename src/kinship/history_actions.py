@@ -60,9 +60,12 @@ def undo(store: Store, expected_id: str | None = None) -> HistoryStep:
         target = candidates[0]
         if expected_id is not None and target.id != expected_id:
             raise UsageError("another change was made meanwhile", "run `kinship undo` again")
-        journal_store.apply_inverse(store.conn, journal_store.entry_changes(store.conn, target.id))
+        for uid in journal_store.apply_inverse(
+            store.conn, journal_store.entry_changes(store.conn, target.id)
+        ):
+            store.journal_note("r", uid)
         store.refresh_contact_days()
-        entry_id = store.journal_record(f"undo {target.words}", undoes=target.id)
+        entry_id = store.journal_record(f"undo {target.words}", undoes=target.id, force=True)
         return HistoryStep(target, entry_id)
 
 
@@ -87,8 +90,11 @@ def redo(store: Store, expected_id: str | None = None) -> HistoryStep:
             )
         if expected_id is not None and undo_entry.id != expected_id:
             raise UsageError("another change was made meanwhile", "run `kinship redo` again")
-        journal_store.apply_inverse(store.conn, journal_store.entry_changes(store.conn, undo_entry.id))
+        for uid in journal_store.apply_inverse(
+            store.conn, journal_store.entry_changes(store.conn, undo_entry.id)
+        ):
+            store.journal_note("r", uid)
         store.refresh_contact_days()
         words = undo_entry.words.removeprefix("undo ")
-        entry_id = store.journal_record(f"redo {words}", redoes=undo_entry.id)
+        entry_id = store.journal_record(f"redo {words}", redoes=undo_entry.id, force=True)
         return HistoryStep(undo_entry, entry_id)

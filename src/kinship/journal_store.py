@@ -378,6 +378,17 @@ def record_entry(
     return entry_id
 
 
+def record_marker(conn: sqlite3.Connection, words: str, now_ms: int) -> str:
+    """Write an entry of this device that changed nothing here (sync's first exchange); return its id."""
+    device = device_id(conn)
+    entry_id = journal.new_entry_id(now_ms, device, newest_id(conn))
+    conn.execute(
+        "INSERT INTO journal(id, device, at, words, changes) VALUES (?, ?, ?, ?, NULL)",
+        (entry_id, device, now_ms // 1000, words),
+    )
+    return entry_id
+
+
 def set_version(conn: sqlite3.Connection, uid: str, field: str, version: str) -> None:
     """Record that entry ``version`` set ``field`` of record ``uid`` (kept only when newer)."""
     conn.execute(
@@ -415,7 +426,7 @@ def record_versions(conn: sqlite3.Connection, changes: dict[str, Any], version: 
     for owner, kind, key, _value in [*values.get("add", []), *values.get("rem", [])]:
         set_version(conn, owner, f"v:{kind}:{key}", version)
     interactions = changes.get("i", {})
-    for uid in interactions.get("renew", []):
+    for uid in [*interactions.get("renew", []), *changes.get("r", [])]:
         _revived(conn, uid, version)
     for uid, old in interactions.get("upd", []):
         for col in old:
@@ -452,7 +463,10 @@ def prune(conn: sqlite3.Connection, now_seconds: int, device: str) -> None:
 
 def own_entries(conn: sqlite3.Connection, limit: int | None = None) -> Iterator[journal.EntryHead]:
     """Yield this device's entries, newest first."""
-    sql = "SELECT id, device, at, words, undoes, redoes FROM journal WHERE device = ? ORDER BY id DESC"
+    sql = (
+        "SELECT id, device, at, words, undoes, redoes FROM journal WHERE device = ? AND changes IS NOT NULL"
+        " ORDER BY id DESC"
+    )
     params: tuple[object, ...] = (device_id(conn),)
     if limit is not None:
         sql += " LIMIT ?"
@@ -636,8 +650,13 @@ def delete_contact_rows(conn: sqlite3.Connection, rowid: int) -> None:
     conn.execute("DELETE FROM contacts WHERE id = ?", (rowid,))
 
 
-def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> None:
-    """Put back every row an entry changed as it was before the entry (as far as it still can)."""
+def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> list[str]:
+    """Put back every row an entry changed as it was before the entry (as far as it still can).
+
+    Returns the ids of the interactions it brought back (a deleted row id above the capture
+    mark is recorded as a range, so the entry notes them as revived: ``"r"``).
+    """
+    revived: list[str] = []
     contacts = changes.get("c", {})
     values = changes.get("v", {})
     interactions = changes.get("i", {})
@@ -689,6 +708,7 @@ def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> None:
             continue
         rowid = _insert_row(conn, "interactions", values_row)
         _set_links(conn, rowid, people)
+        revived.append(str(row["uid"]))
     for uid, old in interactions.get("upd", []):
         found = conn.execute("SELECT id FROM interactions WHERE uid = ?", (bytes.fromhex(uid),)).fetchone()
         if found is None:
@@ -717,3 +737,4 @@ def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> None:
                 f"UPDATE nudge_state SET {', '.join(f'{col} = ?' for col in columns)} WHERE uid = ?",
                 (*columns.values(), uid),
             )
+    return revived

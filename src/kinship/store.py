@@ -455,16 +455,24 @@ class Store:
         if self._journal:
             self._journal.start()
 
-    def journal_note(self, section: str, item: list[Any]) -> None:
+    def journal_note(self, section: str, item: Any) -> None:
         """Add an item the row changes cannot tell (a merge: ``"m"``) to the pending entry."""
         if self._journal_extra is None:
             self._journal_extra = {}
         self._journal_extra.setdefault(section, []).append(item)
 
     def journal_record(
-        self, describe: str | None = None, *, undoes: str | None = None, redoes: str | None = None
+        self,
+        describe: str | None = None,
+        *,
+        undoes: str | None = None,
+        redoes: str | None = None,
+        force: bool = False,
     ) -> str | None:
-        """Turn what was captured since ``journal_start`` into one entry; return its id (None: no change)."""
+        """Turn what was captured since ``journal_start`` into one entry; return its id (None: no change).
+
+        With ``force`` an entry is recorded even when nothing changed (an undo of rows gone since).
+        """
         if not self._journal:
             return None
         from kinship import journal_store
@@ -473,7 +481,7 @@ class Store:
         if self._journal_extra:
             changes.update(self._journal_extra)
         self._journal_extra = None
-        if not changes:
+        if not changes and not force:
             self._journal.finish()
             return None
         now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
@@ -660,7 +668,7 @@ class Store:
             wanted = tuple(rowids)
             sql += f" WHERE id IN ({','.join('?' * len(wanted))})" if wanted else " WHERE 0"
             params = wanted
-        sql += " ORDER BY name_key, id"
+        sql += " ORDER BY name_key, uid"  # not by row id: the same contacts list alike on every device
         result = []
         for rowid, uid, name, circle, every, birthday, note, archived, created, offset in self.conn.execute(
             sql, params
@@ -1183,14 +1191,25 @@ class Store:
     # ---- export -------------------------------------------------------------------------------
 
     def iter_interactions(self, chunk: int = 2000) -> Iterator[Interaction]:
-        """Yield every interaction, oldest row first, a chunk at a time (bounded memory)."""
-        last = 0
-        while True:
+        """Yield every interaction in time order (local day, instant, then stable id), bounded memory.
+
+        The order never depends on when rows were inserted, so two databases holding the same log
+        (two devices after ``kinship sync``) export the same bytes (SPEC §11). Rows are read a run
+        of days at a time, about ``chunk`` rows, each run sorted through the day index.
+        """
+        days = self.conn.execute(
+            "SELECT day, count(*) FROM interactions GROUP BY day ORDER BY day"
+        ).fetchall()
+        start = 0
+        while start < len(days):
+            end, total = start, 0
+            while end < len(days) and (total == 0 or total + days[end][1] <= chunk):
+                total += days[end][1]
+                end += 1
             rows = self.conn.execute(
-                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.id > ? ORDER BY i.id LIMIT ?",
-                (last, chunk),
+                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.day BETWEEN ? AND ?"
+                " ORDER BY i.day, i.at, i.uid",
+                (days[start][0], days[end - 1][0]),
             ).fetchall()
-            if not rows:
-                return
             yield from self._interactions_from_rows(rows)
-            last = int(rows[-1][0])
+            start = end
