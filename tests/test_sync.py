@@ -192,3 +192,75 @@ def test_dry_run_changes_nothing(tmp_path: Path, folder: Path) -> None:
     assert not (folder / str(laptop.get_meta("device_id"))).exists()
     desk.close()
     laptop.close()
+
+
+KILLED_SYNC = """
+import datetime as dt, os, signal, sys
+from pathlib import Path
+from kinship import store, sync
+
+database, folder, point, number = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+calls = 0
+
+def die_at(count):
+    global calls
+    calls += 1
+    if calls == count:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+if point == "apply":  # killed between two received entries
+    apply_entry = sync._Applier.apply_entry
+    def dying_apply(self, header, ops):
+        die_at(number)
+        apply_entry(self, header, ops)
+    sync._Applier.apply_entry = dying_apply
+elif point == "write":  # killed with this device's file half written
+    line = sync._line
+    def dying_line(value):
+        die_at(number)
+        return line(value)
+    sync._line = dying_line
+elif point == "renamed":  # killed after the file is in place, before the database committed
+    replace = os.replace
+    def dying_replace(source, target):
+        replace(source, target)
+        os.kill(os.getpid(), signal.SIGKILL)
+    sync.os.replace = dying_replace
+opened = store.open_store(Path(database), dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC))
+sync.sync(opened, Path(folder))
+"""
+
+
+@pytest.mark.parametrize(("point", "number"), [("apply", 2), ("apply", 5), ("write", 7), ("renamed", 1)])
+def test_a_sync_killed_midway_then_run_again_loses_nothing(
+    tmp_path: Path, folder: Path, point: str, number: int
+) -> None:
+    import subprocess
+    import sys
+
+    desk = small_log(tmp_path / "desk.db")
+    sync.sync(desk, folder)
+    for hours in range(1, 6):  # five entries after the first exchange: five points to die between
+        actions.log_interaction(desk, NOW - dt.timedelta(hours=hours), ZONE, LogRequest(names=("Ben",)))
+    sync.sync(desk, folder)
+    laptop = small_log(tmp_path / "laptop.db")
+    actions.snooze(laptop, NOW, 5, name="Cy")
+    laptop.close()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_SYNC, str(tmp_path / "laptop.db"), str(folder), point, str(number)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert bool(list(folder.glob("*/.*.tmp"))) == (point == "write")  # others never read it
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    assert laptop.integrity_problems() == []
+    for store in (laptop, desk, laptop, desk):
+        sync.sync(store, folder)
+    assert not list(folder.glob("*/.*.tmp"))
+    assert comparable(laptop) == comparable(desk)
+    assert len(desk.history()) == 3 + 5 + 3  # each small log's three, and the five with Ben, none twice
+    desk.close()
+    laptop.close()

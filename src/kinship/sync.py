@@ -292,6 +292,8 @@ def _publish(
     first, last = heads[0][0], heads[-1][0]
     if not own.exists():
         own.mkdir(mode=0o700)
+    for stale in own.glob(".*.tmp"):  # left by a sync that was killed while writing
+        stale.unlink(missing_ok=True)
     target = own / f"{first}-{last}{SUFFIX}"
     if not target.exists():
         temporary = own / f".{target.name}.{os.getpid()}.tmp"
