@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,6 +17,29 @@ from kinship.dates import fold_text
 from kinship.models import Channel
 
 RecordKind = Literal["calendar", "chat"]
+
+LeftOut = Counter[str]
+"""What a parser read but did not turn into records, counted by reason (``LEFT_OUT`` keys)."""
+
+LEFT_OUT: dict[str, str] = {
+    "unreadable_lines": "lines it could not read",
+    "owner_only": "days with messages from you only",
+    "after_now": "events or messages after now",
+    "system_addresses": "calendar system addresses (group, resource and room calendars, noreply, lists)",
+    "recurrences_cut": "recurring events cut at today",
+    "declined": "attendees who declined",
+    "cancelled": "cancelled events or occurrences",
+    "durations_clamped": "durations over 24 hours, counted as 24 hours",
+    "fax_numbers": "fax numbers",
+    "not_phones": "phone fields that hold no number",
+    "rows_without_name": "rows with no name, email or phone",
+    "skipped_chats": "chats that are not conversations (channels, bots, saved messages)",
+    "missed_calls": "missed calls",
+}
+"""Reason keys (stable, in ``import --json``) and their wording in the summary."""
+
+MAX_MINUTES = 1440
+"""One interaction lasts at most a day (SPEC §5); longer durations are clamped and counted."""
 
 
 @dataclass(frozen=True)
