@@ -320,6 +320,29 @@ def test_sms_files_that_are_not_well_formed_fail_whole_naming_the_line(name: str
     assert "Body text" not in caught.value.message
 
 
+def test_sent_mms_naming_the_other_party_as_sender_does_not_make_them_the_owner() -> None:
+    data = (FIXTURES / "sms-xml" / "devadvance-sms_and_mms.xml").read_bytes() + b"</parts></mms></smses>\n"
+    start = data.index(b'msg_box="2" address="+15550000006"')
+    owner_from = b'<addr address="+15550000007" type="137"'
+    cut = data.index(owner_from, start)  # this sent MMS's FROM: the owner's own number
+    odd = data[:cut] + b'<addr address="+15550000006" type="137"' + data[cut + len(owner_from) :]
+    phones = {r.participants[0].phone for r in parse_sms_xml(odd, zone=UTC, label="sms.xml")}
+    assert "+15550000006" in phones  # their conversation is kept
+    assert phones == {r.participants[0].phone for r in parse_sms_xml(data, zone=UTC, label="sms.xml")}
+
+
+def test_sms_after_now_is_counted_and_an_absurd_call_is_clamped() -> None:
+    data = (
+        b'<calls count="2"><call number="+15550000001" duration="9000000000" date="1700000000000" type="1"/>'
+        b'<call number="+15550000001" duration="60" date="1900000000000" type="2"/></calls>'
+    )
+    left_out = LeftOut()
+    now = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    (record,) = parse_sms_xml(data, zone=UTC, label="calls.xml", now=now, left_out=left_out)
+    assert record.minutes == 1440
+    assert left_out == LeftOut({"after_now": 1, "durations_clamped": 1})
+
+
 def test_sms_truncated_backup_once_closed_counts_threads_and_groups() -> None:
     data = (FIXTURES / "sms-xml" / "devadvance-sms_and_mms.xml").read_bytes() + b"</parts></mms></smses>\n"
     records = parse_sms_xml(data, zone=UTC, label="sms.xml")
