@@ -326,10 +326,13 @@ def _add_values(store: Store, rowid: int, kind: str, values: Iterable[str]) -> N
 def _apply_plan(store: Store, plan: Any, now: dt.datetime, progress: Progress | None) -> None:
     created_rowids: list[int] = []
     for new_contact in plan.creates:
+        created = now
+        if new_contact.added is not None:  # the day the file says they were added, at noon there
+            created = min(now, dt.datetime.combine(new_contact.added, dt.time(12), tzinfo=now.tzinfo))
         rowid = store.insert_contact(
             name=new_contact.name,
             name_key=name_key(new_contact.name),
-            created=now,
+            created=created,
             birthday=new_contact.birthday,
             note=new_contact.note,
         )

@@ -50,6 +50,8 @@ class NewContact:
     note: str | None = None
     aliases: tuple[str, ...] = ()
     source_ids: tuple[str, ...] = ()
+    added: dt.date | None = None
+    """The day the file says the person was added (LinkedIn's connected-on), else None (today)."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class _Entry:
     filled_birthday: str | None = None
     filled_note: str | None = None
     filled_aliases: tuple[str, ...] = ()
+    added: dt.date | None = None
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -268,6 +271,8 @@ def _merge_contact(index: _Index, entry: _Entry, record: ContactRecord) -> None:
                 entry.added_phones.append(phone)
             index.add_phone_key(entry, phone)
     _add_source(index, entry, record.source_id)
+    if is_new and record.added is not None and (entry.added is None or record.added < entry.added):
+        entry.added = record.added
     if entry.birthday is None and record.birthday:
         entry.birthday = record.birthday
         if not is_new:
@@ -440,6 +445,7 @@ def plan_import(
             note=entry.note,
             aliases=tuple(entry.aliases),
             source_ids=tuple(entry.source_ids),
+            added=entry.added,
         )
         for entry in index.creates
     ]

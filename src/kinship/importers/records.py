@@ -56,6 +56,8 @@ class ContactRecord:
     note: str | None = None
     aliases: tuple[str, ...] = ()
     """Nicknames (and, for vCard 4, the name in other languages)."""
+    added: dt.date | None = None
+    """The day the person was added, when the file says (LinkedIn's "Connected On")."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,25 @@ def parse_birthday_value(text: str) -> str | None:
     except ValueError:
         return None
     return f"--{month:02d}-{day:02d}" if year is None else f"{year:04d}-{month:02d}-{day:02d}"
+
+
+MIN_PHONE_DIGITS = 3
+"""A phone has at least this many digits (SPEC §5); a label such as ``MobilePhone`` has none."""
+
+
+def clean_phone(value: str) -> str | None:
+    """Return a phone value as a person would write it, or None when it is not a number.
+
+    A ``tel:`` URI loses its scheme and its parameters (``;ext=102``, ``;phone-context=…``);
+    a value with fewer than three digits (Outlook's ``BusinessPhone`` label) is no phone.
+    """
+    text = value.strip()
+    if text[:4].lower() == "tel:":
+        text = text[4:].split(";", 1)[0]
+    text = " ".join(text.split())
+    if sum(char.isdigit() for char in text) < MIN_PHONE_DIGITS:
+        return None
+    return text
 
 
 def looks_like_phone(text: str) -> bool:
