@@ -99,6 +99,8 @@ class ImportPlan:
     """Interaction records with nobody who is (or may become) a contact."""
     unmatched_names: tuple[str, ...] = ()
     """Attendees and chat participants that match no contact, sorted (names, else emails or phones)."""
+    matched: int = 0
+    """Contact records that matched a contact already in the log (changed or not)."""
 
     @property
     def created(self) -> int:
@@ -367,6 +369,7 @@ def plan_import(
     for contact in existing:
         index.register(_from_contact(contact))
     existing_entries = list(index.entries)
+    matched: set[int] = set()
     for contact_record in contacts:
         match = index.find(
             (contact_record.source_id,),
@@ -375,6 +378,8 @@ def plan_import(
             contact_record.name,
             aliases=False,
         )
+        if match is not None and not isinstance(match.ref, int):
+            matched.add(id(match))
         _merge_contact(index, match or index.create(contact_record.name), contact_record)
     planned: list[PlannedInteraction] = []
     seen: set[str] = set()
@@ -457,4 +462,5 @@ def plan_import(
         skipped_hand_logged=hand_skipped,
         skipped_unmatched=nobody,
         unmatched_names=tuple(sorted(unmatched, key=name_key)),
+        matched=len(matched),
     )

@@ -35,6 +35,10 @@ LEFT_OUT: dict[str, str] = {
     "rows_without_name": "rows with no name, email or phone",
     "skipped_chats": "chats that are not conversations (channels, bots, saved messages)",
     "missed_calls": "missed calls",
+    "already_imported": "already imported",
+    "hand_logged": "people already logged that day (by hand or from another chat)",
+    "unknown_participants": "people who are not contacts (pass --new to add them)",
+    "nobody_known": "events or chats with nobody who is a contact",
 }
 """Reason keys (stable, in ``import --json``) and their wording in the summary."""
 
