@@ -173,9 +173,44 @@ def test_rhythm_is_explicit_then_learned_then_circle(
 
 
 def test_learned_rhythm_needs_learn_min_days_distinct_days() -> None:
-    three_days = summary(days=spaced(ago(1), [5, 7]), circle="friends")
+    three_days = summary(days=spaced(ago(1), [9, 11]), circle="friends")
     assert rhythm(three_days, SETTINGS) == (30, "circle")
-    assert rhythm(three_days, Settings(learn_min_days=3)) == (6, "learned")
+    assert rhythm(three_days, Settings(learn_min_days=3)) == (10, "learned")
+
+
+def workdays(last: dt.date) -> tuple[dt.date, ...]:
+    """Return twelve weeks of workdays ending on ``last``: gaps of 1 and 3 days, median 1."""
+    return tuple(
+        last - dt.timedelta(days=n) for n in range(84) if (last - dt.timedelta(days=n)).weekday() < 5
+    )
+
+
+WORKDAYS = workdays(ago(2))  # AS_OF is a Sunday: the last workday is Friday
+
+
+@pytest.mark.parametrize(
+    ("case", "settings", "expected"),
+    [
+        ({"days": WORKDAYS}, SETTINGS, (7, "learned")),  # median 1, floored at min_rhythm_days
+        ({"days": WORKDAYS}, Settings(min_rhythm_days=1), (1, "learned")),
+        ({"days": WORKDAYS}, Settings(min_rhythm_days=3), (3, "learned")),
+        ({"days": spaced(ago(1), [6, 6, 6])}, SETTINGS, (7, "learned")),  # one day under the floor
+        ({"days": spaced(ago(1), [7, 7, 7])}, SETTINGS, (7, "learned")),  # at the floor
+        ({"days": spaced(ago(1), [8, 8, 8])}, SETTINGS, (8, "learned")),  # one day over
+        ({"days": WORKDAYS, "every_days": 2}, SETTINGS, (2, "explicit")),  # a wish is never floored
+    ],
+)
+def test_learned_rhythm_is_never_below_min_rhythm_days(
+    case: dict[str, Any], settings: Settings, expected: tuple[int, str]
+) -> None:
+    assert rhythm(summary(**case), settings) == expected
+
+
+@pytest.mark.parametrize(("days_since", "fading"), [(10, False), (11, True)])
+def test_a_workday_colleague_is_not_fading_after_a_week_off(days_since: int, fading: bool) -> None:
+    finn = summary(days=workdays(ago(days_since)))  # both a Wednesday or Thursday
+    assert finn.last_day == ago(days_since)
+    assert ("fading" in kinds(nudges_for([finn]))) is fading  # 10 = 1.5 x 7 - 0.5; 11 > 10.5
 
 
 def test_circle_rhythm_comes_from_the_circles_setting() -> None:
@@ -199,7 +234,7 @@ def test_face_to_face_rhythm_is_the_median_gap(face_days: tuple[dt.date, ...], e
 def test_days_across_a_dst_change_count_as_calendar_days() -> None:
     # Europe's clocks went forward on 2026-03-29 and back on 2026-10-25: a day is still a day.
     days = (day("2026-03-27"), day("2026-03-28"), day("2026-03-29"), day("2026-03-30"))
-    assert rhythm(summary(days=days), SETTINGS) == (1, "learned")
+    assert rhythm(summary(days=days), Settings(min_rhythm_days=1)) == (1, "learned")
     autumn = summary(days=(day("2026-10-25"),), every_days=10)
     nudge = only(nudges_for([autumn], as_of=day("2026-11-10")), "fading")
     assert nudge.details["days_since"] == 16
@@ -247,8 +282,8 @@ def test_fading_nudge_carries_key_score_details_and_a_kind_message() -> None:
         ({"every_days": 7}, "You hoped to see Ana Lima every 7 days; it has been 40"),
         ({"circle": "family"}, "for family, about every 14 days"),
         (
-            {"face_to_face_days": (), "days": spaced(ago(40), [5, 5, 5])},
-            "You usually talk to Ana Lima every 5 days",
+            {"face_to_face_days": (), "days": spaced(ago(40), [9, 9, 9])},
+            "You usually talk to Ana Lima every 9 days",
         ),
     ],
 )

@@ -9,6 +9,7 @@ The rules, their defaults and their config keys are described in ``docs/nudges.m
 from __future__ import annotations
 
 import datetime as dt
+import math
 import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -47,10 +48,12 @@ STATUSES: tuple[str, ...] = ("ok", "due", FADING, ONLINE_ONLY, "snoozed", "archi
 
 def round_half_up(value: float, places: int) -> float:
     """Return ``value`` rounded to ``places`` decimals, halves away from zero (not banker's)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    # no decimal on the nudges path (its import costs start-up time); rounding the scaled value
+    # to 9 places first removes the binary noise of values such as 2.675 (267.49999...)
+    scale = 10**places
+    scaled = round(abs(value) * scale, 9)
+    whole = int(scaled + 0.5)
+    return float(math.copysign(whole / scale, value)) if whole else 0.0
 
 
 def median_days(gaps: Sequence[int]) -> int | None:
@@ -94,7 +97,8 @@ def rhythm(summary: ContactSummary, settings: Settings) -> tuple[int | None, str
     """Return the contact's expected gap in days and where it comes from.
 
     The source is ``"explicit"`` (``--every``), ``"learned"`` (median gap between the distinct
-    interaction days of the last 365, given at least ``learn_min_days`` of them), ``"circle"``
+    interaction days of the last 365, given at least ``learn_min_days`` of them, never below
+    ``min_rhythm_days``), ``"circle"``
     (the circle's default) or None with a None rhythm when nothing applies.
     """
     if summary.every_days is not None and summary.every_days > 0:
@@ -103,7 +107,8 @@ def rhythm(summary: ContactSummary, settings: Settings) -> tuple[int | None, str
     if len(gaps) + 1 >= max(settings.learn_min_days, 2):
         learned = median_days(gaps)
         if learned is not None:
-            return learned, "learned"
+            # a colleague seen every workday is not "fading" after a week's holiday
+            return max(learned, settings.min_rhythm_days), "learned"
     if summary.circle is not None:
         circle_days = settings.circles.get(summary.circle)
         if circle_days is not None and circle_days > 0:

@@ -187,4 +187,10 @@ class Settings(NamedTuple):
     birthday_days: int = 7
     remind_repeat_days: int = 7
     learn_min_days: int = 4
+    min_rhythm_days: int = 7
+    """A learned rhythm (of a contact or a group) is never shorter than this."""
+    remind_budget: int = 7
+    """A reminder digest lists at most this many nudges (birthdays on the day always)."""
+    review_budget: int = 10
+    """The text and Markdown review show at most this many nudges."""
     circles: Mapping[str, int] = MappingProxyType(dict(DEFAULT_CIRCLE_DAYS))
