@@ -301,6 +301,16 @@ def test_see_every_is_set_cleared_and_makes_the_status(store: Store) -> None:
     assert actions.people(store, SETTINGS, TODAY)[0].contact.see_every_days is None
 
 
+@pytest.mark.parametrize("days", [0, 3651])
+def test_see_every_outside_one_day_to_ten_years_is_refused(store: Store, days: int) -> None:
+    from kinship.errors import UsageError
+
+    with pytest.raises(UsageError) as caught:
+        add(store, "Mum", see_every_days=days)
+    assert caught.value.exit_code == 2
+    assert store.conn.execute("SELECT count(*) FROM contacts").fetchone()[0] == 0
+
+
 def test_show_gives_the_hours_together_in_the_last_365_days(store: Store) -> None:
     add(store, "Ana Lima")
     log(store, ago(3), "Ana Lima", minutes=90)

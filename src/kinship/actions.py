@@ -184,6 +184,15 @@ def _apply_values(store: Store, rowid: int, changes: ContactChanges) -> None:
                 raise UsageError(f"{value!r} is not one of this contact's {kind}s", "see `kinship show NAME`")
 
 
+def _see_every(days: int | None) -> int | None:
+    """Return a wished-for in-person rhythm checked against the rhythm rule (1 day to 10 years)."""
+    if days is None:
+        return None
+    from kinship import validate
+
+    return validate.rhythm_days(days, "see-every")
+
+
 def add_contact(store: Store, now: dt.datetime, changes: ContactChanges) -> Contact:
     """Create a contact; refuse a name or alias that is already taken."""
     if changes.name is None:
@@ -201,7 +210,7 @@ def add_contact(store: Store, now: dt.datetime, changes: ContactChanges) -> Cont
             every_days=changes.every_days,
             birthday=changes.birthday,
             note=changes.note,
-            see_every_days=changes.see_every_days,
+            see_every_days=_see_every(changes.see_every_days),
         )
         _apply_values(store, rowid, changes)
         return store.contact(rowid)
@@ -230,7 +239,7 @@ def edit_contact(store: Store, text: str, changes: ContactChanges, choose: Choos
         if changes.clear_see_every:
             fields["see_every_days"] = None
         elif changes.see_every_days is not None:
-            fields["see_every_days"] = changes.see_every_days
+            fields["see_every_days"] = _see_every(changes.see_every_days)
         if changes.birthday is not None:
             fields["birthday"] = changes.birthday or None
         if changes.note is not None:
