@@ -1065,3 +1065,19 @@ def test_a_birthday_on_its_day_is_always_in_the_digest() -> None:
     digest = reminder_digest([*nudges, birthday], NO_STATE, SETTINGS, AS_OF)
     assert [n.key for n in digest.nudges] == [n.key for n in nudges[:7]] + [birthday.key]
     assert digest.more == 1
+
+
+def test_hidden_json_says_why_since_and_until() -> None:
+    from kinship.engine import hidden_json
+
+    contacts = [summary(ANA, days=(ago(20),), every_days=10)]
+    snoozed = NudgeState(snoozes=(Snooze(made=ago(3), until=ago(-4), contact_id="c-ana"),))
+    (item,) = nudge_board(nudges_for(contacts), snoozed, AS_OF).hidden
+    payload = hidden_json(item)
+    assert list(payload)[:2] == ["key", "handle"]
+    assert (payload["hidden"], payload["since"], payload["until"], payload["whole_contact"]) == (
+        "snoozed",
+        ago(3).isoformat(),
+        ago(-4).isoformat(),
+        True,
+    )

@@ -636,20 +636,20 @@ def group_summaries(store: Store, as_of: dt.date, *, window_days: int = 365) -> 
     """Return one summary per group activity (labels compared case- and accent-insensitively)."""
     from kinship.models import GroupSummary
 
-    first = as_of - dt.timedelta(days=window_days - 1)
+    last_days, window = store.group_days(as_of, as_of - dt.timedelta(days=window_days - 1))
     labels: dict[str, str] = {}
-    days: dict[str, list[dt.date]] = {}
     last: dict[str, dt.date] = {}
-    for label, day in store.group_days(as_of):
-        key = name_key(label)
-        if key not in last or day >= last[key]:
+    keys = {label: name_key(label) for label in last_days}  # one key per label, not per row
+    for label, day in last_days.items():
+        key = keys[label]
+        if key not in last or (day, label) > (last[key], labels[key]):
             labels[key] = label  # the spelling of the latest meeting
             last[key] = day
-        if day >= first:
-            days.setdefault(key, []).append(day)
+    days: dict[str, set[dt.date]] = {}
+    for label, day in window:
+        days.setdefault(keys[label], set()).add(day)
     return [
-        GroupSummary(key, labels[key], tuple(sorted(set(days.get(key, ())))), last[key])
-        for key in sorted(labels)
+        GroupSummary(key, labels[key], tuple(sorted(days.get(key, ()))), last[key]) for key in sorted(labels)
     ]
 
 

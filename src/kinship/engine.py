@@ -1004,3 +1004,14 @@ def nudge_json(nudge: Nudge) -> dict[str, object]:
     for name, value in nudge.details.items():
         payload.setdefault(name, value)
     return payload
+
+
+def hidden_json(item: Hidden) -> dict[str, object]:
+    """Return a hidden nudge as JSON: the nudge's own fields, then ``hidden`` (``snoozed`` or
+    ``dismissed``), ``since``, ``until`` (null for a dismissal) and ``whole_contact``."""
+    payload = nudge_json(item.nudge)
+    payload["hidden"] = item.reason
+    payload["since"] = item.made.isoformat()
+    payload["until"] = None if item.until is None else item.until.isoformat()
+    payload["whole_contact"] = item.whole_contact
+    return payload

@@ -1177,19 +1177,32 @@ class Store:
 
     # ---- groups and time together -----------------------------------------------------------
 
-    def group_days(self, as_of: dt.date) -> list[tuple[str, dt.date]]:
-        """Return (label, day) of every group activity on or before ``as_of``, oldest first per label.
+    def group_days(
+        self, as_of: dt.date, first: dt.date
+    ) -> tuple[dict[str, dt.date], list[tuple[str, dt.date]]]:
+        """Return each group label's last day on or before ``as_of``, and the (label, day) pairs of
+        the days in [first, as_of] it met, by label then day.
 
-        Read from the partial index ``ix_interactions_group``: only interactions with a label.
+        Both read the partial index ``ix_interactions_group``: only interactions with a label.
         """
-        return [
+        end = day_number(as_of)
+        last = {
+            label: day_from_number(day)
+            for label, day in self.conn.execute(
+                "SELECT group_label, max(day) FROM interactions WHERE group_label IS NOT NULL AND day <= ?"
+                " GROUP BY group_label",
+                (end,),
+            )
+        }
+        window = [
             (label, day_from_number(day))
             for label, day in self.conn.execute(
-                "SELECT group_label, day FROM interactions WHERE group_label IS NOT NULL AND day <= ?"
-                " GROUP BY group_label, day ORDER BY group_label, day",
-                (day_number(as_of),),
+                "SELECT group_label, day FROM interactions WHERE group_label IS NOT NULL"
+                " AND day BETWEEN ? AND ? GROUP BY group_label, day ORDER BY group_label, day",
+                (day_number(first), end),
             )
         ]
+        return last, window
 
     def group_people(self, as_of: dt.date) -> list[tuple[str, str, str, int]]:
         """Return (label, contact id, name, interactions) for the people met at group activities."""
