@@ -35,7 +35,7 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days")
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -371,7 +371,7 @@ def open_empty_store(now: dt.datetime) -> Store:
 
 
 def _summary(
-    contact: tuple[str, str, str | None, int | None, str | None, int, int],
+    contact: tuple[str, str, str | None, int | None, str | None, int, int, int | None],
     days: tuple[dt.date, ...],
     face_to_face_days: tuple[dt.date, ...],
     last: int | None,
@@ -379,7 +379,7 @@ def _summary(
     digital: int,
 ) -> ContactSummary:
     """Return a ContactSummary from a contact row (uid .. local created second) and its day facts."""
-    uid, name, circle, every, birthday, archived, created = contact
+    uid, name, circle, every, birthday, archived, created, see_every = contact
     return ContactSummary(
         contact=ContactRef(uid, name),
         circle=circle,
@@ -392,6 +392,7 @@ def _summary(
         last_day=None if last is None else day_from_number(last),
         last_face_to_face_day=None if last_f2f is None else day_from_number(last_f2f),
         digital_since_face_to_face=int(digital),
+        see_every_days=see_every,
     )
 
 
@@ -518,11 +519,12 @@ class Store:
         birthday: str | None = None,
         note: str | None = None,
         archived: bool = False,
+        see_every_days: int | None = None,
     ) -> int:
         """Insert a contact and return its row id."""
         cursor = self.conn.execute(
             "INSERT INTO contacts(uid, name, name_key, circle, every_days, birthday, note, archived, created,"
-            " created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_offset, see_every_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 uid or new_contact_uid(),
                 name,
@@ -534,13 +536,23 @@ class Store:
                 int(archived),
                 _timestamp(created),
                 _offset_minutes(created),
+                see_every_days,
             ),
         )
         return int(cursor.lastrowid or 0)
 
     def update_contact(self, rowid: int, fields: dict[str, object]) -> None:
         """Set the given columns of one contact (names are checked against the schema)."""
-        allowed = {"name", "name_key", "circle", "every_days", "birthday", "note", "archived"}
+        allowed = {
+            "name",
+            "name_key",
+            "circle",
+            "every_days",
+            "birthday",
+            "note",
+            "archived",
+            "see_every_days",
+        }
         if not fields:
             return
         unknown = set(fields) - allowed
@@ -587,8 +599,8 @@ class Store:
         ):
             values.setdefault(contact_id, {}).setdefault(kind, []).append(value)
         sql = (
-            "SELECT id, uid, name, circle, every_days, birthday, note, archived, created, created_offset"
-            " FROM contacts"
+            "SELECT id, uid, name, circle, every_days, birthday, note, archived, created, created_offset,"
+            " see_every_days FROM contacts"
         )
         params: tuple[int, ...] = ()
         if rowids is not None:
@@ -597,9 +609,19 @@ class Store:
             params = wanted
         sql += " ORDER BY name_key, id"
         result = []
-        for rowid, uid, name, circle, every, birthday, note, archived, created, offset in self.conn.execute(
-            sql, params
-        ):
+        for (
+            rowid,
+            uid,
+            name,
+            circle,
+            every,
+            birthday,
+            note,
+            archived,
+            created,
+            offset,
+            see,
+        ) in self.conn.execute(sql, params):
             own = values.get(rowid, {})
             result.append(
                 Contact(
@@ -616,6 +638,7 @@ class Store:
                     archived=bool(archived),
                     created=_from_timestamp(created, offset),
                     source_ids=tuple(own.get("source", ())),
+                    see_every_days=see,
                 )
             )
         return result
@@ -871,7 +894,8 @@ class Store:
     # The window's days arrive as one text per contact ("all days;face-to-face days", each a
     # comma-separated list in key order) rather than as one Python row per link.
     _CONTACT_COLUMNS = (
-        "c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived, c.created + c.created_offset * 60"
+        "c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived, c.created + c.created_offset * 60,"
+        " c.see_every_days"
     )
     # the last face-to-face day, and the digital interactions after it, up to the as-of day
     _FACE_TO_FACE_FACTS = """
@@ -966,7 +990,7 @@ class Store:
             self._CACHED_SUMMARY_SQL,
             {"end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9)},
         )
-        for uid, name, circle, every, birthday, archived, created, blob, last_f2f, digital in rows:
+        for uid, name, circle, every, birthday, archived, created, see_every, blob, last_f2f, digital in rows:
             own_days: tuple[dt.date, ...] = ()
             own_f2f: tuple[dt.date, ...] = ()
             last = None
@@ -984,7 +1008,7 @@ class Store:
                 own_f2f = tuple(map(lookup, filter(odd, window)))
             summaries.append(
                 _summary(
-                    (uid, name, circle, every, birthday, archived, created),
+                    (uid, name, circle, every, birthday, archived, created, see_every),
                     own_days,
                     own_f2f,
                     last,
@@ -1006,7 +1030,20 @@ class Store:
             self._SUMMARY_SQL,
             {"start": start, "end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9)},
         )
-        for uid, name, circle, every, birthday, archived, created, window, last, last_f2f, digital in rows:
+        for (
+            uid,
+            name,
+            circle,
+            every,
+            birthday,
+            archived,
+            created,
+            see_every,
+            window,
+            last,
+            last_f2f,
+            digital,
+        ) in rows:
             own_days: tuple[dt.date, ...] = ()
             own_f2f: tuple[dt.date, ...] = ()
             if window is not None:
@@ -1018,7 +1055,7 @@ class Store:
                     own_f2f = tuple(sorted(map(lookup, dict.fromkeys(f2f_text.split(",")))))
             summaries.append(
                 _summary(
-                    (uid, name, circle, every, birthday, archived, created),
+                    (uid, name, circle, every, birthday, archived, created, see_every),
                     own_days,
                     own_f2f,
                     last,
@@ -1084,7 +1121,8 @@ class Store:
             if kind == "snooze":
                 snoozes.append(Snooze(made=made, until=day_from_number(until_day), contact_id=uid, key=key))
             elif kind == "dismiss":
-                dismissals.append(Dismissal(key=key, made=made))
+                until = None if until_day is None else day_from_number(until_day)
+                dismissals.append(Dismissal(key=key, made=made, until=until))
             elif kind == "remind":
                 reminders.append(Reminder(key=key, day=made))
         return NudgeState(tuple(snoozes), tuple(dismissals), tuple(reminders))
@@ -1114,6 +1152,87 @@ class Store:
                 None if until_day is None else day_number(until_day),
             ),
         )
+
+    def end_nudge_state(
+        self,
+        *,
+        kind: str,
+        day: dt.date,
+        keys: Iterable[str] = (),
+        contact_rowids: Iterable[int] = (),
+    ) -> int:
+        """End the snoozes or dismissals (``kind``) of these keys or contacts in force on ``day``,
+        so they no longer apply from ``day`` on (looking back, they still held); return how many."""
+        number = day_number(day)
+        ended = 0
+        for column, values in (("key", list(keys)), ("contact_id", list(contact_rowids))):
+            for value in values:
+                cursor = self.conn.execute(
+                    f"UPDATE nudge_state SET until_day = ? WHERE kind = ? AND {column} = ?"
+                    " AND made_day <= ? AND (until_day IS NULL OR until_day > ?)",
+                    (number, kind, value, number, number),
+                )
+                ended += cursor.rowcount
+        return ended
+
+    # ---- groups and time together -----------------------------------------------------------
+
+    def group_days(
+        self, as_of: dt.date, first: dt.date
+    ) -> tuple[dict[str, dt.date], list[tuple[str, dt.date]]]:
+        """Return each group label's last day on or before ``as_of``, and the (label, day) pairs of
+        the days in [first, as_of] it met, by label then day.
+
+        Both read the partial index ``ix_interactions_group``: only interactions with a label.
+        """
+        end = day_number(as_of)
+        last = {
+            label: day_from_number(day)
+            for label, day in self.conn.execute(
+                "SELECT group_label, max(day) FROM interactions WHERE group_label IS NOT NULL AND day <= ?"
+                " GROUP BY group_label",
+                (end,),
+            )
+        }
+        window = [
+            (label, day_from_number(day))
+            for label, day in self.conn.execute(
+                "SELECT group_label, day FROM interactions WHERE group_label IS NOT NULL"
+                " AND day BETWEEN ? AND ? GROUP BY group_label, day ORDER BY group_label, day",
+                (day_number(first), end),
+            )
+        ]
+        return last, window
+
+    def group_people(self, as_of: dt.date) -> list[tuple[str, str, str, int]]:
+        """Return (label, contact id, name, interactions) for the people met at group activities."""
+        return [
+            (label, uid, name, int(count))
+            for label, uid, name, count in self.conn.execute(
+                # CROSS JOIN keeps the labelled interactions (a partial index) the outer loop
+                "SELECT i.group_label, c.uid, c.name, count(*) FROM interactions i"
+                " CROSS JOIN links l ON l.interaction_id = i.id JOIN contacts c ON c.id = l.contact_id"
+                " WHERE i.group_label IS NOT NULL AND i.day <= ? GROUP BY i.group_label, c.id",
+                (day_number(as_of),),
+            )
+        ]
+
+    def first_interaction_day(self) -> dt.date | None:
+        """Return the local day of the first interaction in the log (None for an empty log)."""
+        row = self.conn.execute("SELECT min(day) FROM interactions").fetchone()
+        return None if row is None or row[0] is None else day_from_number(int(row[0]))
+
+    def minutes_by_mode(self, contact_rowid: int, first: dt.date, last: dt.date) -> tuple[int, int, int]:
+        """Return minutes face to face, minutes digital, and how many interactions had minutes,
+        for one contact's interactions on days in [first, last]."""
+        row = self.conn.execute(
+            "SELECT coalesce(sum(CASE WHEN l.channel = ? THEN i.minutes END), 0),"
+            " coalesce(sum(CASE WHEN l.channel != ? THEN i.minutes END), 0), count(i.minutes)"
+            " FROM links l JOIN interactions i ON i.id = l.interaction_id"
+            " WHERE l.contact_id = ? AND l.day BETWEEN ? AND ?",
+            (IN_PERSON_CODE, IN_PERSON_CODE, contact_rowid, day_number(first), day_number(last)),
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
     # ---- export -------------------------------------------------------------------------------
 
