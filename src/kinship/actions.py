@@ -95,9 +95,31 @@ def resolve_name(entries: Sequence[NameEntry], text: str, choose: Chooser | None
     )
 
 
+def entries_for(store: Store, text: str) -> Sequence[NameEntry]:
+    """Return the contacts ``text`` names exactly (id, name, alias) found through indexes, else all.
+
+    ``match_name`` prefers an id, then an exact name, then an alias to any prefix, so an exact
+    hit needs no other contact: ``kinship log`` then never folds every name in the log. Each hit
+    is checked against the keys as computed now; without one, every contact is searched.
+    """
+    wanted = name_key(text)
+    if wanted:
+        uid = text.strip()
+        found = [
+            entry
+            for entry in store.name_entries_matching(uid, wanted)
+            if entry.uid == uid
+            or name_key(entry.name) == wanted
+            or any(name_key(a) == wanted for a in entry.aliases)
+        ]
+        if found:
+            return found
+    return store.name_entries()
+
+
 def find_contact(store: Store, text: str, choose: Chooser | None = None) -> Contact:
     """Return the contact ``text`` names (read only)."""
-    entry = resolve_name(store.name_entries(), text, choose)
+    entry = resolve_name(entries_for(store, text), text, choose)
     return store.contact(entry.rowid)
 
 
@@ -331,12 +353,12 @@ def check_log_values(minutes: int | None, feel: int | None) -> None:
 
 
 def _resolve_people(
-    entries: Sequence[NameEntry], names: Sequence[str], create_new: bool, choose: Chooser | None
+    store: Store, names: Sequence[str], create_new: bool, choose: Chooser | None
 ) -> list[NameEntry | str]:
     people: list[NameEntry | str] = []
     for text in names:
         try:
-            people.append(resolve_name(entries, text, choose))
+            people.append(resolve_name(entries_for(store, text), text, choose))
         except NotFoundError:
             if not create_new:
                 raise
@@ -360,17 +382,19 @@ def log_interaction(
         now.astimezone(zone) if request.when_text is None else dates.parse_when(request.when_text, now, zone)
     )
     dates.check_not_future(when, now)
-    people = _resolve_people(store.name_entries(), names, request.create_new, choose)
+    people = _resolve_people(store, names, request.create_new, choose)
     with store.write():
-        entries = {entry.rowid: entry for entry in store.name_entries()}
+        # another command may have changed the contacts between resolving and the write lock
+        present = store.existing_rowids(person.rowid for person in people if not isinstance(person, str))
         rowids: list[int] = []
         for person in people:
             if isinstance(person, str):
-                if any(name_key(e.name) == name_key(person) for e in entries.values()):
+                key = name_key(person)
+                if any(name_key(e.name) == key for e in store.name_entries_matching("", key)):
                     raise UsageError(f"{person!r} was just added by another command", "run the command again")
-                rowids.append(store.insert_contact(name=person, name_key=name_key(person), created=now))
+                rowids.append(store.insert_contact(name=person, name_key=key, created=now))
             else:
-                if person.rowid not in entries:
+                if person.rowid not in present:
                     raise NotFoundError(f"{person.name!r} was just removed", "run the command again")
                 rowids.append(person.rowid)
         uid = store.insert_interaction(
@@ -455,15 +479,14 @@ def amend_interaction(
     with store.write():
         rowid = _interaction_by_prefix(store, prefix)
         current = store.interaction(rowid)
-        entries = store.name_entries()
         people = set(store.interaction_people_rowids(rowid))
-        for person in _resolve_people(entries, add, request.create_new, choose):
+        for person in _resolve_people(store, add, request.create_new, choose):
             if isinstance(person, str):
                 people.add(store.insert_contact(name=person, name_key=name_key(person), created=now))
             else:
                 people.add(person.rowid)
         for text in remove:
-            entry = resolve_name(entries, text, choose)
+            entry = resolve_name(entries_for(store, text), text, choose)
             if entry.rowid not in people:
                 raise UsageError(f"{entry.name} is not in this interaction", "see `kinship history`")
             people.discard(entry.rowid)
@@ -569,17 +592,29 @@ def people(
 
 
 def show_contact(
-    store: Store, settings: Settings, as_of: dt.date, text: str, choose: Chooser | None = None
+    store: Store,
+    settings: Settings,
+    as_of: dt.date,
+    text: str,
+    choose: Chooser | None = None,
+    *,
+    limit: int | None = None,
 ) -> tuple[PersonRow, list[Interaction]]:
-    """Return one contact's row and their interactions, newest first."""
+    """Return one contact's row and their interactions, newest first: at most ``limit`` (None: all).
+
+    Only this contact is summarised, and the timeline stops at ``limit``, so showing the
+    busiest contact of a lifetime log costs what showing anyone else does.
+    """
     from kinship import engine
 
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be 1 or more, not {limit}", "e.g. --limit 20")
     with store.read():
-        entry = resolve_name(store.name_entries(), text, choose)
+        entry = resolve_name(entries_for(store, text), text, choose)
         contact = store.contact(entry.rowid)
-        summary = next(s for s in store.contact_summaries(as_of) if s.contact.id == contact.id)
+        (summary,) = store.contact_summaries(as_of, rowid=entry.rowid)
         state = store.nudge_state()
-        timeline = store.history(contact_rowid=entry.rowid)
+        timeline = store.history(contact_rowid=entry.rowid, limit=limit)
         face, digital, with_minutes = store.minutes_by_mode(
             entry.rowid, as_of - dt.timedelta(days=364), as_of
         )  # the last 365 days: (as-of - 365, as-of]
@@ -611,7 +646,7 @@ def history(
         raise UsageError(f"--limit must be 1 or more, not {limit}", "e.g. --limit 20")
     since = None if since_text is None else dates.parse_when(since_text, now, zone)
     with store.read():
-        rowid = None if name is None else resolve_name(store.name_entries(), name, choose).rowid
+        rowid = None if name is None else resolve_name(entries_for(store, name), name, choose).rowid
         found = store.history(
             contact_rowid=rowid,
             since_day=None if since is None else since.date(),
