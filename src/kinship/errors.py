@@ -41,3 +41,18 @@ class DataError(KinshipError):
     """A data problem: corrupt, foreign or newer database, unreadable import file (exit 5)."""
 
     exit_code = 5
+
+
+class ValidationError(UsageError):
+    """A value that breaks one of the data rules of validate.py (exit 2 from a hand command).
+
+    ``field`` names what was wrong (``minutes``, ``name``…) and ``rule`` says the rule it broke
+    (``must be from 0 to 1440``); an importer catches it and reports it as a DataError naming
+    the record.
+    """
+
+    def __init__(self, field: str, rule: str, shown: str | None = None, hint: str | None = None) -> None:
+        message = f"{field} {rule}" if shown is None else f"{field} {rule}, not {shown}"
+        super().__init__(message, hint)
+        self.field = field
+        self.rule = rule
