@@ -1392,10 +1392,11 @@ class Store:
         """Return minutes face to face, minutes digital, and how many interactions had minutes,
         for one contact's interactions on days in [first, last]."""
         row = self.conn.execute(
-            "SELECT coalesce(sum(CASE WHEN l.channel = ? THEN i.minutes END), 0),"
-            " coalesce(sum(CASE WHEN l.channel != ? THEN i.minutes END), 0), count(i.minutes)"
-            " FROM links l JOIN interactions i ON i.id = l.interaction_id"
-            " WHERE l.contact_id = ? AND l.day BETWEEN ? AND ?",
+            # IN (...) visits the interactions in rowid order: far fewer page jumps than a join
+            "SELECT coalesce(sum(CASE WHEN i.channel = ? THEN i.minutes END), 0),"
+            " coalesce(sum(CASE WHEN i.channel != ? THEN i.minutes END), 0), count(i.minutes)"
+            " FROM interactions i WHERE i.id IN"
+            " (SELECT interaction_id FROM links WHERE contact_id = ? AND day BETWEEN ? AND ?)",
             (IN_PERSON_CODE, IN_PERSON_CODE, contact_rowid, day_number(first), day_number(last)),
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
