@@ -1331,31 +1331,43 @@ class Store:
 
     # ---- groups and time together -----------------------------------------------------------
 
+    # the distinct labels, hopping through the partial index (one seek per label, not per row),
+    # each with its last day on or before :end
+    _GROUP_LAST_DAYS_SQL = """
+        WITH RECURSIVE labels(label) AS (
+            SELECT min(group_label) FROM interactions WHERE group_label IS NOT NULL
+            UNION ALL
+            SELECT (SELECT min(group_label) FROM interactions WHERE group_label > labels.label)
+            FROM labels WHERE labels.label IS NOT NULL)
+        SELECT label, (SELECT max(day) FROM interactions WHERE group_label = labels.label AND day <= :end)
+        FROM labels WHERE label IS NOT NULL
+        """
+
     def group_days(
         self, as_of: dt.date, first: dt.date
     ) -> tuple[dict[str, dt.date], list[tuple[str, dt.date]]]:
         """Return each group label's last day on or before ``as_of``, and the (label, day) pairs of
         the days in [first, as_of] it met, by label then day.
 
-        Both read the partial index ``ix_interactions_group``: only interactions with a label.
+        Both read only the partial index ``ix_interactions_group`` (interactions with a label),
+        a range per label, so the cost follows the labels and the window, not the whole log.
         """
         end = day_number(as_of)
         last = {
             label: day_from_number(day)
-            for label, day in self.conn.execute(
-                "SELECT group_label, max(day) FROM interactions WHERE group_label IS NOT NULL AND day <= ?"
-                " GROUP BY group_label",
-                (end,),
-            )
+            for label, day in self.conn.execute(self._GROUP_LAST_DAYS_SQL, {"end": end})
+            if day is not None
         }
-        window = [
-            (label, day_from_number(day))
-            for label, day in self.conn.execute(
-                "SELECT group_label, day FROM interactions WHERE group_label IS NOT NULL"
-                " AND day BETWEEN ? AND ? GROUP BY group_label, day ORDER BY group_label, day",
-                (day_number(first), end),
+        window: list[tuple[str, dt.date]] = []
+        for label in sorted(last):
+            window.extend(
+                (label, day_from_number(day))
+                for (day,) in self.conn.execute(
+                    "SELECT DISTINCT day FROM interactions WHERE group_label = ? AND day BETWEEN ? AND ?"
+                    " ORDER BY day",
+                    (label, day_number(first), end),
+                )
             )
-        ]
         return last, window
 
     def group_people(self, as_of: dt.date) -> list[tuple[str, str, str, int]]:
@@ -1380,10 +1392,11 @@ class Store:
         """Return minutes face to face, minutes digital, and how many interactions had minutes,
         for one contact's interactions on days in [first, last]."""
         row = self.conn.execute(
-            "SELECT coalesce(sum(CASE WHEN l.channel = ? THEN i.minutes END), 0),"
-            " coalesce(sum(CASE WHEN l.channel != ? THEN i.minutes END), 0), count(i.minutes)"
-            " FROM links l JOIN interactions i ON i.id = l.interaction_id"
-            " WHERE l.contact_id = ? AND l.day BETWEEN ? AND ?",
+            # IN (...) visits the interactions in rowid order: far fewer page jumps than a join
+            "SELECT coalesce(sum(CASE WHEN i.channel = ? THEN i.minutes END), 0),"
+            " coalesce(sum(CASE WHEN i.channel != ? THEN i.minutes END), 0), count(i.minutes)"
+            " FROM interactions i WHERE i.id IN"
+            " (SELECT interaction_id FROM links WHERE contact_id = ? AND day BETWEEN ? AND ?)",
             (IN_PERSON_CODE, IN_PERSON_CODE, contact_rowid, day_number(first), day_number(last)),
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
