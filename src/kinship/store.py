@@ -805,6 +805,16 @@ class Store:
         row = self.conn.execute("SELECT id FROM interactions WHERE uid = ?", (uid,)).fetchone()
         return None if row is None else int(row[0])
 
+    def interaction_rowid_by_source(self, source: str) -> int | None:
+        """Return the row id of the interaction imported from ``source``, if any."""
+        row = self.conn.execute("SELECT id FROM interactions WHERE source = ?", (source,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def last_interaction_rowid(self) -> int:
+        """Return the highest interaction row id (0 for none): rows above it are newer."""
+        row = self.conn.execute("SELECT max(id) FROM interactions").fetchone()
+        return int(row[0] or 0)
+
     def delete_interaction(self, rowid: int) -> None:
         """Delete one interaction and its links."""
         self.conn.execute("DELETE FROM links WHERE interaction_id = ?", (rowid,))
