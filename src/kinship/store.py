@@ -48,6 +48,8 @@ IN_PERSON_CODE = CHANNEL_CODES[Channel.IN_PERSON]
 VALUE_KINDS = ("alias", "tag", "email", "phone", "source")
 _PATCHED_DAYS_AT_MOST = 64
 """A contact with more touched days than this in one write gets its day list rebuilt instead."""
+CHECK_CACHE_BYTES = 64 * 1024 * 1024
+"""The most page cache ``db check`` takes (the whole file up to this: peak memory stays < 100 MB)."""
 
 
 def day_number(day: dt.date) -> int:
@@ -468,12 +470,28 @@ class Store:
         )
 
     def integrity_problems(self) -> list[str]:
-        """Return what ``PRAGMA integrity_check`` and ``foreign_key_check`` report (empty if fine)."""
-        problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
-        problems += [
-            f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
-            for row in self.conn.execute("PRAGMA foreign_key_check")
-        ]
+        """Return what ``PRAGMA integrity_check`` and ``foreign_key_check`` report (empty if fine).
+
+        Both checks look up a table row for every index entry and a parent for every link, all
+        over the file: with SQLite's default 2 MB page cache nearly every lookup re-reads a page
+        from the operating system (half the time spent in system calls at a million rows). The
+        cache is sized for the check instead: the whole file, up to ``CHECK_CACHE_BYTES``.
+        """
+        page_size, pages = (
+            self.conn.execute("PRAGMA page_size").fetchone()[0],
+            self.conn.execute("PRAGMA page_count").fetchone()[0],
+        )
+        previous = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        wanted_kib = min(int(page_size) * int(pages), CHECK_CACHE_BYTES) // 1024
+        self.conn.execute(f"PRAGMA cache_size = -{max(wanted_kib, 2000)}")
+        try:
+            problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            problems += [
+                f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
+                for row in self.conn.execute("PRAGMA foreign_key_check")
+            ]
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(previous)}")
         return problems
 
     def backup_to(self, target: Path) -> None:
