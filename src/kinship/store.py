@@ -399,6 +399,28 @@ def _summary(
     )
 
 
+# Temporary (per-connection, never stored) triggers that note which (contact, day) pairs of
+# ``links`` this connection changes, each with whether the contact's day list was stale at
+# that moment: a contact whose first change found its list fresh has a row with 0. Whatever
+# code changes links (cascades included), the patch sees it.
+_NOTE_TOUCHED_SQL = (
+    "INSERT OR IGNORE INTO kinship_touched_days(contact_id, day, was_stale) VALUES ({row}.contact_id, {row}.day,"
+    " EXISTS (SELECT 1 FROM main.contact_days_stale s WHERE s.contact_id = {row}.contact_id));"
+)
+_WATCH_LINKS_SQL = (
+    """CREATE TEMP TABLE IF NOT EXISTS kinship_touched_days (
+        contact_id INTEGER NOT NULL, day INTEGER NOT NULL, was_stale INTEGER NOT NULL,
+        PRIMARY KEY (contact_id, day)
+    ) WITHOUT ROWID""",
+    *(
+        f"CREATE TEMP TRIGGER IF NOT EXISTS kinship_watch_{event.lower()} BEFORE {event} ON main.links BEGIN "
+        + " ".join(_NOTE_TOUCHED_SQL.format(row=row) for row in rows)
+        + " END"
+        for event, rows in (("INSERT", ("new",)), ("DELETE", ("old",)), ("UPDATE", ("old", "new")))
+    ),
+)
+
+
 def _one_contact(summary_sql: str) -> str:
     """Return a summary query over all contacts narrowed to the one contact ``:rowid``."""
     return summary_sql.replace("ORDER BY c.id", "WHERE c.id = :rowid")
@@ -1005,34 +1027,12 @@ class Store:
         self.conn.executemany("DELETE FROM contact_days_stale WHERE contact_id = ?", refreshed)
         if self._watching:
             self.conn.execute("DELETE FROM temp.kinship_touched_days")
-            self.conn.execute("DELETE FROM temp.kinship_touched_contacts")
         return len(refreshed)
-
-    # Temporary (per-connection, never stored) triggers that note which (contact, day) pairs of
-    # ``links`` this connection changes, and whether each contact's day list was stale before
-    # its first change: whatever code changes links (cascades included), the patch sees it.
-    _WATCH_LINKS = (
-        """CREATE TEMP TABLE IF NOT EXISTS kinship_touched_days (
-            contact_id INTEGER NOT NULL, day INTEGER NOT NULL, PRIMARY KEY (contact_id, day)
-        ) WITHOUT ROWID""",
-        """CREATE TEMP TABLE IF NOT EXISTS kinship_touched_contacts (
-            contact_id INTEGER PRIMARY KEY, was_stale INTEGER NOT NULL
-        )""",
-        *(
-            f"""CREATE TEMP TRIGGER IF NOT EXISTS kinship_watch_{event.lower()}_{row}
-            BEFORE {event} ON main.links BEGIN
-                INSERT OR IGNORE INTO kinship_touched_contacts(contact_id, was_stale) VALUES ({row}.contact_id,
-                    EXISTS (SELECT 1 FROM main.contact_days_stale s WHERE s.contact_id = {row}.contact_id));
-                INSERT OR IGNORE INTO kinship_touched_days(contact_id, day) VALUES ({row}.contact_id, {row}.day);
-            END"""
-            for event, row in (("INSERT", "new"), ("DELETE", "old"), ("UPDATE", "old"), ("UPDATE", "new"))
-        ),
-    )
 
     def _watch_links(self) -> None:
         """Create the temporary triggers that record touched days (once per connection)."""
         if not self._watching:
-            for statement in self._WATCH_LINKS:
+            for statement in _WATCH_LINKS_SQL:
                 self.conn.execute(statement)
             self._watching = True
 
@@ -1040,13 +1040,13 @@ class Store:
         """Return {contact: touched days} for the contacts whose day list was fresh before."""
         if not self._watching:
             return {}
-        return dict(
-            self.conn.execute(
-                "SELECT d.contact_id, count(*) FROM temp.kinship_touched_days d"
-                " JOIN temp.kinship_touched_contacts c ON c.contact_id = d.contact_id"
-                " WHERE c.was_stale = 0 GROUP BY d.contact_id"
-            ).fetchall()
-        )
+        return {
+            contact_id: count
+            for contact_id, count, was_stale in self.conn.execute(
+                "SELECT contact_id, count(*), min(was_stale) FROM temp.kinship_touched_days GROUP BY contact_id"
+            )
+            if not was_stale
+        }
 
     def _patch_one(self, contact_id: int) -> None:
         """Look up again only the touched days of a contact whose list was exact before."""
