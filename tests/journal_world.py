@@ -48,6 +48,8 @@ def small_log(path: Path, now: dt.datetime = NOW) -> Store:
     actions.log_interaction(
         store, now - dt.timedelta(days=1), ZONE, LogRequest(names=("Ana",), note="coffee")
     )
+    # Eve, added 60 days ago on a rhythm of a week and not seen since: a nudge in force, to snooze
+    actions.add_contact(store, now - dt.timedelta(days=60), ContactChanges(name="Eve Ruiz", every_days=7))
     return store
 
 

@@ -84,8 +84,12 @@ CHANGES: dict[str, tuple[str, Change]] = {
     "archive": ("archive: Ben Ode", lambda s: actions.set_archived(s, "Ben", True)),
     "merge": ("merge: Cy Park into Ana Lima", lambda s: actions.merge_contacts(s, "Ana", "Cy")),
     "forget": ("forget: Ana Lima", lambda s: actions.forget_contact(s, _ana(s))),
-    "snooze": ("snooze: Ana Lima", lambda s: actions.snooze(s, NOW, 14, name="Ana")),
-    "dismiss": ("dismiss: fading:", lambda s: actions.dismiss(s, NOW, "fading:" + _ana(s) + ":2026-11-25")),
+    "snooze": ("snooze: Eve Ruiz", lambda s: actions.snooze(s, NOW, 14, name="Eve")),
+    "dismiss": ("dismiss: fading:", lambda s: actions.dismiss(s, NOW, "Eve")),
+    "unsnooze": (
+        "unsnooze: Eve Ruiz",
+        lambda s: actions.unquiet(s, Settings(), NOW, "Eve", kind="snooze"),
+    ),
     "import": (
         "import: ",
         lambda s: transfer.import_files(
@@ -118,6 +122,7 @@ def test_every_write_of_the_small_log_made_one_entry(world: Store) -> None:
         "log: in person with Ana Lima, Ben Ode",
         "log: call with Cy Park",
         "log: in person with Ana Lima",
+        "add: Eve Ruiz",
     ]
     ids = [row[0] for row in journal_rows(world)]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)
@@ -126,6 +131,8 @@ def test_every_write_of_the_small_log_made_one_entry(world: Store) -> None:
 @pytest.mark.parametrize("kind", list(CHANGES))
 def test_each_kind_of_change_is_one_entry_and_undo_restores_the_export(world: Store, kind: str) -> None:
     words, change = CHANGES[kind]
+    if kind == "unsnooze":
+        actions.snooze(world, NOW, 14, name="Eve")
     before = export_text(world)
     before_rows = raw_tables(world.path)
     count = len(journal_rows(world))
@@ -160,7 +167,7 @@ def test_a_write_that_changes_nothing_records_nothing(world: Store) -> None:
 
 def test_undo_steps_back_and_never_undoes_an_undo(world: Store) -> None:
     states = [export_text(world)]
-    actions.snooze(world, NOW, 7, name="Ben")
+    actions.snooze(world, NOW, 7, name="Eve")
     states.append(export_text(world))
     actions.edit_contact(world, "Cy", ContactChanges(note="hello"))
     states.append(export_text(world))
@@ -169,7 +176,7 @@ def test_undo_steps_back_and_never_undoes_an_undo(world: Store) -> None:
     history_actions.undo(world)
     assert export_text(world) == states[0]
     listed = [entry.words for entry in history_actions.undo_list(world)]
-    assert listed[0] == "log: in person with Ana Lima"
+    assert listed[0] == "add: Eve Ruiz"
     assert not any(words.startswith("undo") for words in listed)
     while True:
         try:

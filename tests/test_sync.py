@@ -68,7 +68,7 @@ def test_files_are_private_complete_and_never_rewritten(tmp_path: Path, folder: 
     before = files[0].read_bytes()
     sync.sync(desk, folder)  # nothing new: no new file
     assert sorted(own.iterdir()) == files and files[0].read_bytes() == before
-    actions.snooze(desk, NOW, 7, name="Ana")
+    actions.snooze(desk, NOW, 7, name="Eve")
     sync.sync(desk, folder)
     assert len(list(own.iterdir())) == 2 and files[0].read_bytes() == before
     desk.close()
@@ -165,7 +165,7 @@ def test_forgotten_stays_forgotten_and_removal_wins(tmp_path: Path, folder: Path
     for store in (laptop, desk, laptop, desk):
         sync.sync(store, folder)
     assert comparable(desk) == comparable(laptop)
-    assert [c.name for c in laptop.contacts()] == ["Ana Lima", "Ben Ode"]
+    assert [c.name for c in laptop.contacts()] == ["Ana Lima", "Ben Ode", "Eve Ruiz"]
     assert "long coffee" not in comparable(laptop)
     desk.close()
     laptop.close()
@@ -244,7 +244,7 @@ def test_a_sync_killed_midway_then_run_again_loses_nothing(
         actions.log_interaction(desk, NOW - dt.timedelta(hours=hours), ZONE, LogRequest(names=("Ben",)))
     sync.sync(desk, folder)
     laptop = small_log(tmp_path / "laptop.db")
-    actions.snooze(laptop, NOW, 5, name="Cy")
+    actions.snooze(laptop, NOW, 5, name="Eve")
     laptop.close()
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_SYNC, str(tmp_path / "laptop.db"), str(folder), point, str(number)],

@@ -19,7 +19,7 @@ from tests.test_sync import comparable
 from kinship import actions, history_actions, sync, transfer
 from kinship.actions import ContactChanges, LogRequest
 from kinship.errors import KinshipError
-from kinship.models import Channel
+from kinship.models import Channel, Settings
 from kinship.store import Store, open_store
 
 NAMES = ("Ana Lima", "Ben Ode", "Cy Park", "Dee Fox")
@@ -77,7 +77,7 @@ class ThreeDevices(RuleBasedStateMachine):
         device=DEVICES,
         names=st.lists(st.sampled_from(NAMES), min_size=1, max_size=2, unique=True),
         channel=st.sampled_from(list(Channel)),
-        hours=st.integers(min_value=1, max_value=500),
+        hours=st.integers(min_value=1, max_value=2400),
     )
     def log(self, device: int, names: list[str], channel: Channel, hours: int) -> None:
         store = self.stores[device]
@@ -150,6 +150,16 @@ class ThreeDevices(RuleBasedStateMachine):
     def snooze(self, device: int, name: str, days: int) -> None:
         store = self.stores[device]
         self._try(lambda: actions.snooze(store, NOW, days, name=name))
+
+    @rule(device=DEVICES, name=st.sampled_from(NAMES), kind=st.sampled_from(("snooze", "dismiss")))
+    def unquiet(self, device: int, name: str, kind: str) -> None:
+        store = self.stores[device]
+        self._try(lambda: actions.unquiet(store, Settings(), NOW, name, kind=kind))
+
+    @rule(device=DEVICES, name=st.sampled_from(NAMES))
+    def dismiss(self, device: int, name: str) -> None:
+        store = self.stores[device]
+        self._try(lambda: actions.dismiss(store, NOW, name))
 
     @rule(device=DEVICES)
     def import_contacts(self, device: int) -> None:

@@ -436,6 +436,9 @@ def record_versions(conn: sqlite3.Connection, changes: dict[str, Any], version: 
     state = changes.get("n", {})
     for uid in state.get("new", []):
         _revived(conn, uid, version)
+    for uid, old in state.get("upd", []):
+        for col in old:
+            set_version(conn, uid, col, version)
     for row in state.get("del", []):
         set_version(conn, str(row["uid"]), TOMBSTONE, version)
 
@@ -584,6 +587,16 @@ def describe(conn: sqlite3.Connection, changes: dict[str, Any]) -> str:
         if kinds:
             kind, key, name = kinds[0]
             return f"{kind}: {name or key}"
+    if state.get("upd") and not state.get("new"):
+        found = conn.execute(
+            "SELECT s.kind, s.key, c.name FROM nudge_state s LEFT JOIN contacts c ON c.id = s.contact_id"
+            " WHERE s.uid = ?",
+            (state["upd"][0][0],),
+        ).fetchone()
+        if found is not None:
+            kind, key, name = found
+            verb = {"snooze": "unsnooze", "dismiss": "undismiss"}.get(str(kind), str(kind))
+            return f"{verb}: {name or key}"
     if state.get("del"):
         row = state["del"][0]
         verb = {"snooze": "unsnooze", "dismiss": "undismiss"}.get(str(row.get("kind")), "forget reminder")

@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import time
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -35,7 +35,7 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m004_journal")
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -46,6 +46,10 @@ EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 CHANNELS_BY_CODE: dict[int, Channel] = {code: channel for channel, code in CHANNEL_CODES.items()}
 IN_PERSON_CODE = CHANNEL_CODES[Channel.IN_PERSON]
 VALUE_KINDS = ("alias", "tag", "email", "phone", "source")
+_PATCHED_DAYS_AT_MOST = 64
+"""A contact with more touched days than this in one write gets its day list rebuilt instead."""
+CHECK_CACHE_BYTES = 64 * 1024 * 1024
+"""The most page cache ``db check`` takes (the whole file up to this: peak memory stays < 100 MB)."""
 
 
 def day_number(day: dt.date) -> int:
@@ -373,7 +377,7 @@ def open_empty_store(now: dt.datetime) -> Store:
 
 
 def _summary(
-    contact: tuple[str, str, str | None, int | None, str | None, int, int],
+    contact: tuple[str, str, str | None, int | None, str | None, int, int, int | None],
     days: tuple[dt.date, ...],
     face_to_face_days: tuple[dt.date, ...],
     last: int | None,
@@ -381,7 +385,7 @@ def _summary(
     digital: int,
 ) -> ContactSummary:
     """Return a ContactSummary from a contact row (uid .. local created second) and its day facts."""
-    uid, name, circle, every, birthday, archived, created = contact
+    uid, name, circle, every, birthday, archived, created, see_every = contact
     return ContactSummary(
         contact=ContactRef(uid, name),
         circle=circle,
@@ -394,7 +398,35 @@ def _summary(
         last_day=None if last is None else day_from_number(last),
         last_face_to_face_day=None if last_f2f is None else day_from_number(last_f2f),
         digital_since_face_to_face=int(digital),
+        see_every_days=see_every,
     )
+
+
+# Temporary (per-connection, never stored) triggers that note which (contact, day) pairs of
+# ``links`` this connection changes, each with whether the contact's day list was stale at
+# that moment: a contact whose first change found its list fresh has a row with 0. Whatever
+# code changes links (cascades included), the patch sees it.
+_NOTE_TOUCHED_SQL = (
+    "INSERT OR IGNORE INTO kinship_touched_days(contact_id, day, was_stale) VALUES ({row}.contact_id, {row}.day,"
+    " EXISTS (SELECT 1 FROM main.contact_days_stale s WHERE s.contact_id = {row}.contact_id));"
+)
+_WATCH_LINKS_SQL = (
+    """CREATE TEMP TABLE IF NOT EXISTS kinship_touched_days (
+        contact_id INTEGER NOT NULL, day INTEGER NOT NULL, was_stale INTEGER NOT NULL,
+        PRIMARY KEY (contact_id, day)
+    ) WITHOUT ROWID""",
+    *(
+        f"CREATE TEMP TRIGGER IF NOT EXISTS kinship_watch_{event.lower()} BEFORE {event} ON main.links BEGIN "
+        + " ".join(_NOTE_TOUCHED_SQL.format(row=row) for row in rows)
+        + " END"
+        for event, rows in (("INSERT", ("new",)), ("DELETE", ("old",)), ("UPDATE", ("old", "new")))
+    ),
+)
+
+
+def _one_contact(summary_sql: str) -> str:
+    """Return a summary query over all contacts narrowed to the one contact ``:rowid``."""
+    return summary_sql.replace("ORDER BY c.id", "WHERE c.id = :rowid")
 
 
 class Store:
@@ -408,6 +440,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self._watching = False  # whether _watch_links made its temporary triggers
 
     def close(self) -> None:
         """Close the connection."""
@@ -423,6 +456,7 @@ class Store:
         described by ``describe`` (else in words told from the changes themselves).
         """
         try:
+            self._watch_links()  # outside the transaction: a rollback must not drop them
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _database_error(self.path, exc, "write to") from exc
@@ -532,12 +566,28 @@ class Store:
         )
 
     def integrity_problems(self) -> list[str]:
-        """Return what ``PRAGMA integrity_check`` and ``foreign_key_check`` report (empty if fine)."""
-        problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
-        problems += [
-            f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
-            for row in self.conn.execute("PRAGMA foreign_key_check")
-        ]
+        """Return what ``PRAGMA integrity_check`` and ``foreign_key_check`` report (empty if fine).
+
+        Both checks look up a table row for every index entry and a parent for every link, all
+        over the file: with SQLite's default 2 MB page cache nearly every lookup re-reads a page
+        from the operating system (half the time spent in system calls at a million rows). The
+        cache is sized for the check instead: the whole file, up to ``CHECK_CACHE_BYTES``.
+        """
+        page_size, pages = (
+            self.conn.execute("PRAGMA page_size").fetchone()[0],
+            self.conn.execute("PRAGMA page_count").fetchone()[0],
+        )
+        previous = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        wanted_kib = min(int(page_size) * int(pages), CHECK_CACHE_BYTES) // 1024
+        self.conn.execute(f"PRAGMA cache_size = -{max(wanted_kib, 2000)}")
+        try:
+            problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            problems += [
+                f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
+                for row in self.conn.execute("PRAGMA foreign_key_check")
+            ]
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(previous)}")
         return problems
 
     def backup_to(self, target: Path) -> None:
@@ -579,6 +629,42 @@ class Store:
             )
         ]
 
+    def name_entries_matching(self, uid: str, key: str) -> list[NameEntry]:
+        """Return the contacts with this id, else this stored name key, else this alias key.
+
+        Index lookups only (``uid``, ``ix_contacts_name_key``, ``ix_contact_values_lookup``),
+        in the order ``name_entries`` gives; empty when none matches, and the caller then
+        searches every name (prefixes need that).
+        """
+        columns = "SELECT id, uid, name, archived FROM contacts"
+        found = self.conn.execute(f"{columns} WHERE uid = ?", (uid,)).fetchall()
+        if not found:
+            found = self.conn.execute(
+                f"{columns} WHERE name_key = ? ORDER BY name_key, id", (key,)
+            ).fetchall()
+        if not found:
+            found = self.conn.execute(
+                f"{columns} WHERE id IN (SELECT contact_id FROM contact_values WHERE kind = 'alias'"
+                " AND match_key = ?) ORDER BY name_key, id",
+                (key,),
+            ).fetchall()
+        entries = []
+        for rowid, contact_uid, name, archived in found:
+            aliases = tuple(
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT value FROM contact_values WHERE contact_id = ? AND kind = 'alias'", (rowid,)
+                )
+            )
+            entries.append(NameEntry(rowid, contact_uid, name, bool(archived), aliases))
+        return entries
+
+    def existing_rowids(self, rowids: Iterable[int]) -> set[int]:
+        """Return which of these contact row ids still exist."""
+        wanted = tuple(rowids)
+        marks = ",".join("?" * len(wanted))
+        return {row[0] for row in self.conn.execute(f"SELECT id FROM contacts WHERE id IN ({marks})", wanted)}
+
     def insert_contact(
         self,
         *,
@@ -591,11 +677,12 @@ class Store:
         birthday: str | None = None,
         note: str | None = None,
         archived: bool = False,
+        see_every_days: int | None = None,
     ) -> int:
         """Insert a contact and return its row id."""
         cursor = self.conn.execute(
             "INSERT INTO contacts(uid, name, name_key, circle, every_days, birthday, note, archived, created,"
-            " created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_offset, see_every_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 uid or new_contact_uid(),
                 name,
@@ -607,13 +694,23 @@ class Store:
                 int(archived),
                 _timestamp(created),
                 _offset_minutes(created),
+                see_every_days,
             ),
         )
         return int(cursor.lastrowid or 0)
 
     def update_contact(self, rowid: int, fields: dict[str, object]) -> None:
         """Set the given columns of one contact (names are checked against the schema)."""
-        allowed = {"name", "name_key", "circle", "every_days", "birthday", "note", "archived"}
+        allowed = {
+            "name",
+            "name_key",
+            "circle",
+            "every_days",
+            "birthday",
+            "note",
+            "archived",
+            "see_every_days",
+        }
         if not fields:
             return
         unknown = set(fields) - allowed
@@ -654,25 +751,44 @@ class Store:
 
     def contacts(self, rowids: Iterable[int] | None = None) -> list[Contact]:
         """Return contacts (all, or those row ids), ordered by name."""
+        wanted = None if rowids is None else tuple(rowids)
         values: dict[int, dict[str, list[str]]] = {}
-        for contact_id, kind, value in self.conn.execute(
-            "SELECT contact_id, kind, value FROM contact_values ORDER BY contact_id, kind, match_key"
-        ):
+        value_sql = "SELECT contact_id, kind, value FROM contact_values"
+        order = " ORDER BY contact_id, kind, match_key"
+        value_rows = (
+            self.conn.execute(value_sql + order)
+            if wanted is None
+            else (  # only the wanted contacts' values, through the primary key
+                row
+                for contact_id in dict.fromkeys(wanted)
+                for row in self.conn.execute(f"{value_sql} WHERE contact_id = ?{order}", (contact_id,))
+            )
+        )
+        for contact_id, kind, value in value_rows:
             values.setdefault(contact_id, {}).setdefault(kind, []).append(value)
         sql = (
-            "SELECT id, uid, name, circle, every_days, birthday, note, archived, created, created_offset"
-            " FROM contacts"
+            "SELECT id, uid, name, circle, every_days, birthday, note, archived, created, created_offset,"
+            " see_every_days FROM contacts"
         )
         params: tuple[int, ...] = ()
-        if rowids is not None:
-            wanted = tuple(rowids)
+        if wanted is not None:
             sql += f" WHERE id IN ({','.join('?' * len(wanted))})" if wanted else " WHERE 0"
             params = wanted
         sql += " ORDER BY name_key, uid"  # not by row id: the same contacts list alike on every device
         result = []
-        for rowid, uid, name, circle, every, birthday, note, archived, created, offset in self.conn.execute(
-            sql, params
-        ):
+        for (
+            rowid,
+            uid,
+            name,
+            circle,
+            every,
+            birthday,
+            note,
+            archived,
+            created,
+            offset,
+            see,
+        ) in self.conn.execute(sql, params):
             own = values.get(rowid, {})
             result.append(
                 Contact(
@@ -689,6 +805,7 @@ class Store:
                     archived=bool(archived),
                     created=_from_timestamp(created, offset),
                     source_ids=tuple(own.get("source", ())),
+                    see_every_days=see,
                 )
             )
         return result
@@ -800,6 +917,16 @@ class Store:
         """Return the row id of an interaction by its stable id."""
         row = self.conn.execute("SELECT id FROM interactions WHERE uid = ?", (uid,)).fetchone()
         return None if row is None else int(row[0])
+
+    def interaction_rowid_by_source(self, source: str) -> int | None:
+        """Return the row id of the interaction imported from ``source``, if any."""
+        row = self.conn.execute("SELECT id FROM interactions WHERE source = ?", (source,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def last_interaction_rowid(self) -> int:
+        """Return the highest interaction row id (0 for none): rows above it are newer."""
+        row = self.conn.execute("SELECT max(id) FROM interactions").fetchone()
+        return int(row[0] or 0)
 
     def delete_interaction(self, rowid: int) -> None:
         """Delete one interaction and its links."""
@@ -944,7 +1071,8 @@ class Store:
     # The window's days arrive as one text per contact ("all days;face-to-face days", each a
     # comma-separated list in key order) rather than as one Python row per link.
     _CONTACT_COLUMNS = (
-        "c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived, c.created + c.created_offset * 60"
+        "c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived, c.created + c.created_offset * 60,"
+        " c.see_every_days"
     )
     # the last face-to-face day, and the digital interactions after it, up to the as-of day
     _FACE_TO_FACE_FACTS = """
@@ -972,29 +1100,103 @@ class Store:
         """
 
     def refresh_contact_days(self) -> int:
-        """Rebuild the day lists of the contacts whose links changed; return how many.
+        """Bring the day lists of the contacts whose links changed up to date; return how many.
 
         ``contact_days`` holds, per contact, every distinct interaction day as ``day * 2 + 1``
         when one of that day's interactions was face to face, else ``day * 2``: ascending 32-bit
         little-endian integers. Triggers on ``links`` mark a contact stale whenever its links
         change (whoever changes them); ``write()`` calls this before it commits, and readers
         fall back to the links index while anything is stale, so the answer is always exact.
+
+        A contact whose list was fresh when this transaction first touched its links gets only
+        the touched days looked up again and patched into its list (``_watch_links`` records
+        them), so a ``log`` costs the same for a contact with 100 interactions or 200,000; a
+        contact already stale before (changed behind kinship's back) gets its list rebuilt.
         """
         stale = [row[0] for row in self.conn.execute("SELECT contact_id FROM contact_days_stale")]
+        touched = self._touched_day_counts() if stale else {}
         refreshed = []
         for contact_id in stale:
             # a failure here must never cost the user's write: that contact simply stays stale
             # (readers then use the links index), e.g. a day another tool wrote out of range
             self.conn.execute("SAVEPOINT refresh_contact_days")
             try:
-                self._refresh_one(contact_id)
+                count = touched.get(contact_id)
+                if count is None or count > _PATCHED_DAYS_AT_MOST:
+                    self._refresh_one(contact_id)
+                else:
+                    self._patch_one(contact_id)
             except (sqlite3.IntegrityError, OverflowError, TypeError, ValueError):
                 self.conn.execute("ROLLBACK TO refresh_contact_days")
             else:
                 refreshed.append((contact_id,))
             self.conn.execute("RELEASE refresh_contact_days")
         self.conn.executemany("DELETE FROM contact_days_stale WHERE contact_id = ?", refreshed)
+        if self._watching:
+            self.conn.execute("DELETE FROM temp.kinship_touched_days")
         return len(refreshed)
+
+    def _watch_links(self) -> None:
+        """Create the temporary triggers that record touched days (once per connection)."""
+        if not self._watching:
+            for statement in _WATCH_LINKS_SQL:
+                self.conn.execute(statement)
+            self._watching = True
+
+    def _touched_day_counts(self) -> dict[int, int]:
+        """Return {contact: touched days} for the contacts whose day list was fresh before."""
+        if not self._watching:
+            return {}
+        return {
+            contact_id: count
+            for contact_id, count, was_stale in self.conn.execute(
+                "SELECT contact_id, count(*), min(was_stale) FROM temp.kinship_touched_days GROUP BY contact_id"
+            )
+            if not was_stale
+        }
+
+    def _patch_one(self, contact_id: int) -> None:
+        """Look up again only the touched days of a contact whose list was exact before."""
+        if self.conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone() is None:
+            self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
+            return
+        codes = array("i")
+        row = self.conn.execute(
+            "SELECT codes FROM contact_days WHERE contact_id = ?", (contact_id,)
+        ).fetchone()
+        if row is not None:
+            codes.frombytes(row[0])
+            if not _LITTLE_ENDIAN:
+                codes.byteswap()
+        days = [
+            day
+            for (day,) in self.conn.execute(
+                "SELECT day FROM temp.kinship_touched_days WHERE contact_id = ? ORDER BY day", (contact_id,)
+            )
+        ]
+        for day in days:
+            (face,) = self.conn.execute(
+                "SELECT max(channel = ?) FROM links WHERE contact_id = ? AND day = ?",
+                (IN_PERSON_CODE, contact_id, day),
+            ).fetchone()
+            position = bisect_left(codes, day * 2)
+            present = position < len(codes) and codes[position] >> 1 == day
+            if face is None:  # no interaction left that day
+                if present:
+                    del codes[position]
+            elif present:
+                codes[position] = day * 2 + face
+            else:
+                codes.insert(position, day * 2 + face)
+        if not codes:
+            self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
+            return
+        if not _LITTLE_ENDIAN:
+            codes.byteswap()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO contact_days(contact_id, codes) VALUES (?, ?)",
+            (contact_id, codes.tobytes()),
+        )
 
     def _refresh_one(self, contact_id: int) -> None:
         if self.conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone() is None:
@@ -1020,14 +1222,16 @@ class Store:
             (contact_id, codes.tobytes()),
         )
 
-    def contact_summaries(self, as_of: dt.date, *, window_days: int = 365) -> list[ContactSummary]:
-        """Return one summary per contact, as at the end of ``as_of``.
+    def contact_summaries(
+        self, as_of: dt.date, *, window_days: int = 365, rowid: int | None = None
+    ) -> list[ContactSummary]:
+        """Return one summary per contact (or only the contact ``rowid``), as at the end of ``as_of``.
 
         Read from the per-contact day lists (``contact_days``) when none is stale, else from the
         links index; both give the same answer (tests compare them for many as-of days).
         """
         if self.conn.execute("SELECT EXISTS (SELECT 1 FROM contact_days_stale)").fetchone()[0]:
-            return self.contact_summaries_from_links(as_of, window_days=window_days)
+            return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
         # one shared date object per code (day * 2 + face-to-face flag) of the window
@@ -1036,10 +1240,10 @@ class Store:
         odd = (1).__and__
         summaries = []
         rows = self.conn.execute(
-            self._CACHED_SUMMARY_SQL,
-            {"end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9)},
+            self._CACHED_SUMMARY_SQL if rowid is None else _one_contact(self._CACHED_SUMMARY_SQL),
+            {"end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9), "rowid": rowid},
         )
-        for uid, name, circle, every, birthday, archived, created, blob, last_f2f, digital in rows:
+        for uid, name, circle, every, birthday, archived, created, see_every, blob, last_f2f, digital in rows:
             own_days: tuple[dt.date, ...] = ()
             own_f2f: tuple[dt.date, ...] = ()
             last = None
@@ -1057,7 +1261,7 @@ class Store:
                 own_f2f = tuple(map(lookup, filter(odd, window)))
             summaries.append(
                 _summary(
-                    (uid, name, circle, every, birthday, archived, created),
+                    (uid, name, circle, every, birthday, archived, created, see_every),
                     own_days,
                     own_f2f,
                     last,
@@ -1067,8 +1271,10 @@ class Store:
             )
         return summaries
 
-    def contact_summaries_from_links(self, as_of: dt.date, *, window_days: int = 365) -> list[ContactSummary]:
-        """Return the summaries computed from the links index alone (no cache)."""
+    def contact_summaries_from_links(
+        self, as_of: dt.date, *, window_days: int = 365, rowid: int | None = None
+    ) -> list[ContactSummary]:
+        """Return the summaries (all, or of the contact ``rowid``) from the links index alone (no cache)."""
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
         # one shared date object per day of the window (and its text as SQLite prints it)
@@ -1076,10 +1282,23 @@ class Store:
         lookup = window_dates.__getitem__
         summaries = []
         rows = self.conn.execute(
-            self._SUMMARY_SQL,
-            {"start": start, "end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9)},
+            self._SUMMARY_SQL if rowid is None else _one_contact(self._SUMMARY_SQL),
+            {"start": start, "end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9), "rowid": rowid},
         )
-        for uid, name, circle, every, birthday, archived, created, window, last, last_f2f, digital in rows:
+        for (
+            uid,
+            name,
+            circle,
+            every,
+            birthday,
+            archived,
+            created,
+            see_every,
+            window,
+            last,
+            last_f2f,
+            digital,
+        ) in rows:
             own_days: tuple[dt.date, ...] = ()
             own_f2f: tuple[dt.date, ...] = ()
             if window is not None:
@@ -1091,7 +1310,7 @@ class Store:
                     own_f2f = tuple(sorted(map(lookup, dict.fromkeys(f2f_text.split(",")))))
             summaries.append(
                 _summary(
-                    (uid, name, circle, every, birthday, archived, created),
+                    (uid, name, circle, every, birthday, archived, created, see_every),
                     own_days,
                     own_f2f,
                     last,
@@ -1157,7 +1376,8 @@ class Store:
             if kind == "snooze":
                 snoozes.append(Snooze(made=made, until=day_from_number(until_day), contact_id=uid, key=key))
             elif kind == "dismiss":
-                dismissals.append(Dismissal(key=key, made=made))
+                until = None if until_day is None else day_from_number(until_day)
+                dismissals.append(Dismissal(key=key, made=made, until=until))
             elif kind == "remind":
                 reminders.append(Reminder(key=key, day=made))
         return NudgeState(tuple(snoozes), tuple(dismissals), tuple(reminders))
@@ -1187,6 +1407,100 @@ class Store:
                 None if until_day is None else day_number(until_day),
             ),
         )
+
+    def end_nudge_state(
+        self,
+        *,
+        kind: str,
+        day: dt.date,
+        keys: Iterable[str] = (),
+        contact_rowids: Iterable[int] = (),
+    ) -> int:
+        """End the snoozes or dismissals (``kind``) of these keys or contacts in force on ``day``,
+        so they no longer apply from ``day`` on (looking back, they still held); return how many."""
+        number = day_number(day)
+        ended = 0
+        for column, values in (("key", list(keys)), ("contact_id", list(contact_rowids))):
+            for value in values:
+                cursor = self.conn.execute(
+                    f"UPDATE nudge_state SET until_day = ? WHERE kind = ? AND {column} = ?"
+                    " AND made_day <= ? AND (until_day IS NULL OR until_day > ?)",
+                    (number, kind, value, number, number),
+                )
+                ended += cursor.rowcount
+        return ended
+
+    # ---- groups and time together -----------------------------------------------------------
+
+    # the distinct labels, hopping through the partial index (one seek per label, not per row),
+    # each with its last day on or before :end
+    _GROUP_LAST_DAYS_SQL = """
+        WITH RECURSIVE labels(label) AS (
+            SELECT min(group_label) FROM interactions WHERE group_label IS NOT NULL
+            UNION ALL
+            SELECT (SELECT min(group_label) FROM interactions WHERE group_label > labels.label)
+            FROM labels WHERE labels.label IS NOT NULL)
+        SELECT label, (SELECT max(day) FROM interactions WHERE group_label = labels.label AND day <= :end)
+        FROM labels WHERE label IS NOT NULL
+        """
+
+    def group_days(
+        self, as_of: dt.date, first: dt.date
+    ) -> tuple[dict[str, dt.date], list[tuple[str, dt.date]]]:
+        """Return each group label's last day on or before ``as_of``, and the (label, day) pairs of
+        the days in [first, as_of] it met, by label then day.
+
+        Both read only the partial index ``ix_interactions_group`` (interactions with a label),
+        a range per label, so the cost follows the labels and the window, not the whole log.
+        """
+        end = day_number(as_of)
+        last = {
+            label: day_from_number(day)
+            for label, day in self.conn.execute(self._GROUP_LAST_DAYS_SQL, {"end": end})
+            if day is not None
+        }
+        window: list[tuple[str, dt.date]] = []
+        for label in sorted(last):
+            window.extend(
+                (label, day_from_number(day))
+                for (day,) in self.conn.execute(
+                    "SELECT DISTINCT day FROM interactions WHERE group_label = ? AND day BETWEEN ? AND ?"
+                    " ORDER BY day",
+                    (label, day_number(first), end),
+                )
+            )
+        return last, window
+
+    def group_people(self, as_of: dt.date) -> list[tuple[str, str, str, int]]:
+        """Return (label, contact id, name, interactions) for the people met at group activities."""
+        return [
+            (label, uid, name, int(count))
+            for label, uid, name, count in self.conn.execute(
+                # CROSS JOIN keeps the labelled interactions (a partial index) the outer loop
+                "SELECT i.group_label, c.uid, c.name, count(*) FROM interactions i"
+                " CROSS JOIN links l ON l.interaction_id = i.id JOIN contacts c ON c.id = l.contact_id"
+                " WHERE i.group_label IS NOT NULL AND i.day <= ? GROUP BY i.group_label, c.id",
+                (day_number(as_of),),
+            )
+        ]
+
+    def first_interaction_day(self) -> dt.date | None:
+        """Return the local day of the first interaction in the log (None for an empty log)."""
+        row = self.conn.execute("SELECT min(day) FROM interactions").fetchone()
+        return None if row is None or row[0] is None else day_from_number(int(row[0]))
+
+    def minutes_by_mode(self, contact_rowid: int, first: dt.date, last: dt.date) -> tuple[int, int, int]:
+        """Return minutes face to face, minutes digital, and how many interactions had minutes,
+        for one contact's interactions on days in [first, last]."""
+        row = self.conn.execute(
+            # IN (...) visits the interactions in rowid order: far fewer page jumps than a join
+            "SELECT coalesce(sum(CASE WHEN i.channel = ? THEN i.minutes END), 0),"
+            " coalesce(sum(CASE WHEN i.channel != ? THEN i.minutes END), 0), count(i.minutes)"
+            " FROM interactions i WHERE i.id IN"
+            " (SELECT interaction_id FROM links WHERE contact_id = ? AND day BETWEEN ? AND ?)",
+            (IN_PERSON_CODE, IN_PERSON_CODE, contact_rowid, day_number(first), day_number(last)),
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
     # ---- export -------------------------------------------------------------------------------
 

@@ -468,17 +468,15 @@ def _entry_ops(conn: sqlite3.Connection, entry_id: str) -> Iterator[dict[str, An
         op = _nudge_put(conn, uid, _strong(conn, uid))
         if op is not None:
             yield op
+    n_cols = journal_store.columns_of(conn, "nudge_state")
     for uid, old in state.get("upd", []):
-        if "contact_id" in old:
-            found = conn.execute("SELECT contact_id FROM nudge_state WHERE uid = ?", (uid,)).fetchone()
-            if found is not None:
-                yield {
-                    "op": "set",
-                    "t": "n",
-                    "uid": uid,
-                    "f": "contact_id",
-                    "v": _uid_of_contact(conn, found[0]),
-                }
+        found = conn.execute(f"SELECT {', '.join(n_cols)} FROM nudge_state WHERE uid = ?", (uid,)).fetchone()
+        if found is None:
+            continue
+        current = dict(zip(n_cols, found, strict=True))
+        for col in old:
+            value = _uid_of_contact(conn, current[col]) if col == "contact_id" else current[col]
+            yield {"op": "set", "t": "n", "uid": uid, "f": col, "v": value}
     for row in state.get("del", []):
         yield {"op": "del", "t": "n", "uid": str(row["uid"])}
     for row, _values in contacts.get("del", []):
