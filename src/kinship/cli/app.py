@@ -273,7 +273,9 @@ def edit(
     )
     store = environment.open()
     try:
-        contact = actions.edit_contact(store, name, changes, terminal_chooser(environment))
+        contact = actions.edit_contact(
+            store, name, changes, terminal_chooser(environment), today=environment.now.date()
+        )
     finally:
         store.close()
     _print_contact(environment, "Updated", contact.name)
