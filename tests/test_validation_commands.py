@@ -11,7 +11,7 @@ from tests.conftest import dump, ok, run
 
 from kinship import actions
 from kinship.actions import ContactChanges, LogRequest
-from kinship.errors import UsageError, ValidationError
+from kinship.errors import UsageError
 from kinship.store import open_store
 
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
@@ -69,7 +69,7 @@ def test_amend_applies_the_same_rules(kinship_env: Path) -> None:
             LogRequest(group=" "),
             LogRequest(when_text="2026-11-27"),
         ):
-            with pytest.raises(ValidationError):
+            with pytest.raises(UsageError):
                 actions.amend_interaction(
                     store,
                     NOW,
@@ -85,3 +85,32 @@ def test_amend_applies_the_same_rules(kinship_env: Path) -> None:
         ).birthday
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "words"),
+    [
+        (("log", "ana", "--when", "999999999d ago"), {}, "100 years"),
+        (("log", "ana", "--when", "tomorrow"), {}, "in the future"),
+        (("log", "ana"), {"KINSHIP_NOW": "0001-01-01"}, "1900-2999"),
+        (("people",), {"KINSHIP_NOW": "9999-12-31T23:59"}, "1900-2999"),
+        (("nudges", "--as-of", "0001-01-01"), {}, "1900-2999"),
+        (("nudges", "--as-of", "9999-12-31"), {}, "1900-2999"),
+        (("remind", "--as-of", "9999-12-31"), {}, "1900-2999"),
+        (("review", "--as-of", "9999-12-31"), {}, "1900-2999"),
+        (("review", "--week", "9999-W52"), {}, "1900-2999"),
+        (("snooze", "ana", "99999999y"), {}, "100 years"),
+        (("history", "--limit", str(10**20)), {}, "--limit must be a whole number from 1 to 1,000,000,000"),
+        (("history", "--since", "0001-01-01"), {}, "1900"),
+        (("add", "Bea", "--every", "101y"), {}, "100 years"),
+    ],
+)
+def test_numbers_and_dates_out_of_bounds_are_exit_2_naming_the_limit(
+    args: tuple[str, ...], env: dict[str, str], words: str, db_path: Path
+) -> None:
+    ok("add", "Ana Lima")
+    before = dump(db_path)
+    result = run(*args, env=env)
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert words in result.stderr
+    assert dump(db_path) == before

@@ -27,6 +27,8 @@ Chooser = Callable[[str, Sequence[NameEntry]], NameEntry | None]
 
 LAST_LOG_KEY = "last_log"
 MIN_ID_PREFIX = 6
+MAX_LIMIT = 1_000_000_000
+"""The largest ``--limit`` (beyond it SQLite's integers would overflow; nobody reads more)."""
 
 
 # ---- names ------------------------------------------------------------------------------------
@@ -610,8 +612,8 @@ def history(
     choose: Chooser | None = None,
 ) -> list[Interaction]:
     """Return interactions newest first, optionally of one person, since a time, at most ``limit``."""
-    if limit is not None and limit < 1:
-        raise UsageError(f"--limit must be 1 or more, not {limit}", "e.g. --limit 20")
+    if limit is not None:
+        validate.whole_number(limit, "--limit", 1, MAX_LIMIT)
     since = None if since_text is None else dates.parse_when(since_text, now, zone)
     with store.read():
         rowid = None if name is None else resolve_name(store.name_entries(), name, choose).rowid
@@ -675,7 +677,7 @@ def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | 
     """Return the review of ISO ``week`` (default: the last week ended by the end of ``as_of``)."""
     from kinship import review
 
-    chosen = dates.last_ended_week(as_of) if week is None else dates.iso_week(dates.week_start(week))
+    chosen = dates.last_ended_week(as_of) if week is None else dates.parse_week(week)
     start = dates.week_start(chosen)
     end = start + dt.timedelta(days=6)
     if start > as_of:

@@ -139,15 +139,7 @@ def _now(env: dict[str, str], zone: dt.tzinfo) -> dt.datetime:
     text = env.get("KINSHIP_NOW")
     if not text:
         return dt.datetime.now(zone)
-    try:
-        value = dt.datetime.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise UsageError(
-            f"KINSHIP_NOW={text!r} is not an ISO 8601 date-time", "e.g. 2026-11-26T09:00"
-        ) from exc
-    if value.tzinfo is None:
-        return dates.localize(value, zone)
-    return value.astimezone(zone)
+    return dates.parse_now(text, zone)
 
 
 def load_environment(db_option: str | None = None) -> Environment:
