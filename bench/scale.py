@@ -1,23 +1,33 @@
-"""Scale benchmark: kinship commands on a personal and a lifetime database, and their storage.
+"""Scale benchmark: every row of the speed table (SPEC §10), on databases of two kinds.
 
-Generates (once, cached under ``bench/out/`` keyed by size) a seeded, realistic database with
-the schema ``kinship.store.open_store`` creates:
+The table (``--size issue``, the default) runs on databases made through the export contract:
+``bench/exportgen.py`` writes a kinship JSON export with random time order and Zipf closeness
+(the busiest contact in ~190,000 of 1,000,000 interactions, ~1.19 people each) and the
+installed ``kinship import`` loads it, as any script's data would arrive. It reports ``log`` on
+the two busiest and two median contacts at 1M, ``review`` at 20k and 1M, ``nudges``, ``remind``,
+``people``, ``show`` of a median and of the busiest contact, ``history --json`` (its peak
+memory; stopped at ``--memory-cap-mib``), ``db check`` against the ``sqlite3`` shell's own
+``PRAGMA integrity_check`` (skipped without the shell), and storage per interaction.
+
+The row generator (``--size personal|lifetime|both``) writes rows straight into SQLite:
 
 - personal: 300 contacts, 20,000 interactions over 1 year;
 - lifetime: 2,000 contacts, 1,000,000 interactions over 10 years;
 
-both ending on a fixed as-of day. Each contact has its own rhythm, active years and share of
-face-to-face meetings; most interactions involve 1-3 people (drawn from the contact's own
-cluster of friends, family or colleagues), about 40% are in person, a few are group activities
-with nobody linked, and a share of the digital ones are imported chat days with a source id.
+with the schema ``kinship.store.open_store`` creates. Each contact has its own rhythm, active
+years and share of face-to-face meetings; most interactions involve 1-3 people (drawn from the
+contact's own cluster of friends, family or colleagues), about 40% are in person, a few are
+group activities with nobody linked, and a share of the digital ones are imported chat days
+with a source id.
 
-It then runs the installed ``kinship`` script and ``python -c pass`` with the same
-interpreter, interleaved, and prints each command's median time and its ratio to the median of
-``python -c pass``, plus bytes per interaction after VACUUM (ids and indexes included) and,
-when SQLite has ``dbstat``, each table's and index's share. It prints figures; it asserts
-nothing.
+Databases are made once and cached in ``$KINSHIP_BENCH_CACHE`` (default /tmp/kinship-bench),
+keyed by the generator's version and the schema. Each command runs as a whole process with the
+same interpreter as ``python -c pass``, interleaved, after a warm-up; the report gives each
+median, its ratio to ``python -c pass`` (``db check``: to the shell's check), and the child's
+own peak memory (``os.wait4``'s rusage). It prints figures; it asserts nothing.
 
-    python bench/scale.py [--size personal|lifetime|both] [--runs 11] [--regenerate]
+    python bench/scale.py [--size issue|zipf-20k|zipf-1M|personal|lifetime|both] [--runs 11]
+                          [--regenerate] [--generate-only] [--memory-cap-mib 2048]
 """
 
 from __future__ import annotations
@@ -26,19 +36,25 @@ import argparse
 import datetime as dt
 import os
 import random
+import resource
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
+
+import exportgen  # bench/exportgen.py, beside this script
 
 from kinship.keys import name_key
-from kinship.store import day_number, open_store
+from kinship.store import MIGRATION_NAMES, day_number, open_store
 
-OUT = Path(__file__).resolve().parent / "out"
+CACHE = Path(os.environ.get("KINSHIP_BENCH_CACHE", "/tmp/kinship-bench"))
+"""Where generated databases are kept between runs (never in the repository)."""
 AS_OF = dt.date(2026, 11, 26)
 SEED = 20261126
 GENERATOR_VERSION = 4  # 4: contact_values with its key columns first
@@ -407,62 +423,100 @@ def storage(path: Path) -> tuple[int, int, int, dict[str, int]]:
     return path.stat().st_size, int(interactions), int(links), parts
 
 
-def _time(command: list[str], env: dict[str, str]) -> float:
+class Run(NamedTuple):
+    """One finished child process: wall seconds, its own peak memory, bytes printed, exit code."""
+
+    seconds: float
+    peak_mib: float
+    printed: int
+    returncode: int
+
+
+def run_child(command: list[str], env: dict[str, str], *, memory_cap_mib: int | None = None) -> Run:
+    """Run ``command`` once and return its wall time and its own peak RSS (``wait4``'s rusage)."""
+
+    def cap() -> None:  # a runaway command must not take the shared machine down with it
+        if memory_cap_mib is not None:
+            limit = memory_cap_mib * 1024 * 1024
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     start = time.perf_counter()
-    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
-
-
-def measure(label: str, path: Path, runs: int, script: str) -> None:
-    """Print the command timings and the storage figures of one generated database."""
-    size_bytes, interactions, links, parts = storage(path)
-    log_db = path.with_name(f"{path.stem}-log.db")
-    shutil.copyfile(path, log_db)  # ``log`` writes: keep the cached database as generated
-    conn = sqlite3.connect(path)
-    first_names = [
-        row[0] for row in conn.execute("SELECT name FROM contacts WHERE archived = 0 ORDER BY id LIMIT 2")
-    ]
-    conn.close()
-    as_of = AS_OF.isoformat()
-    base_env = dict(
-        os.environ,
-        TZ="UTC",
-        NO_COLOR="1",
-        KINSHIP_NOW=f"{as_of}T12:00:00",
-        KINSHIP_CONFIG=str(OUT / "no-config.toml"),
+    child = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=cap
     )
-    base_env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env = dict(base_env, KINSHIP_DB=str(path))
-    log_env = dict(base_env, KINSHIP_DB=str(log_db))
-    commands: dict[str, tuple[list[str], dict[str, str]]] = {
-        "python -c pass": ([sys.executable, "-c", "pass"], env),
-        f"kinship review --as-of {as_of}": ([sys.executable, script, "review", "--as-of", as_of], env),
-        f"kinship nudges --as-of {as_of}": ([sys.executable, script, "nudges", "--as-of", as_of], env),
-        "kinship remind --dry-run": ([sys.executable, script, "remind", "--as-of", as_of, "--dry-run"], env),
-        "kinship people": ([sys.executable, script, "people"], env),
-        "kinship log A B --via call": (
-            [sys.executable, script, "log", *first_names, "--via", "call"],
-            log_env,
-        ),
-    }
-    for command, command_env in commands.values():  # warm the caches; show a failure once
-        done = subprocess.run(command, env=command_env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            print(f"  {' '.join(command[1:])} failed ({done.returncode}): {done.stderr.strip()[:300]}")
-    samples: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, (command, command_env) in commands.items():
-            samples[name].append(_time(command, command_env))
-    for leftover in (log_db, log_db.with_name(log_db.name + "-wal"), log_db.with_name(log_db.name + "-shm")):
-        leftover.unlink(missing_ok=True)
-    base = statistics.median(samples["python -c pass"])
-    print(f"\n{label}: {interactions:,} interactions, {links:,} links, as of {as_of}, {runs} runs")
-    print(f"{'command':<36} {'median ms':>10} {'ratio':>7}")
-    for name, times in samples.items():
-        median = statistics.median(times)
-        print(f"{name:<36} {median * 1000:>10.1f} {median / base:>6.2f}x")
+    assert child.stdout is not None
+    printed = 0
+    while chunk := child.stdout.read(1 << 16):
+        printed += len(chunk)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
+    child.stdout.close()
+    return Run(seconds, usage.ru_maxrss / 1024, printed, child.returncode)
+
+
+@dataclass
+class Row:
+    """One row of the report: a command, what it is compared with, and the bar it must meet."""
+
+    label: str
+    command: list[str]
+    env: dict[str, str]
+    must: str = ""
+    baseline: str = "python -c pass"
+    memory_cap_mib: int | None = None
+    runs: list[Run] = field(default_factory=list)
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def measure_rows(rows: list[Row], runs: int, slow_seconds: float = 2.0, slow_runs: int = 3) -> None:
+    """Run every row interleaved ``runs`` times (slow ones fewer) after one warm-up, and print them."""
+    warm: dict[str, Run] = {}
+    for row in rows:  # warm the caches; show a failure once
+        warm[row.label] = run_child(row.command, row.env, memory_cap_mib=row.memory_cap_mib)
+        if warm[row.label].returncode != 0:
+            print(f"  {row.label}: exit {warm[row.label].returncode}")
+    for number in range(runs):
+        for row in rows:
+            if number >= slow_runs and warm[row.label].seconds > slow_seconds:
+                continue
+            if row.memory_cap_mib is not None and warm[row.label].returncode != 0:
+                continue  # it hit the memory cap: once is enough
+            row.runs.append(run_child(row.command, row.env, memory_cap_mib=row.memory_cap_mib))
+    medians = {row.label: _median([run.seconds for run in row.runs]) for row in rows}
+    print(f"{'command':<52} {'median ms':>10} {'ratio':>8} {'peak MiB':>9} {'printed':>9}  must")
+    for row in rows:
+        seconds = medians[row.label]
+        base = medians.get(row.baseline, float("nan"))
+        ratio = "" if row.label == row.baseline else f"{seconds / base:.2f}x"
+        peak = max((run.peak_mib for run in row.runs), default=warm[row.label].peak_mib)
+        printed = warm[row.label].printed
+        failed = {run.returncode for run in [warm[row.label], *row.runs]} - {0}
+        note = f" (exit {sorted(failed)})" if failed else ""
+        if row.memory_cap_mib is not None and failed:
+            note = f" (stopped at the {row.memory_cap_mib} MiB cap)"
+        shown = f"{printed / 1e6:.1f}MB" if printed >= 1e6 else f"{printed}B"
+        must = row.must + ("" if row.baseline == "python -c pass" else f" ({row.baseline})")
+        print(f"{row.label:<52} {seconds * 1000:>10.1f} {ratio:>8} {peak:>9.0f} {shown:>9}  {must}{note}")
+
+
+def print_storage(path: Path) -> None:
+    """Print bytes per interaction as stored and after VACUUM, and each table's and index's share."""
+    size_bytes, interactions, links, parts = storage(path)
+    with tempfile.TemporaryDirectory(prefix="kinship-bench-") as folder:
+        vacuumed = Path(folder) / "vacuumed.db"
+        conn = sqlite3.connect(path)
+        try:
+            conn.execute("VACUUM INTO ?", (str(vacuumed),))
+        finally:
+            conn.close()
+        after = vacuumed.stat().st_size
     print(
-        f"{'storage after VACUUM':<36} {size_bytes / 1e6:>9.1f}M {size_bytes / interactions:>6.1f} B/interaction"
+        f"storage: {size_bytes / interactions:.1f} B/interaction as stored, {after / interactions:.1f} after VACUUM"
+        f" ({interactions:,} interactions, {links / interactions:.2f} people each; must <= 150, aim <= 120)"
     )
     other = 0
     for name, part in sorted(parts.items(), key=lambda item: -item[1]):
@@ -474,23 +528,252 @@ def measure(label: str, path: Path, runs: int, script: str) -> None:
         print(f"  {'everything else':<34} {other / 1e6:>9.1f}M {other / interactions:>6.1f} B/interaction")
 
 
+def bench_env(db: Path, as_of: dt.date) -> dict[str, str]:
+    """Return the environment every measured command runs with (fixed now and zone, no config)."""
+    env = dict(
+        os.environ,
+        TZ="UTC",
+        NO_COLOR="1",
+        KINSHIP_NOW=f"{as_of.isoformat()}T12:00:00",
+        KINSHIP_CONFIG=str(CACHE / "no-config.toml"),
+        KINSHIP_DB=str(db),
+    )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _writable_copy(path: Path) -> Path:
+    """Return a copy of a cached database for commands that write (the cache stays as made)."""
+    copy = path.with_name(f"{path.stem}-writes.db")
+    for leftover in (copy, copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copyfile(path, copy)
+    return copy
+
+
+def _remove_copy(copy: Path) -> None:
+    for leftover in (copy, copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+
+
+def measure_generated(label: str, path: Path, runs: int, script: str) -> None:
+    """Print the command timings and the storage figures of a database from the row generator."""
+    log_db = _writable_copy(path)
+    conn = sqlite3.connect(path)
+    first_names = [
+        row[0] for row in conn.execute("SELECT name FROM contacts WHERE archived = 0 ORDER BY id LIMIT 2")
+    ]
+    interactions = conn.execute("SELECT count(*) FROM interactions").fetchone()[0]
+    conn.close()
+    as_of = AS_OF.isoformat()
+    env = bench_env(path, AS_OF)
+    python = sys.executable
+    rows = [
+        Row("python -c pass", [python, "-c", "pass"], env),
+        Row(f"kinship review --as-of {as_of}", [python, script, "review", "--as-of", as_of], env),
+        Row(f"kinship nudges --as-of {as_of}", [python, script, "nudges", "--as-of", as_of], env),
+        Row("kinship remind --dry-run", [python, script, "remind", "--as-of", as_of, "--dry-run"], env),
+        Row("kinship people", [python, script, "people"], env),
+        Row(
+            "kinship log A B --via call",
+            [python, script, "log", *first_names, "--via", "call"],
+            bench_env(log_db, AS_OF),
+        ),
+    ]
+    print(f"\n{label} (row generator): {interactions:,} interactions, as of {as_of}, {runs} runs")
+    try:
+        measure_rows(rows, runs)
+    finally:
+        _remove_copy(log_db)
+    print_storage(path)
+
+
+# ---- the issue's table: databases made through the export contract ----------------------------
+
+
+@dataclass(frozen=True)
+class ExportSize:
+    """A database made by importing a heavy-tailed export (bench/exportgen.py)."""
+
+    contacts: int
+    interactions: int
+    busiest: int
+
+
+EXPORT_SIZES = {
+    "zipf-20k": ExportSize(contacts=300, interactions=20_000, busiest=3_800),
+    "zipf-1M": ExportSize(contacts=2_000, interactions=1_000_000, busiest=190_000),
+}
+EXPORT_AS_OF = exportgen.END.date()
+
+
+def build_from_export(path: Path, size: ExportSize, script: str) -> None:
+    """Write the export, import it with the installed kinship into ``path``; print time and peak."""
+    export = path.with_name(path.stem + ".json")
+    shape = exportgen.write_export(
+        export, contacts=size.contacts, interactions=size.interactions, busiest=size.busiest
+    )
+    print(
+        f"generated {export.name}: {shape.contacts:,} contacts, {shape.interactions:,} interactions,"
+        f" {shape.links / shape.interactions:.2f} people each, busiest {shape.busiest:,} (Zipf s={shape.exponent:.3f})"
+    )
+    partial = path.with_name(path.name + ".partial")
+    _remove_copy(partial)
+    env = bench_env(partial, EXPORT_AS_OF)
+    try:
+        run = run_child([sys.executable, script, "import", str(export)], env)
+        if run.returncode != 0:
+            sys.exit(f"kinship import {export} failed ({run.returncode})")
+        print(f"imported it in {run.seconds:.1f} s, peak {run.peak_mib:.0f} MiB (kinship's own line layout)")
+        conn = sqlite3.connect(partial)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        os.replace(partial, path)  # an interrupted run leaves no half-made database behind
+    finally:
+        export.unlink(missing_ok=True)
+        _remove_copy(partial)
+
+
+def _contacts_by_activity(path: Path) -> list[tuple[str, int]]:
+    """Return (name, interactions) of every unarchived contact, busiest first."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT c.name, count(*) FROM links l JOIN contacts c ON c.id = l.contact_id"
+            " WHERE c.archived = 0 GROUP BY l.contact_id ORDER BY count(*) DESC, c.id"
+        ).fetchall()
+    finally:
+        conn.close()
+    return [(str(name), int(count)) for name, count in rows]
+
+
+def measure_issue_table(paths: dict[str, Path], runs: int, script: str, memory_cap_mib: int) -> None:
+    """Print every row of the speed issue's table on the export-made databases."""
+    python = sys.executable
+    as_of = EXPORT_AS_OF.isoformat()
+    big = paths.get("zipf-1M")
+    small = paths.get("zipf-20k")
+    rows = [
+        Row(
+            "python -c pass",
+            [python, "-c", "pass"],
+            bench_env(big or small or CACHE / "none.db", EXPORT_AS_OF),
+        )
+    ]
+    copies: list[Path] = []
+    if small is not None:
+        env = bench_env(small, EXPORT_AS_OF)
+        rows.append(Row("review 20k", [python, script, "review", "--as-of", as_of], env, "<= 6x, aim 5x"))
+    if big is not None:
+        env = bench_env(big, EXPORT_AS_OF)
+        ranked = _contacts_by_activity(big)
+        busiest, median = ranked[:2], ranked[len(ranked) // 2 : len(ranked) // 2 + 2]
+        copy = _writable_copy(big)
+        copies.append(copy)
+        write_env = bench_env(copy, EXPORT_AS_OF)
+        counts = "/".join(f"{count:,}" for _, count in busiest)
+        rows += [
+            Row(
+                f"log two busiest 1M ({counts})",
+                [python, script, "log", *(name for name, _ in busiest), "--via", "call"],
+                write_env,
+                "<= 5x, aim 4x",
+            ),
+            Row(
+                f"log two median 1M ({'/'.join(str(count) for _, count in median)})",
+                [python, script, "log", *(name for name, _ in median), "--via", "call"],
+                write_env,
+                "<= 5x, aim 4x",
+            ),
+            Row("review 1M", [python, script, "review", "--as-of", as_of], env, "<= 10x, aim 8x"),
+            Row("nudges 1M", [python, script, "nudges", "--as-of", as_of], env, "<= 8x, aim 7x"),
+            Row(
+                "remind --dry-run 1M",
+                [python, script, "remind", "--as-of", as_of, "--dry-run"],
+                env,
+                "<= 8x, aim 7x",
+            ),
+            Row("people 1M", [python, script, "people"], env, "<= 10x, aim 8x"),
+            Row(
+                f"show median 1M ({median[0][1]})",
+                [python, script, "show", median[0][0]],
+                env,
+                "<= 10x, aim 8x",
+            ),
+            Row(
+                f"show busiest 1M ({busiest[0][1]:,})",
+                [python, script, "show", busiest[0][0]],
+                env,
+                "<= 10x, aim 8x",
+            ),
+            Row(
+                "history --json 1M",
+                [python, script, "history", "--json"],
+                env,
+                "peak <= 100 MB, aim 50",
+                memory_cap_mib=memory_cap_mib,
+            ),
+            Row(
+                "db check 1M",
+                [python, script, "db", "check"],
+                env,
+                "<= 2x",
+                baseline="sqlite3 integrity_check",
+            ),
+        ]
+        shell = shutil.which("sqlite3")
+        if shell is None:
+            rows.pop()
+            print("db check row skipped: no sqlite3 shell (apt-get install sqlite3)")
+        else:
+            rows.append(Row("sqlite3 integrity_check", [shell, str(big), "PRAGMA integrity_check"], env))
+    print(f"\nthe speed table, as of {as_of}, {runs} runs (commands over 2 s: 3 runs)")
+    try:
+        measure_rows(rows, runs)
+    finally:
+        for copy in copies:
+            _remove_copy(copy)
+    for path in (small, big):
+        if path is not None:
+            print(f"{path.name}: ", end="")
+            print_storage(path)
+
+
+def _cache_key() -> str:
+    """Return what makes a cached database stale: the generator's version and the schema."""
+    return f"g{GENERATOR_VERSION}-m{len(MIGRATION_NAMES)}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--size", choices=("personal", "lifetime", "both"), default="both")
+    choices = ("issue", "zipf-20k", "zipf-1M", "personal", "lifetime", "both")
+    parser.add_argument("--size", choices=choices, default="issue")
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--regenerate", action="store_true", help="make the databases again")
     parser.add_argument("--generate-only", action="store_true", help="make the databases, time nothing")
+    parser.add_argument("--memory-cap-mib", type=int, default=2048, help="stop history --json beyond this")
     args = parser.parse_args()
     script = shutil.which("kinship")
     if script is None:
         sys.exit("install kinship first: pip install .")
-    OUT.mkdir(exist_ok=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    if args.size in ("issue", "zipf-20k", "zipf-1M"):
+        labels = ("zipf-20k", "zipf-1M") if args.size == "issue" else (args.size,)
+        paths = {}
+        for label in labels:
+            path = CACHE / f"{label}-{_cache_key()}.db"
+            if args.regenerate or not path.exists():
+                build_from_export(path, EXPORT_SIZES[label], script)
+            paths[label] = path
+        if not args.generate_only:
+            measure_issue_table(paths, args.runs, script, args.memory_cap_mib)
+        return
     labels = ("personal", "lifetime") if args.size == "both" else (args.size,)
     for label in labels:
         size = SIZES[label]
-        path = OUT / f"{label}-v{GENERATOR_VERSION}.db"
+        path = CACHE / f"{label}-{_cache_key()}.db"
         if args.regenerate or not path.exists():
             partial = path.with_name(path.name + ".partial")
             seconds = generate(partial, size)
@@ -499,7 +782,7 @@ def main() -> None:
                 f"generated {path.name} ({size.contacts:,} contacts, {size.interactions:,} interactions) in {seconds:.1f} s"
             )
         if not args.generate_only:
-            measure(label, path, args.runs, script)
+            measure_generated(label, path, args.runs, script)
 
 
 if __name__ == "__main__":

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from kinship.cli.app import app
+from kinship.cli import main
 
 NOW = "2026-11-26T10:00:00"
 
@@ -36,8 +37,25 @@ def db_path(kinship_env: Path) -> Path:
 
 
 def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-    """Run kinship in-process through typer's CliRunner."""
-    return CliRunner().invoke(app, list(args), input=input, env=env)
+    """Run the real entry point ``main`` in-process, with captured stdin, stdout and stderr.
+
+    This is the dispatcher users run: the fast parser first, the typer app for the rest.
+    """
+    runner = CliRunner()
+    exception: BaseException | None = None
+    with runner.isolation(input=input, env=env) as (stdout, stderr, output):
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        except Exception as error:
+            exception = error
+            code = 1
+        sys.stdout.flush()
+        sys.stderr.flush()
+        stdout_bytes, stderr_bytes, output_bytes = stdout.getvalue(), stderr.getvalue(), output.getvalue()
+    return Result(runner, stdout_bytes, stderr_bytes, output_bytes, None, code, exception)
 
 
 def ok(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:

@@ -123,8 +123,10 @@ def test_json_round_trip_is_exact(tmp_path: Path) -> None:
     )
     ok("log", "--group", "book club", "--when", "last thursday")
     ok("import", str(FIXTURES / "whatsapp" / "pustur-short-chat.txt"), "--me", "Sample User", "--new")
-    ok("snooze", "ben", "2w")
-    ok("dismiss", "crowded_week:2026-W40")
+    (fading,) = json.loads(ok("nudges", "--json").stdout)["nudges"]  # Ana's, every 2 weeks
+    ok("snooze", fading["handle"], "1w")  # a key snooze, a contact snooze and a dismissal travel
+    ok("snooze", "ana", "2w")
+    ok("dismiss", fading["key"])
     first = tmp_path / "first.json"
     ok("export", "-o", str(first))
     assert stat.S_IMODE(first.stat().st_mode) == 0o600

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from tests.conftest import ok
 
-from kinship.cli.app import app, db_app
+from kinship.cli.table import COMMANDS as TABLE
 
 ROOT = Path(__file__).parent.parent
-COMMANDS = [info.name or info.callback.__name__ for info in app.registered_commands if info.callback]
-DB_COMMANDS = [info.name for info in db_app.registered_commands if info.name]
+COMMANDS = [command.name for command in TABLE if " " not in command.name]
+DB_COMMANDS = [command.name.split(" ")[1] for command in TABLE if command.name.startswith("db ")]
 
 
 def test_the_command_list_is_complete() -> None:
@@ -35,6 +35,13 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
 @pytest.mark.parametrize("command", DB_COMMANDS)
 def test_every_db_command_has_help_with_an_example(command: str) -> None:
     assert "Example" in ok("db", command, "--help").stdout
+
+
+@pytest.mark.parametrize("command", [command.name for command in TABLE])
+def test_every_table_command_has_a_whole_help_sentence_and_an_example(command: str) -> None:
+    entry = next(item for item in TABLE if item.name == command)
+    assert entry.help.endswith(".") and entry.examples
+    assert all(example.startswith("kinship ") or " kinship " in example for example in entry.examples)
 
 
 @pytest.mark.parametrize("command", [*COMMANDS, "db path"])

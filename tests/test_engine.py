@@ -9,16 +9,23 @@ import pytest
 
 from kinship.engine import (
     NO_BASELINE_MIN_DIGITAL,
+    assign_handles,
     compute_nudges,
     contact_status,
     crowded_verdict,
     due_reminders,
+    every_words,
     face_to_face_rhythm,
+    group_rhythm,
+    key_hash,
+    match_handle,
     median_count,
     median_days,
     next_birthday,
+    nudge_board,
     nudge_json,
     parse_birthday_text,
+    reminder_digest,
     rhythm,
     round_half_up,
 )
@@ -26,6 +33,7 @@ from kinship.models import (
     ContactRef,
     ContactSummary,
     Dismissal,
+    GroupSummary,
     Nudge,
     NudgeState,
     Reminder,
@@ -95,8 +103,9 @@ def nudges_for(
     state: NudgeState = NO_STATE,
     settings: Settings = SETTINGS,
     as_of: dt.date = AS_OF,
+    groups: list[GroupSummary] | None = None,
 ) -> list[Nudge]:
-    return compute_nudges(summaries, weeks or {}, last_face_to_face_day, state, settings, as_of)
+    return compute_nudges(summaries, weeks or {}, last_face_to_face_day, state, settings, as_of, groups or [])
 
 
 def kinds(nudges: list[Nudge]) -> list[str]:
@@ -173,9 +182,44 @@ def test_rhythm_is_explicit_then_learned_then_circle(
 
 
 def test_learned_rhythm_needs_learn_min_days_distinct_days() -> None:
-    three_days = summary(days=spaced(ago(1), [5, 7]), circle="friends")
+    three_days = summary(days=spaced(ago(1), [9, 11]), circle="friends")
     assert rhythm(three_days, SETTINGS) == (30, "circle")
-    assert rhythm(three_days, Settings(learn_min_days=3)) == (6, "learned")
+    assert rhythm(three_days, Settings(learn_min_days=3)) == (10, "learned")
+
+
+def workdays(last: dt.date) -> tuple[dt.date, ...]:
+    """Return twelve weeks of workdays ending on ``last``: gaps of 1 and 3 days, median 1."""
+    return tuple(
+        last - dt.timedelta(days=n) for n in range(84) if (last - dt.timedelta(days=n)).weekday() < 5
+    )
+
+
+WORKDAYS = workdays(ago(2))  # AS_OF is a Sunday: the last workday is Friday
+
+
+@pytest.mark.parametrize(
+    ("case", "settings", "expected"),
+    [
+        ({"days": WORKDAYS}, SETTINGS, (7, "learned")),  # median 1, floored at min_rhythm_days
+        ({"days": WORKDAYS}, Settings(min_rhythm_days=1), (1, "learned")),
+        ({"days": WORKDAYS}, Settings(min_rhythm_days=3), (3, "learned")),
+        ({"days": spaced(ago(1), [6, 6, 6])}, SETTINGS, (7, "learned")),  # one day under the floor
+        ({"days": spaced(ago(1), [7, 7, 7])}, SETTINGS, (7, "learned")),  # at the floor
+        ({"days": spaced(ago(1), [8, 8, 8])}, SETTINGS, (8, "learned")),  # one day over
+        ({"days": WORKDAYS, "every_days": 2}, SETTINGS, (2, "explicit")),  # a wish is never floored
+    ],
+)
+def test_learned_rhythm_is_never_below_min_rhythm_days(
+    case: dict[str, Any], settings: Settings, expected: tuple[int, str]
+) -> None:
+    assert rhythm(summary(**case), settings) == expected
+
+
+@pytest.mark.parametrize(("days_since", "fading"), [(10, False), (11, True)])
+def test_a_workday_colleague_is_not_fading_after_a_week_off(days_since: int, fading: bool) -> None:
+    finn = summary(days=workdays(ago(days_since)))  # both a Wednesday or Thursday
+    assert finn.last_day == ago(days_since)
+    assert ("fading" in kinds(nudges_for([finn]))) is fading  # 10 = 1.5 x 7 - 0.5; 11 > 10.5
 
 
 def test_circle_rhythm_comes_from_the_circles_setting() -> None:
@@ -199,7 +243,7 @@ def test_face_to_face_rhythm_is_the_median_gap(face_days: tuple[dt.date, ...], e
 def test_days_across_a_dst_change_count_as_calendar_days() -> None:
     # Europe's clocks went forward on 2026-03-29 and back on 2026-10-25: a day is still a day.
     days = (day("2026-03-27"), day("2026-03-28"), day("2026-03-29"), day("2026-03-30"))
-    assert rhythm(summary(days=days), SETTINGS) == (1, "learned")
+    assert rhythm(summary(days=days), Settings(min_rhythm_days=1)) == (1, "learned")
     autumn = summary(days=(day("2026-10-25"),), every_days=10)
     nudge = only(nudges_for([autumn], as_of=day("2026-11-10")), "fading")
     assert nudge.details["days_since"] == 16
@@ -247,8 +291,8 @@ def test_fading_nudge_carries_key_score_details_and_a_kind_message() -> None:
         ({"every_days": 7}, "You hoped to see Ana Lima every 7 days; it has been 40"),
         ({"circle": "family"}, "for family, about every 14 days"),
         (
-            {"face_to_face_days": (), "days": spaced(ago(40), [5, 5, 5])},
-            "You usually talk to Ana Lima every 5 days",
+            {"face_to_face_days": (), "days": spaced(ago(40), [9, 9, 9])},
+            "You usually talk to Ana Lima every 9 days",
         ),
     ],
 )
@@ -755,10 +799,19 @@ def test_nudges_are_ordered_by_score_then_key() -> None:
 def test_nudge_json_has_the_spec_shape() -> None:
     nudge = only(nudges_for([summary(days=spaced(ago(31), [12, 12, 12]))]), "fading")
     payload = nudge_json(nudge)
-    assert list(payload) == ["key", "kind", "score", "message", "contact", "days_since", "rhythm_days"]
+    assert list(payload) == [
+        "key",
+        "handle",
+        "kind",
+        "score",
+        "message",
+        "contact",
+        "days_since",
+        "rhythm_days",
+    ]
     assert payload["contact"] == {"id": "c-ana", "name": "Ana Lima"}
     isolation = nudge_json(only(nudges_for([], last_face_to_face_day=ago(16)), "isolation"))
-    assert list(isolation) == ["key", "kind", "score", "message", "days_since_face_to_face"]
+    assert list(isolation) == ["key", "handle", "kind", "score", "message", "days_since_face_to_face"]
 
 
 # --- reminders -------------------------------------------------------------------------------
@@ -802,3 +855,229 @@ def test_status_shows_fading_when_only_the_online_only_key_is_snoozed() -> None:
     state = NudgeState(snoozes=(Snooze(made=ago(1), until=ago(-14), key=online_key),))
     assert sorted(kinds(nudges_for([contact], state=state))) == ["birthday", "fading"]
     assert contact_status(contact, state, SETTINGS, AS_OF) == "fading"
+
+
+# --- see in person ---------------------------------------------------------------------------
+
+
+def mum(
+    days_since_face: int, *, see_every: int = 60, digital: int = 6, never: bool = False
+) -> ContactSummary:
+    face = () if never else (ago(days_since_face),)
+    calls = tuple(ago(n) for n in range(1, digital + 1))
+    return summary(
+        ContactRef("c-mum", "Mum"),
+        days=face + calls,
+        face_to_face_days=face,
+        circle="family",
+        created_day=ago(days_since_face),
+        digital_since_face_to_face=digital,
+    )._replace(see_every_days=see_every)
+
+
+@pytest.mark.parametrize(
+    ("days_since_face", "fires"),
+    [(59, False), (60, False), (61, True), (75, True)],  # strictly more days than wished
+)
+def test_see_in_person_fires_past_the_wished_days(days_since_face: int, fires: bool) -> None:
+    found = nudges_for([mum(days_since_face)])
+    assert ("see_in_person" in kinds(found)) is fires
+    status = contact_status(mum(days_since_face), NO_STATE, SETTINGS, AS_OF)
+    assert (status == "see_in_person") is fires
+
+
+def test_see_in_person_nudge_fields_and_message() -> None:
+    nudge = only(nudges_for([mum(75)]), "see_in_person")
+    assert nudge.key == f"see_in_person:c-mum:{ago(75).isoformat()}"
+    assert nudge.score == 1.25
+    assert dict(nudge.details) == {"days_since_face_to_face": 75, "see_every_days": 60, "digital_since": 6}
+    assert nudge.message.startswith(
+        "You wanted to see Mum in person every 2 months; it has been 75 days, with 6 calls or messages since"
+    )
+    assert "risk" not in nudge.message
+
+
+def test_see_in_person_never_met_is_measured_from_when_added() -> None:
+    nudge = only(nudges_for([mum(61, never=True, digital=0)]), "see_in_person")
+    assert nudge.key == f"see_in_person:c-mum:{ago(61).isoformat()}"
+    assert "you added them 61 days ago" in nudge.message
+    assert nudges_for([mum(60, never=True, digital=0)]) == []
+
+
+def test_see_in_person_silences_online_only_for_that_contact() -> None:
+    ben = online(63)  # fires online_only on its own
+    assert "online_only" in kinds(nudges_for([ben]))
+    wished = ben._replace(see_every_days=30)
+    assert "online_only" not in kinds(nudges_for([wished]))
+    assert "see_in_person" in kinds(nudges_for([wished]))
+    met_recently = ben._replace(see_every_days=90)  # the wish is kept: online_only may speak
+    assert kinds(nudges_for([met_recently])).count("online_only") == 1
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [
+        (1, "day"),
+        (7, "week"),
+        (14, "2 weeks"),
+        (30, "month"),
+        (60, "2 months"),
+        (365, "year"),
+        (10, "10 days"),
+    ],
+)
+def test_every_words(days: int, words: str) -> None:
+    assert every_words(days) == words
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+
+def book_club(last_days_ago: int, gap: int = 14, meetings: int = 6, label: str = "Book club") -> GroupSummary:
+    days = spaced(ago(last_days_ago), [gap] * (meetings - 1))
+    return GroupSummary(key=label.casefold(), label=label, days=days, last_day=days[-1])
+
+
+@pytest.mark.parametrize(
+    ("gap", "last_days_ago", "fires"),
+    [
+        (14, 21, False),  # exactly 1.5 x 14
+        (14, 22, True),
+        (3, 10, False),  # a rhythm of 3 days is floored at 7: 10 < 10.5
+        (3, 11, True),
+    ],
+)
+def test_group_fading_edges(gap: int, last_days_ago: int, fires: bool) -> None:
+    found = nudges_for([], last_face_to_face_day=ago(1), groups=[book_club(last_days_ago, gap)])
+    assert ("group_fading" in kinds(found)) is fires
+
+
+def test_group_fading_needs_four_days_and_carries_its_fields() -> None:
+    three = book_club(40, meetings=3)
+    assert group_rhythm(three, SETTINGS) is None
+    assert nudges_for([], last_face_to_face_day=ago(1), groups=[three]) == []
+    nudge = only(nudges_for([], last_face_to_face_day=ago(1), groups=[book_club(40)]), "group_fading")
+    assert nudge.key == f"group_fading:book club:{ago(40).isoformat()}"
+    assert nudge.score == 2.86
+    assert dict(nudge.details) == {"group": "Book club", "days_since": 40, "rhythm_days": 14}
+    assert nudge.message.startswith("You usually go to Book club every 14 days; it has been 40")
+
+
+def test_isolation_names_the_own_groups_most_recent_first() -> None:
+    groups = [book_club(35), book_club(100, gap=30, label="Choir"), book_club(20, gap=7, label="Parkrun")]
+    nudge = only(nudges_for([], last_face_to_face_day=ago(20), groups=groups), "isolation")
+    assert "Parkrun last met 2 weeks ago, Book club last met 5 weeks ago, Choir last met 3 months ago" in (
+        nudge.message
+    )
+    assert nudge.message.index("Parkrun") < nudge.message.index("a club, a class")
+    plain = only(nudges_for([], last_face_to_face_day=ago(20)), "isolation")
+    assert "Your own groups" not in plain.message
+
+
+# --- handles ---------------------------------------------------------------------------------
+
+
+def test_handles_are_stable_prefixes_of_the_key_hash() -> None:
+    keys = ["fading:c-ana:2026-01-01", "crowded_week:2026-W08", "isolation:2026-02-01"]
+    handles = assign_handles(keys)
+    for key in keys:
+        assert len(handles[key]) == 4
+        assert key_hash(key).startswith(handles[key])
+    assert assign_handles(keys[:1]) == {keys[0]: handles[keys[0]]}  # another day, other nudges: same
+
+
+def test_handles_grow_until_unique_under_collisions() -> None:
+    keys = [f"fading:c-{n}:2026-01-01" for n in range(3000)]  # many keys: 4-character prefixes collide
+    handles = assign_handles(keys)
+    assert len(set(handles.values())) == len(keys)
+    assert max(map(len, handles.values())) > 4
+    for key, handle in handles.items():
+        assert match_handle(handle, keys) == [key]
+        shorter = handle[:-1]
+        if len(shorter) >= 4:
+            assert len(match_handle(shorter, keys)) > 1  # the shortest unique prefix
+
+
+@pytest.mark.parametrize("text", ["abc", "xyz1", "", "fading:c-ana"])
+def test_match_handle_needs_four_hex_characters(text: str) -> None:
+    assert match_handle(text, ["fading:c-ana:2026-01-01"]) == []
+
+
+def test_nudge_board_splits_hidden_and_gives_everyone_a_handle() -> None:
+    contacts = [summary(ANA, days=(ago(20),), every_days=10), summary(BEN, days=(ago(30),), every_days=10)]
+    candidates = nudges_for(contacts)
+    ben_key = next(n.key for n in candidates if n.contact == BEN)
+    state = NudgeState(dismissals=(Dismissal(ben_key, ago(2)),))
+    board = nudge_board(candidates, state, AS_OF)
+    assert [n.contact for n in board.nudges] == [ANA]
+    assert [(h.nudge.key, h.reason) for h in board.hidden] == [(ben_key, "dismissed")]
+    assert all(n.handle for n in board.nudges) and board.hidden[0].nudge.handle
+    undone = NudgeState(dismissals=(Dismissal(ben_key, ago(2), until=AS_OF),))
+    assert len(nudge_board(candidates, undone, AS_OF).nudges) == 2  # undismissed today
+    assert len(nudge_board(candidates, undone, ago(1)).nudges) == 1  # as it stood yesterday
+    snoozed = NudgeState(snoozes=(Snooze(made=ago(3), until=ago(-4), contact_id="c-ana"),))
+    hidden = nudge_board(candidates, snoozed, AS_OF).hidden
+    assert [(h.nudge.contact, h.reason, h.until, h.whole_contact) for h in hidden] == [
+        (ANA, "snoozed", ago(-4), True)
+    ]
+
+
+# --- reminder digests ------------------------------------------------------------------------
+
+
+def keyed(key: str, score: float = 1.0, kind: str = "fading") -> Nudge:
+    return Nudge(key=key, kind=kind, score=score, message=key)
+
+
+@pytest.mark.parametrize(
+    ("last_digest", "speaks"),
+    [(None, True), (6, False), (7, True), (1, False), (0, False)],  # days before AS_OF
+)
+def test_a_digest_comes_at_most_once_per_remind_repeat_days(last_digest: int | None, speaks: bool) -> None:
+    state = NudgeState(reminders=() if last_digest is None else (Reminder("fading:old:x", ago(last_digest)),))
+    digest = reminder_digest([keyed("fading:a:1")], state, SETTINGS, AS_OF)
+    assert digest.is_digest is speaks
+    assert [n.key for n in digest.nudges] == (["fading:a:1"] if speaks else [])
+
+
+def test_a_birthday_on_its_day_is_told_alone_between_digests() -> None:
+    birthday = keyed("birthday:c-ana:2026-03-01:today", 2.0, "birthday")
+    state = NudgeState(reminders=(Reminder("fading:old:x", ago(2)),))
+    digest = reminder_digest([birthday, keyed("fading:a:1")], state, SETTINGS, AS_OF)
+    assert ([n.key for n in digest.nudges], digest.is_digest) == ([birthday.key], False)
+    told = NudgeState(reminders=(*state.reminders, Reminder(birthday.key, AS_OF)))
+    assert reminder_digest([birthday], told, SETTINGS, AS_OF).nudges == []  # a re-run: not twice
+    tomorrow = NudgeState(reminders=(Reminder(birthday.key, ago(1)),))  # a birthday is no digest
+    assert reminder_digest([keyed("fading:a:1")], tomorrow, SETTINGS, AS_OF).is_digest
+
+
+@pytest.mark.parametrize(("budget", "shown", "more"), [(7, 7, 3), (10, 10, 0), (12, 10, 0), (1, 1, 9)])
+def test_a_digest_keeps_to_remind_budget(budget: int, shown: int, more: int) -> None:
+    nudges = [keyed(f"fading:{n:02d}:x", 10 - n) for n in range(10)]
+    digest = reminder_digest(nudges, NO_STATE, Settings(remind_budget=budget), AS_OF)
+    assert (len(digest.nudges), digest.more) == (shown, more)
+    assert digest.nudges == nudges[:shown]  # the highest first
+
+
+def test_a_birthday_on_its_day_is_always_in_the_digest() -> None:
+    nudges = [keyed(f"fading:{n:02d}:x", 10 - n) for n in range(8)]
+    birthday = keyed("birthday:c-ana:2026-03-01:today", 0.5, "birthday")
+    digest = reminder_digest([*nudges, birthday], NO_STATE, SETTINGS, AS_OF)
+    assert [n.key for n in digest.nudges] == [n.key for n in nudges[:7]] + [birthday.key]
+    assert digest.more == 1
+
+
+def test_hidden_json_says_why_since_and_until() -> None:
+    from kinship.engine import hidden_json
+
+    contacts = [summary(ANA, days=(ago(20),), every_days=10)]
+    snoozed = NudgeState(snoozes=(Snooze(made=ago(3), until=ago(-4), contact_id="c-ana"),))
+    (item,) = nudge_board(nudges_for(contacts), snoozed, AS_OF).hidden
+    payload = hidden_json(item)
+    assert list(payload)[:2] == ["key", "handle"]
+    assert (payload["hidden"], payload["since"], payload["until"], payload["whole_contact"]) == (
+        "snoozed",
+        ago(3).isoformat(),
+        ago(-4).isoformat(),
+        True,
+    )

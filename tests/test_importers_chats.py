@@ -12,7 +12,7 @@ import pytest
 
 from kinship.errors import DataError, UsageError
 from kinship.importers._chat import DayTally
-from kinship.importers.records import InteractionRecord, Participant
+from kinship.importers.records import InteractionRecord, LeftOut, Participant
 from kinship.importers.sms_xml import _fix_references, _fixed_chunks, parse_sms_xml
 from kinship.importers.telegram import parse_telegram
 from kinship.importers.whatsapp import parse_whatsapp
@@ -236,6 +236,44 @@ def test_telegram_personal_chat_knows_the_owner_and_reads_calls() -> None:
     assert records[0].when.isoformat() == "2024-05-01T09:00:00+02:00"
 
 
+def test_older_telegram_export_with_numeric_ids_names_the_partner_as_newer_ones_do() -> None:
+    data = (FIXTURES / "telegram" / "kinship-desktop-1x_personal_chat.json").read_bytes()
+    records = parse_telegram(data, zone=BERLIN, me=None, label="result.json")
+    assert [(r.source_id, r.channel, r.messages, r.minutes) for r in records] == [
+        ("telegram:183427006:2019-05-03:user183427006", Channel.MESSAGE, 2, None),
+        ("telegram:183427006:2019-05-04:user183427006:call", Channel.CALL, None, 13),
+        ("telegram:183427006:2019-05-06:user183427006", Channel.MESSAGE, 1, None),
+    ]
+    assert {r.participants for r in records} == {
+        (Participant(name="Ana Lima", source_id="telegram:user183427006"),)
+    }
+    # the same chat with the owner named by --me gives the same records
+    assert parse_telegram(data, zone=BERLIN, me="Sam Rivera", label="result.json") == records
+
+
+def test_older_telegram_chat_without_the_partners_id_uses_me() -> None:
+    export = json.loads((FIXTURES / "telegram" / "kinship-desktop-1x_personal_chat.json").read_bytes())
+    export["id"] = 1  # some exports give the chat its own id, not the partner's
+    export["name"] = "Ana"
+    data = json.dumps(export).encode()
+    records = parse_telegram(data, zone=BERLIN, me="Sam Rivera", label="result.json")
+    assert {r.participants[0].name for r in records} == {"Ana Lima"}
+
+
+def test_telegram_messages_after_now_and_owner_only_chats_are_counted() -> None:
+    data = (FIXTURES / "telegram" / "kinship-desktop-1x_personal_chat.json").read_bytes()
+    left_out = LeftOut()
+    now = dt.datetime(2019, 5, 5, tzinfo=BERLIN)
+    records = parse_telegram(data, zone=BERLIN, me=None, label="r.json", now=now, left_out=left_out)
+    assert [r.day.day for r in records] == [3, 4]
+    assert left_out["after_now"] == 1
+    export = json.loads(data)
+    export["messages"] = [m for m in export["messages"] if m.get("from_id") != 183427006]
+    left_out = LeftOut()
+    assert parse_telegram(json.dumps(export), zone=BERLIN, me=None, label="r", left_out=left_out) == []
+    assert left_out["owner_only"] == 3  # days
+
+
 @pytest.mark.parametrize(
     ("data", "line"), [(b'{"messages": [\n{"type": "message",\n', 3), (b"[1, 2]", 1), (b'{"a": 1}', 1)]
 )
@@ -280,6 +318,29 @@ def test_sms_files_that_are_not_well_formed_fail_whole_naming_the_line(name: str
     with pytest.raises(DataError, match=rf"^{name}: line {line}: not well-formed XML") as caught:
         parse_sms_xml((FIXTURES / "sms-xml" / name).read_bytes(), zone=UTC, label=name)
     assert "Body text" not in caught.value.message
+
+
+def test_sent_mms_naming_the_other_party_as_sender_does_not_make_them_the_owner() -> None:
+    data = (FIXTURES / "sms-xml" / "devadvance-sms_and_mms.xml").read_bytes() + b"</parts></mms></smses>\n"
+    start = data.index(b'msg_box="2" address="+15550000006"')
+    owner_from = b'<addr address="+15550000007" type="137"'
+    cut = data.index(owner_from, start)  # this sent MMS's FROM: the owner's own number
+    odd = data[:cut] + b'<addr address="+15550000006" type="137"' + data[cut + len(owner_from) :]
+    phones = {r.participants[0].phone for r in parse_sms_xml(odd, zone=UTC, label="sms.xml")}
+    assert "+15550000006" in phones  # their conversation is kept
+    assert phones == {r.participants[0].phone for r in parse_sms_xml(data, zone=UTC, label="sms.xml")}
+
+
+def test_sms_after_now_is_counted_and_an_absurd_call_is_clamped() -> None:
+    data = (
+        b'<calls count="2"><call number="+15550000001" duration="9000000000" date="1700000000000" type="1"/>'
+        b'<call number="+15550000001" duration="60" date="1900000000000" type="2"/></calls>'
+    )
+    left_out = LeftOut()
+    now = dt.datetime(2026, 1, 1, tzinfo=UTC)
+    (record,) = parse_sms_xml(data, zone=UTC, label="calls.xml", now=now, left_out=left_out)
+    assert record.minutes == 1440
+    assert left_out == LeftOut({"after_now": 1, "durations_clamped": 1})
 
 
 def test_sms_truncated_backup_once_closed_counts_threads_and_groups() -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from kinship.errors import DataError
+from kinship.importers.contacts_csv import parse_linkedin_csv, parse_outlook_csv
+from kinship.importers.detect import detect_format
 from kinship.importers.google_csv import parse_google_csv
-from kinship.importers.records import ContactRecord, parse_birthday_value
+from kinship.importers.records import ContactRecord, LeftOut, parse_birthday_value
 from kinship.importers.vcard import parse_vcard
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -170,3 +173,92 @@ def test_csv_that_is_not_google_is_refused() -> None:
 )
 def test_birthday_values(text: str, expected: str | None) -> None:
     assert parse_birthday_value(text) == expected
+
+
+# ---- phones as files really write them, Outlook and LinkedIn CSV, strict CSV (issues 9, 10) ----
+
+
+def test_vcard_labels_stored_as_phones_and_tel_uri_extensions() -> None:
+    card = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Dev Patel\r\nTEL;TYPE=work:BusinessPhone\r\n"
+        "TEL;TYPE=cell:MobilePhone\r\nTEL;VALUE=uri;TYPE=work:tel:+1-555-555-5555;ext=102\r\n"
+        "TEL;TYPE=fax:+1 555 0199\r\nEND:VCARD\r\n"
+    )
+    left_out = LeftOut()
+    (record,) = parse_vcard(card, label="x.vcf", left_out=left_out)
+    assert record.phones == ("+1-555-555-5555",)
+    assert left_out == LeftOut({"not_phones": 2, "fax_numbers": 1})
+
+
+def test_outlook_vcard_fax_is_counted() -> None:
+    left_out = LeftOut()
+    parse_vcard(
+        (FIXTURES / "vcard" / "ezvcard-outlook-2007.vcf").read_bytes(), label="o.vcf", left_out=left_out
+    )
+    assert left_out["fax_numbers"] >= 1
+
+
+def test_google_csv_fax_numbers_are_skipped_like_vcard_faxes() -> None:
+    text = (
+        "Name,Given Name,Family Name,Phone 1 - Type,Phone 1 - Value,Phone 2 - Type,Phone 2 - Value\n"
+        "Ana Lima,Ana,Lima,Work Fax,+49 30 1234568,Mobile,+49 170 5550101 ::: tel:+49 30 1;ext=7\n"
+    )
+    left_out = LeftOut()
+    (record,) = parse_google_csv(text, label="g.csv", left_out=left_out)
+    assert record.phones == ("+49 170 5550101", "+49 30 1")
+    assert left_out["fax_numbers"] == 1
+
+
+def test_google_csv_with_an_unterminated_quote_is_refused_naming_its_line() -> None:
+    text = 'Name,Given Name,E-mail 1 - Value\nAna,Ana,a@x.org\n"unterminated,,\nBob,Bob,b@x.org\n'
+    with pytest.raises(DataError, match=r"^g\.csv: line 3: unterminated quote"):
+        parse_google_csv(text, label="g.csv")
+
+
+def test_outlook_desktop_csv_reads_emails_phones_birthday_and_skips_faxes() -> None:
+    data = (FIXTURES / "contacts-csv" / "kinship-outlook_desktop.csv").read_bytes()  # cp1252, CRLF
+    assert detect_format(data, "contacts.csv") == "outlook-csv"
+    left_out = LeftOut()
+    ana, ben, dentist = parse_outlook_csv(data, label="contacts.csv", left_out=left_out)
+    assert ana.name == "Ana Lima"
+    assert ana.emails == ("ana.lima@example.org", "ana@home.example")
+    assert ana.phones == ("+49 30 1234567", "+49 170 5550101")
+    assert ana.birthday == "1988-05-23"  # 23/5/1988: the file writes day first
+    assert ana.note == "met at the climbing gym\nlikes tea"
+    assert ben.emails == ("ben.okafor@example.com",)  # the Exchange /o=… address is not an email
+    assert ben.birthday is None  # 0/0/00
+    assert dentist.name == "Dentist Dr. Weiß"
+    assert left_out == LeftOut({"fax_numbers": 2})
+
+
+def test_outlook_com_csv_reads_nickname_and_drops_labels_and_extensions() -> None:
+    data = (FIXTURES / "contacts-csv" / "kinship-outlook_com.csv").read_bytes()  # UTF-8 with BOM
+    assert detect_format(data, "contacts.csv") == "outlook-csv"
+    left_out = LeftOut()
+    chloe, dev = parse_outlook_csv(data, label="contacts.csv", left_out=left_out)
+    assert (chloe.name, chloe.aliases, chloe.birthday) == ("Chloé Durand", ("Clo",), "1990-11-06")
+    assert chloe.phones == ("+33 6 12 34 56 78",)
+    assert dev.phones == ("+1-555-0100",)
+    assert left_out == LeftOut({"fax_numbers": 1, "not_phones": 1})
+
+
+def test_linkedin_connections_skip_the_preamble_and_keep_company_and_connected_day() -> None:
+    data = (FIXTURES / "contacts-csv" / "kinship-linkedin_Connections.csv").read_bytes()
+    assert detect_format(data, "Connections.csv") == "linkedin-csv"
+    left_out = LeftOut()
+    ana, erik = parse_linkedin_csv(data, label="Connections.csv", left_out=left_out)
+    assert (ana.name, ana.emails, ana.note, ana.added) == (
+        "Ana Lima",
+        ("ana.lima@example.org",),
+        "Company: Acme",
+        dt.date(2021, 3, 5),
+    )
+    assert ana.source_id == "linkedin:https://www.linkedin.com/in/ana-lima-example"
+    assert (erik.emails, erik.note) == ((), "Company: Nordic Bikes, AB")
+    assert left_out == LeftOut({"rows_without_name": 1})  # a member who hides their name
+
+
+def test_linkedin_broken_row_names_its_line_counting_the_preamble() -> None:
+    data = (FIXTURES / "contacts-csv" / "kinship-linkedin_Connections.csv").read_text() + 'Zoe,"Ng,x\n'
+    with pytest.raises(DataError, match=r"^c\.csv: line 8: unterminated quote"):
+        parse_linkedin_csv(data, label="c.csv")

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kinship.errors import DataError
-from kinship.importers.ics import parse_ics
-from kinship.importers.records import InteractionRecord, Participant
+from kinship.importers.ics import is_system_address, parse_ics
+from kinship.importers.records import InteractionRecord, LeftOut, Participant
 from kinship.models import Channel
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
@@ -197,3 +197,140 @@ def test_local_zone_changes_the_day_of_a_utc_event() -> None:
 def test_non_calendar_is_a_data_error_naming_file_and_line(data: bytes) -> None:
     with pytest.raises(DataError, match=r"^cal\.ics: line 1: "):
         parse_ics(data, zone=BERLIN, now=NOW, label="cal.ics")
+
+
+# ---- calendars as real programs write them (issue 10) ----------------------------------------
+
+
+def read_counting(name: str, now: dt.datetime = NOW) -> tuple[list[InteractionRecord], LeftOut]:
+    left_out = LeftOut()
+    data = (FIXTURES / name).read_bytes()
+    return parse_ics(data, zone=BERLIN, now=now, label=name, left_out=left_out), left_out
+
+
+def test_icloud_calendar_with_historic_lmt_offsets_imports_with_right_local_times() -> None:
+    records, _ = read_counting("icalevents-icloud.ics")  # TZOFFSETFROM:+5328 in its Europe/Berlin block
+    by_title = {record.title: record for record in records}
+    assert by_title["Friseur"].when.isoformat() == "2016-11-03T18:00:00+01:00"
+    assert by_title["Friseur"].minutes == 30
+    assert by_title["Weinabend Franken – Castell"].when.isoformat() == "2016-06-16T19:30:00+02:00"
+
+
+def test_outlook_all_day_series_moved_occurrence_counts_once_on_its_new_day() -> None:
+    records, _ = read_counting("icalevents-recurrenceid_ms.ics")  # RECURRENCE-ID in W. Europe Standard Time
+    days = [record.day for record in records]
+    assert dt.date(2021, 4, 9) not in days
+    assert days.count(dt.date(2021, 4, 10)) == 1
+    (moved,) = [record for record in records if record.day == dt.date(2021, 4, 10)]
+    assert moved.source_id.endswith(":2021-04-09")  # keyed by the occurrence it replaces
+    assert len(days) == len(set(days)) == 41
+
+
+def test_outlook_all_day_series_exdate_in_a_windows_zone_excludes_its_day() -> None:
+    records, _ = read_counting("icalevents-rrule_until_all_day_ms.ics")
+    firsts = sorted({record.source_id.split("+")[0].rsplit(":", 1)[1] for record in records})
+    assert firsts == ["2021-03-19", "2021-03-26", "2021-04-02", "2021-04-09", "2021-04-16", "2021-04-23"]
+    assert dt.date(2021, 4, 30) not in {record.day for record in records}
+
+
+def test_multi_day_all_day_event_is_one_interaction_per_day() -> None:
+    records, _ = read_counting("icalevents-ms_tz.ics")  # 2021-03-24 to DTEND 2021-03-27 (exclusive)
+    assert [record.day for record in records] == [dt.date(2021, 3, day) for day in (24, 25, 26)]
+    assert len({record.source_id for record in records}) == 3
+
+
+def test_multi_day_event_stops_at_fourteen_days_and_at_today() -> None:
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:trip\nDTSTART;VALUE=DATE:20260101\n"
+        "DTEND;VALUE=DATE:20260301\nEND:VEVENT\nBEGIN:VEVENT\nUID:now\nDTSTART;VALUE=DATE:20261125\n"
+        "DTEND;VALUE=DATE:20261128\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    left_out = LeftOut()
+    records = parse_ics(text.encode(), zone=BERLIN, now=NOW, label="x.ics", left_out=left_out)
+    assert sum(record.source_id.startswith("ics:trip:") for record in records) == 14
+    assert [r.day.day for r in records if r.source_id.startswith("ics:now:")] == [25, 26]
+    assert left_out["after_now"] == 1
+
+
+def test_google_group_calendar_address_is_never_an_attendee() -> None:
+    records, left_out = read_counting("icalevents-recurrenceid_google.ics")
+    assert len(records) == 4
+    assert all(record.participants == () for record in records)
+    assert left_out["system_addresses"] == 4
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "hst9ma4s2h5hf2iafmrqffki9o@group.calendar.google.com",
+        "c_188abc@resource.calendar.google.com",
+        "noreply@zoom.us",
+        "no-reply@example.org",
+        "calendar-notification@google.com",
+        "team@googlegroups.com",
+        "devs@lists.example.org",
+        "python-list@python.org",
+    ],
+)
+def test_system_addresses(email: str) -> None:
+    assert is_system_address(email)
+
+
+@pytest.mark.parametrize(
+    "email", ["ana@example.org", "calendar@microsoft.com", "noreen@x.org", "listo@x.org"]
+)
+def test_people_are_not_system_addresses(email: str) -> None:
+    assert not is_system_address(email)
+
+
+def test_location_that_is_only_a_link_is_online_whoever_hosts_it() -> None:
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:own-video\nDTSTART:20261101T090000Z\n"
+        "LOCATION:https://video.acme-corp.example/r/standup\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    (record,) = parse_ics(text.encode(), zone=BERLIN, now=NOW, label="x.ics")
+    assert record.channel is Channel.VIDEO
+
+
+def test_rule_that_can_never_match_is_refused_naming_the_event() -> None:
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:never-1\nSUMMARY:x\nDTSTART:20200101T000000Z\n"
+        "RRULE:FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=30\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    with pytest.raises(DataError, match=r"^x\.ics: line 3: the repeat rule of event 'never-1' .*never match"):
+        parse_ics(text.encode(), zone=BERLIN, now=NOW, label="x.ics")
+
+
+@pytest.mark.parametrize(
+    "rule", ["FREQ=MINUTELY", "FREQ=SECONDLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=DAILY;BYHOUR=1,2,3,4,5,6,7,8"]
+)
+def test_rule_past_a_hundred_thousand_occurrences_is_refused(rule: str) -> None:
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:many-1\nDTSTART:19900101T000000Z\n"
+        f"RRULE:{rule}\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    with pytest.raises(DataError, match=r"'many-1' is refused: it repeats more than 100,000 times"):
+        parse_ics(text.encode(), zone=BERLIN, now=NOW, label="x.ics")
+
+
+def test_endless_rule_expands_to_today_by_date_and_counts_the_cut() -> None:
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:daily-1\nDTSTART:19700101T080000Z\n"
+        "RRULE:FREQ=DAILY\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    left_out = LeftOut()
+    records = parse_ics(text.encode(), zone=BERLIN, now=NOW, label="x.ics", left_out=left_out)
+    assert len(records) == (NOW.date() - dt.date(1970, 1, 1)).days + 1  # more than the old 20,000 cap
+    assert records[-1].day == NOW.date()  # the newest are kept, not the oldest
+    assert left_out["recurrences_cut"] == 1
+
+
+def test_absurd_event_length_is_clamped_to_a_day_and_counted() -> None:
+    text = (
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:long\nDTSTART:20260101T000000Z\n"
+        "DURATION:PT4197074399M\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    left_out = LeftOut()
+    (record,) = parse_ics(text.encode(), zone=BERLIN, now=NOW, label="x.ics", left_out=left_out)
+    assert record.minutes == 1440
+    assert left_out["durations_clamped"] == 1

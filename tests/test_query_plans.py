@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from kinship import actions, dates, engine, review
-from kinship.models import Channel, ContactRef, ContactSummary, Settings, WeekCount
+from kinship.keys import name_key
+from kinship.models import Channel, ContactRef, ContactSummary, GroupSummary, Settings, WeekCount
 from kinship.store import Store, day_from_number, day_number, open_store
 
 NOW = dt.datetime(2026, 11, 26, 18, 0, tzinfo=dt.UTC)
@@ -53,6 +54,7 @@ def _seed(store: Store, rng: random.Random) -> None:
                     every_days=21 if index % 11 == 0 else None,
                     birthday=f"--{1 + index % 12:02d}-{1 + index % 28:02d}" if index % 3 == 0 else None,
                     archived=index == 7,
+                    see_every_days=45 if index % 4 == 1 else None,
                 )
             )
         # contact 0 never meets anyone; contact 1 is digital only; contact 2 was last met in person
@@ -78,7 +80,7 @@ def _seed(store: Store, rng: random.Random) -> None:
                 channel=channel,
                 contact_rowids=sorted(set(people)),
                 created=zoned,
-                group="board games" if not people else None,
+                group="board games" if not people else ("Choir", "choir", None, None)[rng.randrange(4)],
                 minutes=rng.choice((None, 30, 90)),
                 feel=rng.choice((None, None, 2, 4)),
             )
@@ -142,6 +144,9 @@ SETTINGS = Settings()
 AS_OF = AS_OF_DAYS[0]
 READS: dict[str, Callable[[Store], object]] = {
     "nudges": lambda store: actions.nudges(store, SETTINGS, AS_OF),
+    "nudges --hidden": lambda store: actions.hidden_nudges(store, SETTINGS, AS_OF),
+    "groups": lambda store: actions.groups(store, SETTINGS, AS_OF),
+    "review --week this": lambda store: actions.weekly_review(store, SETTINGS, AS_OF, "this"),
     "remind --dry-run": lambda store: actions.remind(store, SETTINGS, NOW, AS_OF, dry_run=True),
     "review": lambda store: actions.weekly_review(store, SETTINGS, AS_OF),
     "review --week": lambda store: actions.weekly_review(store, SETTINGS, AS_OF, "2026-W10"),
@@ -203,8 +208,9 @@ def brute_summaries(store: Store, as_of: dt.date, window_days: int = 365) -> lis
     start = end - window_days
     links = _all_links(store)
     summaries = []
-    for rowid, uid, name, circle, every, birthday, archived, created in store.conn.execute(
-        "SELECT id, uid, name, circle, every_days, birthday, archived, created FROM contacts ORDER BY id"
+    for rowid, uid, name, circle, every, birthday, archived, created, see_every in store.conn.execute(
+        "SELECT id, uid, name, circle, every_days, birthday, archived, created, see_every_days"
+        " FROM contacts ORDER BY id"
     ):
         own = [(day, channel) for contact, day, channel in links if contact == rowid and day <= end]
         face = [day for day, channel in own if channel == 0]
@@ -225,9 +231,31 @@ def brute_summaries(store: Store, as_of: dt.date, window_days: int = 365) -> lis
                 last_day=day_from_number(max(day for day, _ in own)) if own else None,
                 last_face_to_face_day=None if last_face is None else day_from_number(last_face),
                 digital_since_face_to_face=digital,
+                see_every_days=see_every,
             )
         )
     return summaries
+
+
+def brute_groups(store: Store, as_of: dt.date, window_days: int = 365) -> list[GroupSummary]:
+    """Return the group summaries by reading every interaction into Python."""
+    end = day_number(as_of)
+    met: dict[str, list[tuple[int, str]]] = {}
+    for label, day in store.conn.execute("SELECT group_label, day FROM interactions NOT INDEXED"):
+        if label is not None and day <= end:
+            met.setdefault(name_key(label), []).append((day, label))
+    return [
+        GroupSummary(
+            key,
+            max(met[key])[1],
+            tuple(
+                day_from_number(day)
+                for day in sorted({day for day, _ in met[key] if day > end - window_days})
+            ),
+            day_from_number(max(met[key])[0]),
+        )
+        for key in sorted(met)
+    ]
 
 
 def brute_week_counts(store: Store, first: dt.date, last: dt.date) -> dict[str, WeekCount]:
@@ -303,10 +331,14 @@ def test_nudges_equal_the_engine_on_brute_force_inputs(store: Store, as_of: dt.d
     counts = brute_week_counts(
         store, dates.week_start(weeks[0]), dates.week_start(weeks[-1]) + dt.timedelta(days=6)
     )
-    expected = engine.compute_nudges(
-        brute_summaries(store, as_of), counts, brute_last_face_to_face(store, as_of), state, SETTINGS, as_of
+    groups = brute_groups(store, as_of)
+    assert actions.group_summaries(store, as_of) == groups
+    candidates = engine.candidate_nudges(
+        brute_summaries(store, as_of), counts, brute_last_face_to_face(store, as_of), SETTINGS, as_of, groups
     )
-    assert actions.nudges(store, SETTINGS, as_of) == expected
+    expected = engine.nudge_board(candidates, state, as_of)
+    assert actions.nudges(store, SETTINGS, as_of) == expected.nudges
+    assert actions.hidden_nudges(store, SETTINGS, as_of) == expected.hidden
 
 
 @pytest.mark.parametrize(
@@ -332,16 +364,19 @@ def test_review_equals_the_review_of_brute_force_inputs(
         state = store.nudge_state()
     people_ids = sorted({person.id for item in interactions for person in item.people})
     summaries = brute_summaries(store, last_day)
-    in_force = engine.compute_nudges(
+    candidates = engine.candidate_nudges(
         summaries,
         brute_week_counts(
             store, dates.week_start(nudge_weeks[0]), dates.week_start(nudge_weeks[-1]) + dt.timedelta(days=6)
         ),
         brute_last_face_to_face(store, last_day),
-        state,
         settings,
         last_day,
+        brute_groups(store, last_day),
     )
+    in_force = engine.nudge_board(candidates, state, last_day).nudges
+    with store.read():
+        log_start = min(day for (day,) in store.conn.execute("SELECT day FROM interactions NOT INDEXED"))
     expected = review.build_review(
         chosen,
         interactions,
@@ -350,5 +385,7 @@ def test_review_equals_the_review_of_brute_force_inputs(
         brute_first_days(store, people_ids),
         in_force,
         settings,
+        as_of=last_day,
+        log_start=day_from_number(log_start),
     )
     assert actions.weekly_review(store, settings, as_of, week) == expected

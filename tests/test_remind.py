@@ -118,12 +118,14 @@ def test_snoozed_contact_is_not_reminded_birthday_included(db_path: Path) -> Non
     ok("log", "--group", "book club", "--when", "2026-11-25")  # no isolation nudge
     ok("snooze", "ana", "2w")
     assert [n["kind"] for n in remind_json()] == []  # SPEC §6: a snoozed contact is left out
-    # still snoozed on 9 December; the snooze ends on 10 December and the fading tie is due then
-    # (its episode was never reminded); isolation comes 14 days after the book club
+    # still snoozed on 9 December; the snooze ends on 10 December, but the digest of 9 December
+    # (isolation comes 14 days after the book club) keeps remind quiet for a week: the fading
+    # tie comes with the next digest, on 16 December
     still = remind_json("--as-of", "2026-12-09", now="2026-12-09T08:00:00")
     assert [n["kind"] for n in still] == ["isolation"]
-    later = remind_json("--as-of", "2026-12-10", now="2026-12-10T08:00:00")
-    assert [n["kind"] for n in later] == ["fading"]
+    assert remind_json("--as-of", "2026-12-10", now="2026-12-10T08:00:00") == []
+    later = remind_json("--as-of", "2026-12-16", now="2026-12-16T08:00:00")
+    assert [n["kind"] for n in later] == ["fading", "isolation"]
 
 
 def test_dismissed_key_is_never_reminded_and_a_new_episode_is(fading_ana: Path) -> None:

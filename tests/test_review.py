@@ -97,16 +97,17 @@ EXPECTED_TEXT = """\
 Weekly review 2026-W08 (Mon 16 Feb 2026 to Sun 22 Feb 2026)
 ===========================================================
 
-Face to face: 3 (50%), 270 min
-Digital:      3 (50%), 65 min
-Usual week:   2 face to face, 3 digital
-People:       4
-Crowded week: no
-Circles:      family 2, friends 3
-Groups:       book club 1
-Feel:         face to face 4.5, digital 3.5
-Saw most:     Ana Lima (3), Ben Ode (2), Cy Park (1), Dee Moss (1)
-New people:   Cy Park, Dee Moss
+Face to face:  3 (50%), 270 min
+Digital:       3 (50%), 65 min
+Usual week:    2 face to face, 3 digital
+People:        4
+Crowded week:  no
+Circles:       family 2, friends 3
+Groups:        book club 1
+Feel:          face to face 4.5, digital 3.5
+Saw most:      Ana Lima (2), Cy Park (1)
+In touch most: Ana Lima (3), Ben Ode (2), Cy Park (1), Dee Moss (1)
+New people:    Cy Park, Dee Moss
 
 Trend, last 12 weeks
 --------------------
@@ -202,6 +203,7 @@ def test_review_json_has_the_spec_fields() -> None:
     assert payload["nudges"] == [
         {
             "key": "fading:c-ben:2026-01-10",
+            "handle": None,
             "kind": "fading",
             "score": 2.9,
             "message": FADING_BEN.message,
@@ -285,7 +287,7 @@ def test_empty_week() -> None:
     assert payload["baseline"] is None
     assert payload["share"] == {"face_to_face": None, "digital": None}
     assert payload["suggestions"] == ["A quiet week is fine. Who would you enjoy seeing in the coming days?"]
-    assert "Usual week:   not enough earlier weeks yet" in review_text(review)
+    assert "Usual week:    not enough earlier weeks yet" in review_text(review)
 
 
 def test_crowded_week_uses_the_week_interactions_and_the_baseline() -> None:
@@ -386,6 +388,81 @@ def test_text_and_markdown_list_the_top_ten_nudges_and_json_all() -> None:
     review = build_review(WEEK, [], {}, {}, {}, many, SETTINGS)
     text = review_text(review)
     assert "Reconnect with person 9." in text and "Reconnect with person 10." not in text
-    assert "... and 3 more: see `kinship nudges`" in text
-    assert "... and 3 more" in review_markdown(review)
+    assert "- and 3 more - kinship nudges" in text
+    assert "- and 3 more \u2014 kinship nudges" in review_markdown(review)
     assert len(review_json(review)["nudges"]) == 13  # type: ignore[arg-type]
+
+
+def test_saw_most_counts_face_to_face_only_and_in_touch_most_any_channel() -> None:
+    payload = review_json(sample_review())
+    assert payload["saw_most"] == [
+        {"id": "c-ana", "name": "Ana Lima", "count": 2},
+        {"id": "c-cy", "name": "Cy Park", "count": 1},
+    ]
+    messaged_only = build_review(WEEK, [interaction(1, 0, Channel.MESSAGE, BEN)], {}, {}, {}, (), SETTINGS)
+    assert messaged_only.saw_most == ()
+    text = review_text(messaged_only)
+    assert "Saw most:      none" in text and "In touch most: Ben Ode (1)" in text
+
+
+@pytest.mark.parametrize(("budget", "shown"), [(3, 3), (12, 12), (13, 13), (20, 13)])
+def test_review_budget_sets_how_many_nudges_the_text_shows(budget: int, shown: int) -> None:
+    many = tuple(
+        Nudge(f"fading:c{n:02d}:2026-10-01", "fading", 3.0 - n / 100, f"Person {n}.", handle=f"{n:04x}")
+        for n in range(13)
+    )
+    review = build_review(WEEK, [], {}, {}, {}, many, Settings(review_budget=budget))
+    text = review_text(review)
+    assert sum(line.startswith("- Person") for line in text.splitlines()) == shown
+    assert ("more - kinship nudges" in text) is (shown < 13)
+    assert "- Person 0. (kinship dismiss 0000)" in text  # the handle and the command that quiets it
+
+
+@pytest.mark.parametrize(("day_of_week", "so_far"), [(0, 1), (2, 3), (5, 6), (6, None)])
+def test_a_week_so_far_says_how_many_days_and_is_never_crowded(day_of_week: int, so_far: int | None) -> None:
+    chats = [interaction(n, 0, Channel.MESSAGE, ANA) for n in range(8)]  # all on Monday: crowded
+    as_of = MONDAY + dt.timedelta(days=day_of_week)
+    review = build_review(
+        WEEK, chats, {}, CIRCLES, {}, (), SETTINGS, as_of=as_of, log_start=dt.date(2025, 1, 1)
+    )
+    assert review.so_far_days == so_far
+    assert review.crowded is (so_far is None)
+    assert review_json(review)["so_far_days"] == so_far
+    if so_far is not None:
+        assert f"so far, {so_far} of 7 days" in review_text(review)
+        assert "group activity" not in " ".join(review.suggestions)
+
+
+@pytest.mark.parametrize(
+    ("log_start", "first_full", "trend_weeks"),
+    [
+        (dt.date(2026, 2, 23), "2026-W09", 0),  # a Monday, the day after the week: before the log
+        (dt.date(2026, 2, 25), "2026-W10", 0),
+        (dt.date(2026, 2, 22), "2026-W09", 1),  # the week's Sunday: the log began in it
+        (dt.date(2026, 2, 9), "2026-W07", 2),
+    ],
+)
+def test_a_week_before_the_log_says_when_it_starts(
+    log_start: dt.date, first_full: str, trend_weeks: int
+) -> None:
+    review = build_review(WEEK, [], trend_weeks_before(), {}, {}, (), SETTINGS, log_start=log_start)
+    assert review.first_full_week == first_full
+    assert len(review.trend) == trend_weeks  # the trend starts where the log does
+    assert review.before_log is (trend_weeks == 0)
+    text = " ".join(review_text(review).split())
+    if review.before_log:
+        assert f"Your log starts on {log_start:%a} {log_start.day}" in text
+        assert f"The first full week, {first_full}, will be ready" in text
+    else:
+        assert "Your log starts" not in text
+
+
+def test_a_review_with_nothing_logged_says_so() -> None:
+    review = build_review(WEEK, [], {}, {}, {}, (), SETTINGS, empty_log=True)
+    assert review.trend == ()
+    assert "Nothing is logged yet" in review_text(review)
+    assert review_json(review)["log_start"] is None
+
+
+def trend_weeks_before() -> dict[str, WeekCount]:
+    return {name: WeekCount(name, 0, 0) for name in weeks_back(WEEK, 12)}

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
-from kinship import actions
+from kinship import actions, transfer
 from kinship.actions import ContactChanges, LogRequest
 from kinship.models import Channel
-from kinship.store import Store, open_store
+from kinship.store import Store, day_number, open_store
 
 UTC = dt.UTC
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -30,6 +31,25 @@ def assert_cache_is_exact(store: Store) -> None:
         assert stale == 0  # every write leaves the day lists fresh
         for as_of in AS_OF_DAYS:
             assert store.contact_summaries(as_of) == store.contact_summaries_from_links(as_of), as_of
+
+
+def full_rebuilds(store: Store, write: Callable[[], object]) -> int:
+    """Return how many day lists ``write`` rebuilt from every link (rather than patched)."""
+    seen: list[str] = []
+    store.conn.set_trace_callback(seen.append)
+    try:
+        write()
+    finally:
+        store.conn.set_trace_callback(None)
+    return sum("GROUP BY day ORDER BY day" in sql for sql in seen)
+
+
+def day_codes(store: Store, name: str) -> list[int]:
+    """Return a contact's stored day list: day * 2 + 1 for a day met face to face, else day * 2."""
+    row = store.conn.execute(
+        "SELECT d.codes FROM contact_days d JOIN contacts c ON c.id = d.contact_id WHERE c.name = ?", (name,)
+    ).fetchone()
+    return [] if row is None else list(memoryview(row[0]).cast("i"))
 
 
 def test_the_day_lists_follow_every_kind_of_change(tmp_path: Path) -> None:
@@ -53,6 +73,13 @@ def test_the_day_lists_follow_every_kind_of_change(tmp_path: Path) -> None:
             )  # fmt: skip
         for item in rng.sample(actions.history(store, NOW, UTC), 4):
             actions.unlog_interaction(store, item.id)
+        for item in rng.sample(actions.history(store, NOW, UTC), 3):  # amend: people leave
+            if len(item.people) > 1:
+                actions.amend_interaction(
+                    store, NOW, UTC, item.id, LogRequest(), channel_given=False, remove=(item.people[0].name,)
+                )
+        actions.log_interaction(store, NOW, UTC, LogRequest(names=(rng.choice(names),), channel=Channel.CALL))
+        actions.undo_last(store)
         assert_cache_is_exact(store)
         if round_number == 2:
             actions.merge_contacts(store, names[0], names[1])
@@ -144,4 +171,76 @@ def test_odd_rows_written_by_other_tools_never_block_a_write(tmp_path: Path) -> 
         stale = [row[0] for row in store.conn.execute("SELECT contact_id FROM contact_days_stale")]
         assert stale == [1]  # Ana stays on the links path; answers stay exact
         assert store.contact_summaries(NOW.date()) == store.contact_summaries_from_links(NOW.date())
+    store.close()
+
+
+def test_everyday_writes_patch_the_touched_days_and_stay_exact(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "kinship.db", NOW)
+    for name in ("Ana Lima", "Ben Ode", "Cy Park"):
+        actions.add_contact(store, NOW, ContactChanges(name=name))
+    for back in range(0, 300, 3):  # a long history for Ana: rebuilding it would read every link
+        when = (NOW - dt.timedelta(days=back)).isoformat()
+        actions.log_interaction(
+            store, NOW, UTC, LogRequest(names=("ana",), channel=Channel.CALL, when_text=when)
+        )
+    assert_cache_is_exact(store)
+    day = day_number(NOW.date()) - 30
+
+    def log(names: tuple[str, ...], channel: Channel, back_days: int) -> str:
+        when = (NOW - dt.timedelta(days=back_days, hours=1)).isoformat()
+        return actions.log_interaction(
+            store, NOW, UTC, LogRequest(names=names, channel=channel, when_text=when)
+        ).id
+
+    met: list[str] = []
+    writes: list[tuple[str, Callable[[], object]]] = [
+        ("a face-to-face meeting on a day that had only a call", lambda: met.append(log(("ana", "ben"), Channel.IN_PERSON, 30))),
+        ("a new day in the past, between two days", lambda: log(("ana",), Channel.VIDEO, 31)),
+        ("a day after every other", lambda: log(("ana", "cy"), Channel.MESSAGE, -0)),
+        ("the day's only meeting undone", lambda: actions.unlog_interaction(store, met[0])),
+        ("a call moved to another day", lambda: actions.amend_interaction(
+            store, NOW, UTC, actions.history(store, NOW, UTC, name="ana", limit=1)[0].id,
+            LogRequest(when_text=(NOW - dt.timedelta(days=500)).isoformat()), channel_given=False,
+        )),
+        ("a person added and one removed", lambda: actions.amend_interaction(
+            store, NOW, UTC, actions.history(store, NOW, UTC, name="cy", limit=1)[0].id,
+            LogRequest(), channel_given=False, add=("ben",), remove=("cy",),
+        )),
+        ("the last log undone", lambda: (log(("ana",), Channel.IN_PERSON, 200), actions.undo_last(store))),
+    ]  # fmt: skip
+    for what, write in writes:
+        assert full_rebuilds(store, write) == 0, what
+        assert_cache_is_exact(store)
+    codes = day_codes(store, "Ana Lima")
+    assert day * 2 in codes and day * 2 + 1 not in codes  # the meeting came and went: a call day again
+    assert (day - 1) * 2 in codes
+    assert day_codes(store, "Cy Park") == []  # Cy's only interaction was taken away from them
+    store.close()
+
+
+def test_merge_forget_and_import_keep_the_day_lists_exact(tmp_path: Path) -> None:
+    source = open_store(tmp_path / "source.db", NOW)
+    for name in ("Ana Lima", "Ben Ode", "Dee Sato"):
+        actions.add_contact(source, NOW, ContactChanges(name=name))
+    rng = random.Random(3)
+    for _ in range(120):
+        people = tuple(rng.sample(["ana", "ben", "dee"], rng.randint(1, 2)))
+        when = (NOW - dt.timedelta(days=rng.randint(0, 800), hours=rng.randint(0, 23))).isoformat()
+        request = LogRequest(names=people, channel=rng.choice(list(Channel)), when_text=when)
+        actions.log_interaction(source, NOW, UTC, request)
+    export = tmp_path / "export.json"
+    with open(export, "w", encoding="utf-8") as out:
+        transfer.write_json_export(source, NOW, out)
+    source.close()
+    store = open_store(tmp_path / "kinship.db", NOW)
+    actions.add_contact(store, NOW, ContactChanges(name="Ana Lima"))  # the import joins her
+    actions.log_interaction(store, NOW, UTC, LogRequest(names=("ana",), when_text="2026-01-05T10:00"))
+    transfer.import_files(store, NOW, UTC, [export])
+    assert_cache_is_exact(store)
+    actions.add_contact(store, NOW, ContactChanges(name="Ben Ode Jr"))
+    actions.log_interaction(store, NOW, UTC, LogRequest(names=("ben ode jr",), when_text="2026-01-05T12:00"))
+    actions.merge_contacts(store, "Ben Ode", "Ben Ode Jr")
+    assert_cache_is_exact(store)
+    actions.forget_contact(store, actions.find_contact(store, "dee").id)
+    assert_cache_is_exact(store)
     store.close()

@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from kinship import dates, validate
 from kinship.errors import AmbiguousError, NotFoundError, UsageError
 from kinship.keys import match_key, name_key
-from kinship.models import Channel, Contact, Interaction, Nudge, Settings
+from kinship.models import Channel, Contact, ContactRef, Interaction, Nudge, Settings
 from kinship.store import NameEntry, Store
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from kinship.models import ContactSummary, WeekCount
+    from kinship.engine import Board, Digest, Hidden
+    from kinship.models import ContactSummary, GroupSummary, WeekCount
     from kinship.review import Review
 
 Chooser = Callable[[str, Sequence[NameEntry]], NameEntry | None]
@@ -96,9 +97,31 @@ def resolve_name(entries: Sequence[NameEntry], text: str, choose: Chooser | None
     )
 
 
+def entries_for(store: Store, text: str) -> Sequence[NameEntry]:
+    """Return the contacts ``text`` names exactly (id, name, alias) found through indexes, else all.
+
+    ``match_name`` prefers an id, then an exact name, then an alias to any prefix, so an exact
+    hit needs no other contact: ``kinship log`` then never folds every name in the log. Each hit
+    is checked against the keys as computed now; without one, every contact is searched.
+    """
+    wanted = name_key(text)
+    if wanted:
+        uid = text.strip()
+        found = [
+            entry
+            for entry in store.name_entries_matching(uid, wanted)
+            if entry.uid == uid
+            or name_key(entry.name) == wanted
+            or any(name_key(a) == wanted for a in entry.aliases)
+        ]
+        if found:
+            return found
+    return store.name_entries()
+
+
 def find_contact(store: Store, text: str, choose: Chooser | None = None) -> Contact:
     """Return the contact ``text`` names (read only)."""
-    entry = resolve_name(store.name_entries(), text, choose)
+    entry = resolve_name(entries_for(store, text), text, choose)
     return store.contact(entry.rowid)
 
 
@@ -113,6 +136,8 @@ class ContactChanges(NamedTuple):
     clear_circle: bool = False
     every_days: int | None = None
     clear_every: bool = False
+    see_every_days: int | None = None
+    clear_see_every: bool = False
     birthday: str | None = None
     note: str | None = None
     aliases: tuple[str, ...] = ()
@@ -206,6 +231,15 @@ def _checked(changes: ContactChanges, today: dt.date) -> ContactChanges:
     )
 
 
+def _see_every(days: int | None) -> int | None:
+    """Return a wished-for in-person rhythm checked against the rhythm rule (1 day to 10 years)."""
+    if days is None:
+        return None
+    from kinship import validate
+
+    return validate.rhythm_days(days, "see-every")
+
+
 def add_contact(store: Store, now: dt.datetime, changes: ContactChanges) -> Contact:
     """Create a contact; refuse a name or alias that is already taken."""
     wanted = changes.name
@@ -225,6 +259,7 @@ def add_contact(store: Store, now: dt.datetime, changes: ContactChanges) -> Cont
             every_days=changes.every_days,
             birthday=changes.birthday or None,
             note=changes.note or None,
+            see_every_days=_see_every(changes.see_every_days),
         )
         _apply_values(store, rowid, changes)
         return store.contact(rowid)
@@ -261,6 +296,10 @@ def edit_contact(
             fields["every_days"] = None
         elif changes.every_days is not None:
             fields["every_days"] = changes.every_days
+        if changes.clear_see_every:
+            fields["see_every_days"] = None
+        elif changes.see_every_days is not None:
+            fields["see_every_days"] = _see_every(changes.see_every_days)
         if changes.birthday is not None:
             fields["birthday"] = changes.birthday or None
         if changes.note is not None:
@@ -301,7 +340,7 @@ def merge_contacts(
             ("source", dup.source_ids),
         )
         fields: dict[str, object] = {}
-        for column in ("circle", "every_days", "birthday", "note"):
+        for column in ("circle", "every_days", "birthday", "note", "see_every_days"):
             if getattr(kept, column) is None and getattr(dup, column) is not None:
                 fields[column] = getattr(dup, column)
         store.delete_contact(duplicate.rowid)
@@ -361,12 +400,12 @@ def _checked_request(request: LogRequest) -> LogRequest:
 
 
 def _resolve_people(
-    entries: Sequence[NameEntry], names: Sequence[str], create_new: bool, choose: Chooser | None
+    store: Store, names: Sequence[str], create_new: bool, choose: Chooser | None
 ) -> list[NameEntry | str]:
     people: list[NameEntry | str] = []
     for text in names:
         try:
-            people.append(resolve_name(entries, text, choose))
+            people.append(resolve_name(entries_for(store, text), text, choose))
         except NotFoundError:
             if not create_new:
                 raise
@@ -390,17 +429,19 @@ def log_interaction(
         now.astimezone(zone) if request.when_text is None else dates.parse_when(request.when_text, now, zone)
     )
     validate.when(when, now)
-    people = _resolve_people(store.name_entries(), names, request.create_new, choose)
+    people = _resolve_people(store, names, request.create_new, choose)
     with store.write():
-        entries = {entry.rowid: entry for entry in store.name_entries()}
+        # another command may have changed the contacts between resolving and the write lock
+        present = store.existing_rowids(person.rowid for person in people if not isinstance(person, str))
         rowids: list[int] = []
         for person in people:
             if isinstance(person, str):
-                if any(name_key(e.name) == name_key(person) for e in entries.values()):
+                key = name_key(person)
+                if any(name_key(e.name) == key for e in store.name_entries_matching("", key)):
                     raise UsageError(f"{person!r} was just added by another command", "run the command again")
-                rowids.append(store.insert_contact(name=person, name_key=name_key(person), created=now))
+                rowids.append(store.insert_contact(name=person, name_key=key, created=now))
             else:
-                if person.rowid not in entries:
+                if person.rowid not in present:
                     raise NotFoundError(f"{person.name!r} was just removed", "run the command again")
                 rowids.append(person.rowid)
         uid = store.insert_interaction(
@@ -485,15 +526,14 @@ def amend_interaction(
     with store.write():
         rowid = _interaction_by_prefix(store, prefix)
         current = store.interaction(rowid)
-        entries = store.name_entries()
         people = set(store.interaction_people_rowids(rowid))
-        for person in _resolve_people(entries, add, request.create_new, choose):
+        for person in _resolve_people(store, add, request.create_new, choose):
             if isinstance(person, str):
                 people.add(store.insert_contact(name=person, name_key=name_key(person), created=now))
             else:
                 people.add(person.rowid)
         for text in remove:
-            entry = resolve_name(entries, text, choose)
+            entry = resolve_name(entries_for(store, text), text, choose)
             if entry.rowid not in people:
                 raise UsageError(f"{entry.name} is not in this interaction", "see `kinship history`")
             people.discard(entry.rowid)
@@ -538,6 +578,27 @@ class PersonRow(NamedTuple):
     rhythm_days: int | None
     rhythm_source: str | None
     status: str
+    time_together: TimeTogether | None = None
+    """Minutes face to face and digital in the last 365 days (``show`` only)."""
+
+
+class TimeTogether(NamedTuple):
+    """Time spent with one contact in the 365 days up to a day, from the minutes recorded."""
+
+    minutes_face_to_face: int
+    minutes_digital: int
+    with_minutes: int
+    """How many interactions had minutes recorded (0: nothing to say)."""
+
+    @property
+    def hours_face_to_face(self) -> float:
+        """Return the face-to-face minutes in hours, to one decimal."""
+        return round(self.minutes_face_to_face / 60, 1)
+
+    @property
+    def hours_digital(self) -> float:
+        """Return the digital minutes in hours, to one decimal."""
+        return round(self.minutes_digital / 60, 1)
 
 
 def people(
@@ -578,17 +639,32 @@ def people(
 
 
 def show_contact(
-    store: Store, settings: Settings, as_of: dt.date, text: str, choose: Chooser | None = None
+    store: Store,
+    settings: Settings,
+    as_of: dt.date,
+    text: str,
+    choose: Chooser | None = None,
+    *,
+    limit: int | None = None,
 ) -> tuple[PersonRow, list[Interaction]]:
-    """Return one contact's row and their interactions, newest first."""
+    """Return one contact's row and their interactions, newest first: at most ``limit`` (None: all).
+
+    Only this contact is summarised, and the timeline stops at ``limit``, so showing the
+    busiest contact of a lifetime log costs what showing anyone else does.
+    """
     from kinship import engine
 
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit must be 1 or more, not {limit}", "e.g. --limit 20")
     with store.read():
-        entry = resolve_name(store.name_entries(), text, choose)
+        entry = resolve_name(entries_for(store, text), text, choose)
         contact = store.contact(entry.rowid)
-        summary = next(s for s in store.contact_summaries(as_of) if s.contact.id == contact.id)
+        (summary,) = store.contact_summaries(as_of, rowid=entry.rowid)
         state = store.nudge_state()
-        timeline = store.history(contact_rowid=entry.rowid)
+        timeline = store.history(contact_rowid=entry.rowid, limit=limit)
+        face, digital, with_minutes = store.minutes_by_mode(
+            entry.rowid, as_of - dt.timedelta(days=364), as_of
+        )  # the last 365 days: (as-of - 365, as-of]
     rhythm, source = engine.rhythm(summary, settings)
     row = PersonRow(
         contact=contact,
@@ -597,6 +673,7 @@ def show_contact(
         rhythm_days=rhythm,
         rhythm_source=source,
         status=engine.contact_status(summary, state, settings, as_of),
+        time_together=TimeTogether(face, digital, with_minutes) if with_minutes else None,
     )
     return row, timeline
 
@@ -616,7 +693,7 @@ def history(
         validate.whole_number(limit, "--limit", 1, MAX_LIMIT)
     since = None if since_text is None else dates.parse_when(since_text, now, zone)
     with store.read():
-        rowid = None if name is None else resolve_name(store.name_entries(), name, choose).rowid
+        rowid = None if name is None else resolve_name(entries_for(store, name), name, choose).rowid
         found = store.history(
             contact_rowid=rowid,
             since_day=None if since is None else since.date(),
@@ -637,14 +714,36 @@ def _nudge_weeks(settings: Settings, as_of: dt.date) -> list[str]:
     return dates.weeks_back(dates.last_ended_week(as_of), settings.baseline_weeks + 1)
 
 
-def _nudges_from(
+def group_summaries(store: Store, as_of: dt.date, *, window_days: int = 365) -> list[GroupSummary]:
+    """Return one summary per group activity (labels compared case- and accent-insensitively)."""
+    from kinship.models import GroupSummary
+
+    last_days, window = store.group_days(as_of, as_of - dt.timedelta(days=window_days - 1))
+    labels: dict[str, str] = {}
+    last: dict[str, dt.date] = {}
+    keys = {label: name_key(label) for label in last_days}  # one key per label, not per row
+    for label, day in last_days.items():
+        key = keys[label]
+        if key not in last or (day, label) > (last[key], labels[key]):
+            labels[key] = label  # the spelling of the latest meeting
+            last[key] = day
+    days: dict[str, set[dt.date]] = {}
+    for label, day in window:
+        days.setdefault(keys[label], set()).add(day)
+    return [
+        GroupSummary(key, labels[key], tuple(sorted(days.get(key, ()))), last[key]) for key in sorted(labels)
+    ]
+
+
+def _board_from(
     store: Store,
     settings: Settings,
     as_of: dt.date,
     summaries: Sequence[ContactSummary],
     counts: Mapping[str, WeekCount] | None = None,
-) -> list[Nudge]:
-    """Compute the nudges at the end of ``as_of`` from summaries (and week counts) already read."""
+) -> Board:
+    """Compute the nudges at the end of ``as_of`` and the hidden ones, from summaries (and week
+    counts) already read; the caller holds a transaction."""
     from kinship import engine
 
     if counts is None:
@@ -652,19 +751,41 @@ def _nudges_from(
         counts = store.week_counts(
             dates.week_start(weeks[0]), dates.week_start(weeks[-1]) + dt.timedelta(days=6)
         )
-    return engine.compute_nudges(
+    candidates = engine.candidate_nudges(
         summaries,
         counts,
         store.last_face_to_face_day(as_of),
-        store.nudge_state(),
         settings,
         as_of,
+        group_summaries(store, as_of),
     )
+    return engine.nudge_board(candidates, store.nudge_state(), as_of)
+
+
+def _nudges_from(
+    store: Store,
+    settings: Settings,
+    as_of: dt.date,
+    summaries: Sequence[ContactSummary],
+    counts: Mapping[str, WeekCount] | None = None,
+) -> list[Nudge]:
+    """Compute the nudges in force at the end of ``as_of`` from summaries (and week counts) already read."""
+    return _board_from(store, settings, as_of, summaries, counts).nudges
 
 
 def _nudges_at(store: Store, settings: Settings, as_of: dt.date) -> list[Nudge]:
     """Compute the nudges in force at the end of ``as_of`` (the caller holds a transaction)."""
     return _nudges_from(store, settings, as_of, store.contact_summaries(as_of))
+
+
+def _board_at(store: Store, settings: Settings, as_of: dt.date) -> Board:
+    return _board_from(store, settings, as_of, store.contact_summaries(as_of))
+
+
+def hidden_nudges(store: Store, settings: Settings, as_of: dt.date) -> list[Hidden]:
+    """Return the nudges a snooze or dismissal in force on ``as_of`` leaves out, with handles."""
+    with store.read():
+        return _board_at(store, settings, as_of).hidden
 
 
 def nudges(store: Store, settings: Settings, as_of: dt.date) -> list[Nudge]:
@@ -674,10 +795,14 @@ def nudges(store: Store, settings: Settings, as_of: dt.date) -> list[Nudge]:
 
 
 def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | None = None) -> Review:
-    """Return the review of ISO ``week`` (default: the last week ended by the end of ``as_of``)."""
+    """Return the review of ISO ``week`` (default: the last week ended by the end of ``as_of``;
+    ``this``: the week of ``as_of`` so far)."""
     from kinship import review
 
-    chosen = dates.last_ended_week(as_of) if week is None else dates.parse_week(week)
+    if week is not None and week.strip().lower() == "this":
+        chosen = dates.iso_week(as_of)
+    else:
+        chosen = dates.last_ended_week(as_of) if week is None else dates.parse_week(week)
     start = dates.week_start(chosen)
     end = start + dt.timedelta(days=6)
     if start > as_of:
@@ -704,7 +829,19 @@ def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | 
             wanted_weeks = set(nudge_weeks)
             nudge_counts = {week: count for week, count in counts.items() if week in wanted_weeks}
         in_force = _nudges_from(store, settings, last_day, summaries, nudge_counts)
-    return review.build_review(chosen, interactions, counts, circles, first_days, in_force, settings)
+        log_start = store.first_interaction_day()
+    return review.build_review(
+        chosen,
+        interactions,
+        counts,
+        circles,
+        first_days,
+        in_force,
+        settings,
+        as_of=last_day,
+        log_start=log_start,
+        empty_log=log_start is None,
+    )
 
 
 def _reminder_time(now: dt.datetime, as_of: dt.date) -> dt.datetime:
@@ -713,37 +850,191 @@ def _reminder_time(now: dt.datetime, as_of: dt.date) -> dt.datetime:
     return dt.datetime.combine(as_of, dates.NOON, tzinfo=now.tzinfo)
 
 
-def remind(
+def remind_digest(
     store: Store, settings: Settings, now: dt.datetime, as_of: dt.date, *, dry_run: bool = False
-) -> list[Nudge]:
-    """Return the nudges due for a reminder and (unless ``dry_run``) record them as reminded.
+) -> Digest:
+    """Return what ``kinship remind`` says at the end of ``as_of`` and (unless ``dry_run``) record it.
 
-    A nudge reminded on day D is due again from D + ``remind_repeat_days``. The whole check
-    and the record run under one write lock, so two ``remind`` runs never send twice.
+    At most one digest per ``remind_repeat_days`` (the ``remind_budget`` highest nudges in force,
+    birthdays on the day always), and between digests only a birthday on its day (SPEC §8). The
+    check and the record run under one write lock, so two ``remind`` runs never send twice.
     """
     from kinship import engine
 
     if dry_run:
         with store.read():
-            return engine.due_reminders(
+            return engine.reminder_digest(
                 _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of
             )
     with store.write():
-        due = engine.due_reminders(_nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of)
+        digest = engine.reminder_digest(
+            _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of
+        )
         made_at = _reminder_time(now, as_of)
-        for nudge in due:
+        for nudge in digest.nudges:
             store.add_nudge_state(kind="remind", key=nudge.key, made_at=made_at, made_day=as_of)
-        return due
+        return digest
 
 
-def _check_key(key: str) -> str:
-    from kinship.engine import KINDS
+def remind(
+    store: Store, settings: Settings, now: dt.datetime, as_of: dt.date, *, dry_run: bool = False
+) -> list[Nudge]:
+    """Return the nudges ``remind_digest`` sends (and records, unless ``dry_run``)."""
+    return remind_digest(store, settings, now, as_of, dry_run=dry_run).nudges
 
-    clean = key.strip()
-    kind = clean.split(":", 1)[0]
-    if kind not in KINDS or ":" not in clean:
-        raise UsageError(f"{key!r} is not a nudge key", "copy a key from `kinship nudges --json`")
-    return clean
+
+# ---- quieting nudges: snooze, dismiss, and taking them back -------------------------------------
+
+
+class QuietResult(NamedTuple):
+    """What ``snooze``, ``dismiss``, ``unsnooze`` or ``undismiss`` changed."""
+
+    what: str
+    """In words: a contact's name, or the kind, handle and person of one nudge."""
+    keys: tuple[str, ...]
+    until: dt.date | None
+    changed: bool
+    """False when everything named was already so (nothing written: "Nothing to change")."""
+
+
+def describe_nudge(nudge: Nudge) -> str:
+    """Return a nudge in a few words: ``the fading nudge 7f3a about Ana Lima``."""
+    kind = nudge.kind.replace("_", "-")
+    about = f" about {nudge.contact.name}" if nudge.contact is not None else ""
+    if nudge.kind == "group_fading":
+        about = f" about {nudge.details.get('group')}"
+    return f"the {kind} nudge {nudge.handle}{about}"
+
+
+class _Matched(NamedTuple):
+    nudges: tuple[Nudge, ...]
+    contact: NameEntry | None
+
+
+def _match_who(store: Store, who: str, pool: Sequence[Nudge], choose: Chooser | None, doing: str) -> _Matched:
+    """Return the nudges ``who`` names among ``pool``: a handle, then a full key, then a name."""
+    from kinship import engine
+
+    text = who.strip()
+    by_handle = engine.match_handle(text, [nudge.key for nudge in pool])
+    if len(by_handle) > 1:
+        named = [nudge for nudge in pool if nudge.key in by_handle]
+        raise AmbiguousError(
+            f"{text!r} starts the handles of {len(named)} nudges",
+            "give more characters of the handle",
+            candidates=tuple(f"{nudge.handle}  {nudge.message}" for nudge in named),
+        )
+    if by_handle:
+        return _Matched(tuple(nudge for nudge in pool if nudge.key == by_handle[0]), None)
+    by_key = tuple(nudge for nudge in pool if nudge.key == text)
+    if by_key:
+        return _Matched(by_key, None)
+    where = "`kinship nudges`" if doing in ("snooze", "dismiss") else "`kinship nudges --hidden`"
+    missing = NotFoundError(
+        f"nothing to {doing} matches {text!r}",
+        f"give a handle or key from {where}, or the name of a contact with a nudge there",
+    )
+    if ":" in text or not text:
+        raise missing
+    try:
+        entry = resolve_name(store.name_entries(), text, choose)
+    except NotFoundError:
+        raise missing from None
+    own = tuple(nudge for nudge in pool if nudge.contact is not None and nudge.contact.id == entry.uid)
+    return _Matched(own, entry)
+
+
+def quiet(
+    store: Store,
+    settings: Settings,
+    now: dt.datetime,
+    who: str,
+    *,
+    days: int | None = None,
+    choose: Chooser | None = None,
+) -> QuietResult:
+    """Snooze (``days`` given) or dismiss what ``who`` names: a nudge's handle or key, or a
+    contact's name (a snooze of the contact; a dismissal of each of their nudges in force).
+
+    Anything that names no nudge in force is NotFoundError and writes nothing.
+    """
+    today = now.date()
+    doing = "dismiss" if days is None else "snooze"
+    with store.write():
+        board = _board_at(store, settings, today)
+        hidden = [item.nudge for item in board.hidden if item.reason == "snoozed"]
+        dismissed = [item.nudge for item in board.hidden if item.reason == "dismissed"]
+        matched = _match_who(store, who, [*board.nudges, *hidden, *dismissed], choose, doing)
+        if not matched.nudges:
+            name = matched.contact.name if matched.contact is not None else who
+            raise NotFoundError(f"{name} has no nudges in force", "see `kinship nudges`")
+        dismissed_keys = {nudge.key for nudge in dismissed}
+        live = [nudge for nudge in matched.nudges if nudge.key not in dismissed_keys]
+        keys = tuple(nudge.key for nudge in live)
+        what = matched.contact.name if matched.contact is not None else describe_nudge(matched.nudges[0])
+        if not live:  # already dismissed: nothing to change
+            return QuietResult(what, (), None, False)
+        if days is None:
+            for key in keys:
+                store.add_nudge_state(kind="dismiss", made_at=now, made_day=today, key=key)
+            return QuietResult(what, keys, None, True)
+        until = today + dt.timedelta(days=days)
+        if matched.contact is not None:
+            store.add_nudge_state(
+                kind="snooze",
+                made_at=now,
+                made_day=today,
+                contact_rowid=matched.contact.rowid,
+                until_day=until,
+            )
+        else:
+            for key in keys:
+                store.add_nudge_state(kind="snooze", made_at=now, made_day=today, key=key, until_day=until)
+        return QuietResult(what, keys, until, True)
+
+
+def unquiet(
+    store: Store,
+    settings: Settings,
+    now: dt.datetime,
+    who: str,
+    *,
+    kind: str,
+    choose: Chooser | None = None,
+) -> QuietResult:
+    """Take back the snoozes (``kind="snooze"``) or dismissals (``"dismiss"``) in force that
+    ``who`` names: a hidden nudge's handle or key, or a contact's name. From today the nudges
+    come back; looking back with ``--as-of`` they were still quiet. None in force: NotFoundError."""
+    today = now.date()
+    reason = "snoozed" if kind == "snooze" else "dismissed"
+    doing = f"un{kind}"
+    with store.write():
+        board = _board_at(store, settings, today)
+        items = [item for item in board.hidden if item.reason == reason]
+        matched = _match_who(store, who, [item.nudge for item in items], choose, doing)
+        keys = tuple(nudge.key for nudge in matched.nudges)
+        contact_rowids: list[int] = []
+        if kind == "snooze":
+            wanted = set(keys)
+            contact_ids = {
+                item.nudge.contact.id
+                for item in items
+                if item.whole_contact and item.nudge.key in wanted and item.nudge.contact is not None
+            }
+            contact_rowids = [
+                rowid for uid in sorted(contact_ids) if (rowid := store.contact_rowid(uid)) is not None
+            ]
+            if matched.contact is not None:
+                contact_rowids.append(matched.contact.rowid)
+        ended = store.end_nudge_state(kind=kind, day=today, keys=keys, contact_rowids=contact_rowids)
+        if not ended:
+            name = matched.contact.name if matched.contact is not None else who
+            raise NotFoundError(
+                f"{name} has no {'snooze' if kind == 'snooze' else 'dismissal'} in force",
+                "see `kinship nudges --hidden`",
+            )
+        what = matched.contact.name if matched.contact is not None else describe_nudge(matched.nudges[0])
+        return QuietResult(what, keys, None, True)
 
 
 def snooze(
@@ -753,31 +1044,76 @@ def snooze(
     *,
     name: str | None = None,
     key: str | None = None,
+    who: str | None = None,
+    settings: Settings | None = None,
     choose: Chooser | None = None,
 ) -> tuple[str, dt.date]:
-    """Quiet a contact's nudges (or one nudge key) for ``days``; return what and until when."""
-    if (name is None) == (key is None):
-        raise UsageError("snooze a NAME or a --key, not both", "e.g. kinship snooze ana 2w")
-    today = now.date()
-    until = today + dt.timedelta(days=days)
-    with store.write():
-        if name is not None:
-            entry = resolve_name(store.name_entries(), name, choose)
-            store.add_nudge_state(
-                kind="snooze", made_at=now, made_day=today, contact_rowid=entry.rowid, until_day=until
-            )
-            return entry.name, until
-        clean = _check_key(key or "")
-        store.add_nudge_state(kind="snooze", made_at=now, made_day=today, key=clean, until_day=until)
-        return clean, until
+    """Quiet what ``who`` (or ``name``, or ``key``) names for ``days``; return what and until when."""
+    text = who if who is not None else (name if name is not None else key)
+    if text is None or sum(value is not None for value in (who, name, key)) != 1:
+        raise UsageError("snooze a handle, a key or a NAME", "e.g. kinship snooze ana 2w")
+    result = quiet(store, settings or Settings(), now, text, days=days, choose=choose)
+    return result.what, result.until or now.date()
 
 
-def dismiss(store: Store, now: dt.datetime, key: str) -> str:
-    """Quiet one nudge key for good (a new episode gets a new key); return the key."""
-    clean = _check_key(key)
-    with store.write():
-        store.add_nudge_state(kind="dismiss", made_at=now, made_day=now.date(), key=clean)
-    return clean
+def dismiss(
+    store: Store,
+    now: dt.datetime,
+    who: str,
+    *,
+    settings: Settings | None = None,
+    choose: Chooser | None = None,
+) -> str:
+    """Dismiss what ``who`` names for good (a new episode gets a new key); return what."""
+    return quiet(store, settings or Settings(), now, who, choose=choose).what
+
+
+# ---- groups -----------------------------------------------------------------------------------
+
+
+class GroupRow(NamedTuple):
+    """One group activity as ``kinship groups`` shows it."""
+
+    label: str
+    key: str
+    meetings: int
+    """Distinct days it met in the last 365 days."""
+    last_day: dt.date | None
+    rhythm_days: int | None
+    """The learned rhythm (median gap, never below ``min_rhythm_days``); None with under 4 days."""
+    people: tuple[tuple[ContactRef, int], ...]
+    """The people met there, most interactions first."""
+
+
+def groups(store: Store, settings: Settings, as_of: dt.date) -> list[GroupRow]:
+    """Return the group activities, the most recently active first."""
+    from kinship import engine
+
+    with store.read():
+        summaries = group_summaries(store, as_of)
+        met = store.group_people(as_of)
+    people: dict[str, dict[str, tuple[ContactRef, int]]] = {}
+    for label, uid, name, count in met:
+        own = people.setdefault(name_key(label), {})
+        known = own.get(uid)
+        own[uid] = (ContactRef(uid, name), count + (known[1] if known else 0))
+    rows = [
+        GroupRow(
+            label=summary.label,
+            key=summary.key,
+            meetings=len(summary.days),
+            last_day=summary.last_day,
+            rhythm_days=engine.group_rhythm(summary, settings),
+            people=tuple(
+                sorted(
+                    people.get(summary.key, {}).values(),
+                    key=lambda pair: (-pair[1], pair[0].name.casefold(), pair[0].id),
+                )
+            ),
+        )
+        for summary in summaries
+    ]
+    return sorted(rows, key=lambda row: (-(row.last_day or dt.date.min).toordinal(), row.key))
 
 
 def load_demo(store: Store, now: dt.datetime, zone: dt.tzinfo) -> int:
@@ -796,6 +1132,7 @@ def load_demo(store: Store, now: dt.datetime, zone: dt.tzinfo) -> int:
                 circle=person.circle,
                 every_days=person.every_days,
                 birthday=person.birthday,
+                see_every_days=person.see_every_days,
             )
             for alias in person.aliases:
                 store.add_value(rowid, "alias", alias, name_key(alias))

@@ -1,7 +1,8 @@
 """A realistic year of sample data for ``kinship demo``: pure, seeded, relative to a given day.
 
-The story it tells: weekly calls with Mum and visits every few weeks; Ana, a close friend,
-seen every fortnight until two months ago; Ben, once a climbing partner, now only messages;
+The story it tells: weekly calls with Mum, whom you wish to see in person every month, but the
+last visit was 45 days ago; Ana, a close friend, seen every fortnight until two months ago; Ben,
+once a climbing partner (the climbing group stopped four months ago), now only messages;
 colleagues at lunch; a Thursday book club; a week just ended that was all screens; Cy's
 birthday in a few days.
 """
@@ -25,6 +26,7 @@ class DemoContact:
     birthday: str | None = None
     aliases: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    see_every_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def demo_contacts(today: dt.date) -> list[DemoContact]:
     """Return the sample contacts; Cy's birthday falls three days after ``today``."""
     soon = today + dt.timedelta(days=3)
     return [
-        DemoContact("Mum", "family", aliases=("mom",)),
+        DemoContact("Mum", "family", aliases=("mom",), see_every_days=30),
         DemoContact("Leo Lima", "family", every_days=30, aliases=("leo",)),
         DemoContact("Ana Lima", "friends", every_days=14, aliases=("ana",), tags=("close",)),
         DemoContact("Ben Ode", "friends", aliases=("ben",), tags=("climbing",)),
@@ -75,7 +77,8 @@ def demo_interactions(today: dt.date, seed: int = 7) -> list[DemoInteraction]:
             items.append(
                 DemoInteraction(_at(day, 18), Channel.CALL, ("Mum",), minutes=rng.randint(20, 50), feel=4)
             )
-        if weekday == 5 and day.isocalendar()[1] % 3 == 0 and not in_quiet_week:
+        last_visit = today - dt.timedelta(days=45)
+        if (weekday == 5 and day.isocalendar()[1] % 3 == 0 and day < last_visit) or day == last_visit:
             items.append(
                 DemoInteraction(_at(day, 13), Channel.IN_PERSON, ("Mum", "Leo Lima"), minutes=180, feel=5)
             )
@@ -87,7 +90,9 @@ def demo_interactions(today: dt.date, seed: int = 7) -> list[DemoInteraction]:
         if day < today - dt.timedelta(days=120):
             if weekday == 1 and day.isocalendar()[1] % 2 == 1:
                 items.append(
-                    DemoInteraction(_at(day, 18), Channel.IN_PERSON, ("Ben Ode",), minutes=150, feel=4)
+                    DemoInteraction(
+                        _at(day, 18), Channel.IN_PERSON, ("Ben Ode",), minutes=150, feel=4, group="climbing"
+                    )
                 )
         elif weekday in (0, 3) and rng.random() < 0.6:
             items.append(DemoInteraction(_at(day, 21), Channel.MESSAGE, ("Ben Ode",), feel=3))

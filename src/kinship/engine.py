@@ -1,4 +1,5 @@
-"""The pure nudge engine: rhythms, fading and online-only contacts, crowded weeks, isolation, birthdays.
+"""The pure nudge engine: rhythms, fading, online-only and see-in-person contacts, fading groups,
+crowded weeks, isolation, birthdays; handles, hidden nudges and reminder digests.
 
 Everything here is a function of plain values (contact summaries, weekly counts, nudge state,
 settings and an as-of day). Nothing reads the clock, the environment or the database, so every
@@ -9,23 +10,39 @@ The rules, their defaults and their config keys are described in ``docs/nudges.m
 from __future__ import annotations
 
 import datetime as dt
+import math
 import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from kinship.dates import last_ended_week, weeks_back
-from kinship.models import ContactSummary, Nudge, NudgeState, Settings, WeekCount
+from kinship.models import ContactSummary, GroupSummary, Nudge, NudgeState, Settings, WeekCount
 
 FADING = "fading"
 ONLINE_ONLY = "online_only"
 CROWDED_WEEK = "crowded_week"
 ISOLATION = "isolation"
 BIRTHDAY = "birthday"
-KINDS: tuple[str, ...] = (FADING, ONLINE_ONLY, CROWDED_WEEK, ISOLATION, BIRTHDAY)
+SEE_IN_PERSON = "see_in_person"
+GROUP_FADING = "group_fading"
+KINDS: tuple[str, ...] = (
+    FADING,
+    ONLINE_ONLY,
+    CROWDED_WEEK,
+    ISOLATION,
+    BIRTHDAY,
+    SEE_IN_PERSON,
+    GROUP_FADING,
+)
 
-RHYTHM_KINDS: frozenset[str] = frozenset({FADING, ONLINE_ONLY})
-"""The kinds a contact snooze quiets; birthdays still come (snooze their key to quiet them)."""
+RHYTHM_KINDS: frozenset[str] = frozenset({FADING, ONLINE_ONLY, SEE_IN_PERSON})
+"""The kinds that ask to see or talk to one person (the review suggests meeting them)."""
+
+HANDLE_MIN = 4
+"""A handle is at least this many hex characters of the hash of a nudge's key."""
+
+ISOLATION_GROUPS_SHOWN = 3
 
 ONLINE_ONLY_MIN_FACE_TO_FACE_DAYS = 3
 """Face-to-face days in the last 365 that make a relationship one that used to be in person."""
@@ -39,7 +56,16 @@ no face-to-face one."""
 
 SCORE_PLACES = 2
 
-STATUSES: tuple[str, ...] = ("ok", "due", FADING, ONLINE_ONLY, "snoozed", "archived", "no_rhythm")
+STATUSES: tuple[str, ...] = (
+    "ok",
+    "due",
+    FADING,
+    ONLINE_ONLY,
+    SEE_IN_PERSON,
+    "snoozed",
+    "archived",
+    "no_rhythm",
+)
 
 
 # --- small numeric helpers -------------------------------------------------------------------
@@ -47,10 +73,12 @@ STATUSES: tuple[str, ...] = ("ok", "due", FADING, ONLINE_ONLY, "snoozed", "archi
 
 def round_half_up(value: float, places: int) -> float:
     """Return ``value`` rounded to ``places`` decimals, halves away from zero (not banker's)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    # no decimal on the nudges path (its import costs start-up time); rounding the scaled value
+    # to 9 places first removes the binary noise of values such as 2.675 (267.49999...)
+    scale = 10**places
+    scaled = round(abs(value) * scale, 9)
+    whole = int(scaled + 0.5)
+    return float(math.copysign(whole / scale, value)) if whole else 0.0
 
 
 def median_days(gaps: Sequence[int]) -> int | None:
@@ -94,7 +122,8 @@ def rhythm(summary: ContactSummary, settings: Settings) -> tuple[int | None, str
     """Return the contact's expected gap in days and where it comes from.
 
     The source is ``"explicit"`` (``--every``), ``"learned"`` (median gap between the distinct
-    interaction days of the last 365, given at least ``learn_min_days`` of them), ``"circle"``
+    interaction days of the last 365, given at least ``learn_min_days`` of them, never below
+    ``min_rhythm_days``), ``"circle"``
     (the circle's default) or None with a None rhythm when nothing applies.
     """
     if summary.every_days is not None and summary.every_days > 0:
@@ -103,7 +132,8 @@ def rhythm(summary: ContactSummary, settings: Settings) -> tuple[int | None, str
     if len(gaps) + 1 >= max(settings.learn_min_days, 2):
         learned = median_days(gaps)
         if learned is not None:
-            return learned, "learned"
+            # a colleague seen every workday is not "fading" after a week's holiday
+            return max(learned, settings.min_rhythm_days), "learned"
     if summary.circle is not None:
         circle_days = settings.circles.get(summary.circle)
         if circle_days is not None and circle_days > 0:
@@ -209,8 +239,13 @@ def key_snoozed(key: str, state: NudgeState, as_of: dt.date) -> bool:
 
 
 def key_dismissed(key: str, state: NudgeState, as_of: dt.date) -> bool:
-    """Return whether this key was dismissed on or before ``as_of``."""
-    return any(dismissal.key == key and dismissal.made <= as_of for dismissal in state.dismissals)
+    """Return whether this key was dismissed on or before ``as_of`` (and not yet taken back)."""
+    return any(
+        dismissal.key == key
+        and dismissal.made <= as_of
+        and (dismissal.until is None or as_of < dismissal.until)
+        for dismissal in state.dismissals
+    )
 
 
 def is_quiet(nudge: Nudge, state: NudgeState, as_of: dt.date) -> bool:
@@ -219,6 +254,41 @@ def is_quiet(nudge: Nudge, state: NudgeState, as_of: dt.date) -> bool:
         return True
     # SPEC §6: a snoozed contact is left out altogether, birthdays included
     return nudge.contact is not None and contact_snoozed(nudge.contact.id, state, as_of)
+
+
+class Hidden(NamedTuple):
+    """A nudge the rules raise that a dismissal or a snooze leaves out, and since when."""
+
+    nudge: Nudge
+    reason: str
+    """``dismissed`` or ``snoozed``."""
+    made: dt.date
+    until: dt.date | None
+    """The first day a snooze no longer applies (None for a dismissal)."""
+    whole_contact: bool = False
+    """The snooze is of the whole contact rather than of this one key."""
+
+
+def quiet_reason(nudge: Nudge, state: NudgeState, as_of: dt.date) -> Hidden | None:
+    """Return why this nudge is left out on ``as_of`` (a dismissal first), None when it is not."""
+    for dismissal in state.dismissals:
+        if (
+            dismissal.key == nudge.key
+            and dismissal.made <= as_of
+            and (dismissal.until is None or as_of < dismissal.until)
+        ):
+            return Hidden(nudge, "dismissed", dismissal.made, None)
+    contact_id = None if nudge.contact is None else nudge.contact.id
+    snoozes = [
+        snooze
+        for snooze in state.snoozes
+        if snooze.made <= as_of < snooze.until
+        and (snooze.key == nudge.key or (contact_id is not None and snooze.contact_id == contact_id))
+    ]
+    if not snoozes:
+        return None
+    longest = max(snoozes, key=lambda snooze: (snooze.until, snooze.key is None))
+    return Hidden(nudge, "snoozed", longest.made, longest.until, longest.key is None)
 
 
 # --- the nudges of one contact ---------------------------------------------------------------
@@ -301,6 +371,127 @@ def _online_only_nudge(summary: ContactSummary, online: OnlineOnly) -> Nudge:
             "digital_since": online.digital_since,
         },
     )
+
+
+# --- seeing someone in person ----------------------------------------------------------------
+
+
+class SeeInPerson(NamedTuple):
+    """A wished-for in-person rhythm that has been exceeded."""
+
+    since: dt.date
+    """The last face-to-face day, or the day the contact was added when never met in person."""
+    days_since_face_to_face: int
+    see_every_days: int
+    digital_since: int
+    never_met: bool
+
+    @property
+    def ratio(self) -> float:
+        """Return days since face to face over the wished-for days."""
+        return self.days_since_face_to_face / self.see_every_days
+
+
+def measure_see_in_person(summary: ContactSummary, as_of: dt.date) -> SeeInPerson | None:
+    """Return the measurement when the days since meeting in person exceed the wish, else None."""
+    wish = summary.see_every_days
+    if wish is None or wish <= 0:
+        return None
+    last = summary.last_face_to_face_day
+    since = summary.created_day if last is None else last
+    days = (as_of - since).days
+    if days <= wish:
+        return None
+    return SeeInPerson(since, days, wish, summary.digital_since_face_to_face, last is None)
+
+
+def see_in_person_key(contact_id: str, since: dt.date) -> str:
+    """Return the key of a see-in-person episode measured from ``since``."""
+    return f"{SEE_IN_PERSON}:{contact_id}:{since.isoformat()}"
+
+
+def every_words(days: int) -> str:
+    """Return a rhythm in the words a person would use: ``2 months``, ``week``, ``10 days``."""
+    for size, unit in ((365, "year"), (30, "month"), (7, "week")):
+        if days % size == 0:
+            count = days // size
+            return unit if count == 1 else f"{count} {unit}s"
+    return "day" if days == 1 else f"{days} days"
+
+
+def _see_in_person_nudge(summary: ContactSummary, see: SeeInPerson) -> Nudge:
+    name = summary.contact.name
+    wish = f"You wanted to see {name} in person every {every_words(see.see_every_days)}"
+    digital = see.digital_since
+    since = f", with {_plural(digital, 'call')} or messages since" if digital else ""
+    if digital == 1:
+        since = ", with 1 call or message since"
+    if see.never_met:
+        message = (
+            f"{wish}; you added them {see.days_since_face_to_face} days ago and have not met yet{since}"
+            " - could you plan a visit?"
+        )
+    else:
+        message = f"{wish}; it has been {see.days_since_face_to_face} days{since} - could you plan a visit?"
+    return Nudge(
+        key=see_in_person_key(summary.contact.id, see.since),
+        kind=SEE_IN_PERSON,
+        score=round_half_up(see.ratio, SCORE_PLACES),
+        message=message,
+        contact=summary.contact,
+        details={
+            "days_since_face_to_face": see.days_since_face_to_face,
+            "see_every_days": see.see_every_days,
+            "digital_since": digital,
+        },
+    )
+
+
+# --- groups ----------------------------------------------------------------------------------
+
+
+def group_rhythm(group: GroupSummary, settings: Settings) -> int | None:
+    """Return a group's learned rhythm: the median gap between the days it met in the last 365,
+    given at least ``learn_min_days`` of them, never below ``min_rhythm_days``; else None."""
+    if len(set(group.days)) < max(settings.learn_min_days, 2):
+        return None
+    learned = median_days(gaps_between(group.days))
+    return None if learned is None else max(learned, settings.min_rhythm_days)
+
+
+def group_fading_key(group_key: str, last_day: dt.date) -> str:
+    """Return the key of a group's fading episode that started on its last day."""
+    return f"{GROUP_FADING}:{group_key}:{last_day.isoformat()}"
+
+
+def _group_nudge(group: GroupSummary, settings: Settings, as_of: dt.date) -> Nudge | None:
+    rhythm_days = group_rhythm(group, settings)
+    if rhythm_days is None or group.last_day is None:
+        return None
+    days = (as_of - group.last_day).days
+    if days <= settings.fade_factor * rhythm_days:
+        return None
+    return Nudge(
+        key=group_fading_key(group.key, group.last_day),
+        kind=GROUP_FADING,
+        score=round_half_up(days / rhythm_days, SCORE_PLACES),
+        message=(
+            f"You usually go to {group.label} every {_plural(rhythm_days, 'day')}; it has been {days}"
+            " - the people there would likely be glad to see you again."
+        ),
+        details={"group": group.label, "days_since": days, "rhythm_days": rhythm_days},
+    )
+
+
+def ago_words(days: int) -> str:
+    """Return how long ago in rounded words: ``3 days``, ``5 weeks``, ``4 months``."""
+    if days < 14:
+        return _plural(days, "day")
+    if days < 61:
+        return _plural(days // 7, "week")
+    if days < 730:
+        return _plural(days // 30, "month")
+    return _plural(days // 365, "year")
 
 
 # --- birthdays -------------------------------------------------------------------------------
@@ -424,9 +615,13 @@ def contact_nudges(summary: ContactSummary, settings: Settings, as_of: dt.date) 
     overdue = measure_overdue(summary, settings, as_of)
     if overdue is not None and is_fading(overdue, settings):
         nudges.append(_fading_nudge(summary, overdue))
-    online = measure_online_only(summary, settings, as_of)
-    if online is not None:
-        nudges.append(_online_only_nudge(summary, online))
+    see = measure_see_in_person(summary, as_of)
+    if see is not None:
+        nudges.append(_see_in_person_nudge(summary, see))
+    else:  # SPEC §6: when see_in_person fires, online_only does not (one message about meeting)
+        online = measure_online_only(summary, settings, as_of)
+        if online is not None:
+            nudges.append(_online_only_nudge(summary, online))
     birthday = _birthday_nudge(summary, settings, as_of)
     if birthday is not None:
         nudges.append(birthday)
@@ -531,11 +726,36 @@ def isolation_days(last_face_to_face_day: dt.date | None, settings: Settings, as
     return days
 
 
-def _isolation_nudge(last_face_to_face_day: dt.date, days: int, settings: Settings) -> Nudge:
-    message = (
-        f"It has been {days} days since you last met anyone in person. A club, a class or an hour "
-        "of volunteering is an easy way back to seeing people - or invite someone for a walk."
-    )
+def _isolation_nudge(
+    last_face_to_face_day: dt.date,
+    days: int,
+    settings: Settings,
+    groups: Sequence[GroupSummary] = (),
+    as_of: dt.date | None = None,
+) -> Nudge:
+    met = sorted(
+        (
+            group
+            for group in groups
+            if group.last_day is not None and (as_of is None or group.last_day <= as_of)
+        ),
+        key=lambda group: (-(group.last_day or dt.date.min).toordinal(), group.key),
+    )[:ISOLATION_GROUPS_SHOWN]
+    if met and as_of is not None:
+        own = ", ".join(
+            f"{group.label} last met {ago_words((as_of - (group.last_day or as_of)).days)} ago"
+            for group in met
+        )
+        message = (
+            f"It has been {days} days since you last met anyone in person. Your own groups are an easy "
+            f"way back: {own}. Or try something new - a club, a class or an hour of volunteering - "
+            "or invite someone for a walk."
+        )
+    else:
+        message = (
+            f"It has been {days} days since you last met anyone in person. A club, a class or an hour "
+            "of volunteering is an easy way back to seeing people - or invite someone for a walk."
+        )
     return Nudge(
         key=f"{ISOLATION}:{last_face_to_face_day.isoformat()}",
         kind=ISOLATION,
@@ -552,6 +772,31 @@ def _order(nudges: Iterable[Nudge]) -> list[Nudge]:
     return sorted(nudges, key=lambda nudge: (-nudge.score, nudge.key))
 
 
+def candidate_nudges(
+    summaries: Sequence[ContactSummary],
+    weeks: Mapping[str, WeekCount],
+    last_face_to_face_day: dt.date | None,
+    settings: Settings,
+    as_of: dt.date,
+    groups: Sequence[GroupSummary] = (),
+) -> list[Nudge]:
+    """Return every nudge the rules raise at the end of ``as_of``, before snoozes and dismissals."""
+    candidates: list[Nudge] = []
+    for summary in summaries:
+        candidates.extend(contact_nudges(summary, settings, as_of))
+    for group in groups:
+        nudge = _group_nudge(group, settings, as_of)
+        if nudge is not None:
+            candidates.append(nudge)
+    verdict = crowded_verdict(last_ended_week(as_of), weeks, settings)
+    if verdict.crowded:
+        candidates.append(_crowded_nudge(verdict))
+    days = isolation_days(last_face_to_face_day, settings, as_of)
+    if days is not None and last_face_to_face_day is not None:
+        candidates.append(_isolation_nudge(last_face_to_face_day, days, settings, groups, as_of))
+    return _order(candidates)
+
+
 def compute_nudges(
     summaries: Sequence[ContactSummary],
     weeks: Mapping[str, WeekCount],
@@ -559,6 +804,7 @@ def compute_nudges(
     state: NudgeState,
     settings: Settings,
     as_of: dt.date,
+    groups: Sequence[GroupSummary] = (),
 ) -> list[Nudge]:
     """Return the nudges in force at the end of ``as_of``, highest score first, then by key.
 
@@ -567,22 +813,82 @@ def compute_nudges(
     the last face-to-face day of all (group activities included) on or before ``as_of``.
     Snoozes, dismissals and reminders made after ``as_of`` are ignored.
     """
-    candidates: list[Nudge] = []
-    for summary in summaries:
-        candidates.extend(contact_nudges(summary, settings, as_of))
-    verdict = crowded_verdict(last_ended_week(as_of), weeks, settings)
-    if verdict.crowded:
-        candidates.append(_crowded_nudge(verdict))
-    days = isolation_days(last_face_to_face_day, settings, as_of)
-    if days is not None and last_face_to_face_day is not None:
-        candidates.append(_isolation_nudge(last_face_to_face_day, days, settings))
-    return _order(nudge for nudge in candidates if not is_quiet(nudge, state, as_of))
+    candidates = candidate_nudges(summaries, weeks, last_face_to_face_day, settings, as_of, groups)
+    return [nudge for nudge in candidates if not is_quiet(nudge, state, as_of)]
+
+
+class Board(NamedTuple):
+    """The nudges in force and the ones a snooze or dismissal hides, all with their handles."""
+
+    nudges: list[Nudge]
+    hidden: list[Hidden]
+
+
+def nudge_board(candidates: Sequence[Nudge], state: NudgeState, as_of: dt.date) -> Board:
+    """Split ordered candidates into those in force and those hidden, and give each a handle."""
+    shown: list[Nudge] = []
+    hidden: list[Hidden] = []
+    for nudge in candidates:
+        reason = quiet_reason(nudge, state, as_of)
+        if reason is None:
+            shown.append(nudge)
+        else:
+            hidden.append(reason)
+    handles = assign_handles([nudge.key for nudge in candidates])
+    return Board(
+        [nudge._replace(handle=handles[nudge.key]) for nudge in shown],
+        [item._replace(nudge=item.nudge._replace(handle=handles[item.nudge.key])) for item in hidden],
+    )
+
+
+# --- handles ---------------------------------------------------------------------------------
+
+
+def key_hash(key: str) -> str:
+    """Return the hex hash a handle is a prefix of; it depends on the key alone, so it never changes."""
+    try:  # the built-in module: hashlib would load OpenSSL on the nudges path
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    return blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _common_prefix(first: str, second: str) -> int:
+    length = 0
+    for one, two in zip(first, second, strict=False):
+        if one != two:
+            break
+        length += 1
+    return length
+
+
+def assign_handles(keys: Iterable[str]) -> dict[str, str]:
+    """Return each key's handle: the shortest prefix (at least 4 characters) of its hash that no
+    other key's hash shares."""
+    hashes = sorted({key_hash(key): key for key in keys}.items())
+    handles: dict[str, str] = {}
+    for index, (digest, key) in enumerate(hashes):
+        shared = 0
+        if index:
+            shared = max(shared, _common_prefix(digest, hashes[index - 1][0]))
+        if index + 1 < len(hashes):
+            shared = max(shared, _common_prefix(digest, hashes[index + 1][0]))
+        handles[key] = digest[: max(HANDLE_MIN, shared + 1)]
+    return handles
+
+
+def match_handle(prefix: str, keys: Iterable[str]) -> list[str]:
+    """Return the keys whose hash starts with ``prefix`` (at least 4 hex characters), in order."""
+    clean = prefix.strip().lower()
+    if len(clean) < HANDLE_MIN or any(char not in "0123456789abcdef" for char in clean):
+        return []
+    return [key for key in keys if key_hash(key).startswith(clean)]
 
 
 def contact_status(summary: ContactSummary, state: NudgeState, settings: Settings, as_of: dt.date) -> str:
     """Return the contact's status for ``kinship people``.
 
-    First that applies: ``archived``; ``snoozed`` (a contact snooze); ``online_only``;
+    First that applies: ``archived``; ``snoozed`` (a contact snooze); ``see_in_person``; ``online_only``;
     ``no_rhythm``; ``fading``; ``snoozed`` (a key snooze of a rule that fires, when no later rule
     fires unsnoozed); ``due`` (past 1x rhythm); ``ok``. A contact never interacted with whose rhythm is only the circle default
     is ``ok``: it is not measured until the first interaction.
@@ -592,7 +898,12 @@ def contact_status(summary: ContactSummary, state: NudgeState, settings: Setting
     if contact_snoozed(summary.contact.id, state, as_of):
         return "snoozed"
     key_snooze = False  # a key snooze of one rule lets the next rule speak (as the nudges do)
-    online = measure_online_only(summary, settings, as_of)
+    see = measure_see_in_person(summary, as_of)
+    online = None if see is not None else measure_online_only(summary, settings, as_of)
+    if see is not None:
+        if not key_snoozed(see_in_person_key(summary.contact.id, see.since), state, as_of):
+            return SEE_IN_PERSON
+        key_snooze = True
     if online is not None:
         if not key_snoozed(online_only_key(summary.contact.id, online.last_face_to_face_day), state, as_of):
             return ONLINE_ONLY
@@ -632,10 +943,58 @@ def due_reminders(
     ]
 
 
+def is_birthday_today(nudge: Nudge) -> bool:
+    """Return whether this is a birthday nudge on the day itself (always told, SPEC §8)."""
+    return nudge.kind == BIRTHDAY and nudge.key.endswith(":today")
+
+
+def last_digest_day(state: NudgeState, as_of: dt.date) -> dt.date | None:
+    """Return the last day on or before ``as_of`` that ``remind`` sent a digest.
+
+    A birthday told alone on its day is not a digest, so it never delays the next one.
+    """
+    days = [
+        reminder.day
+        for reminder in state.reminders
+        if reminder.day <= as_of
+        and not (reminder.key.startswith(f"{BIRTHDAY}:") and reminder.key.endswith(":today"))
+    ]
+    return max(days, default=None)
+
+
+class Digest(NamedTuple):
+    """What one ``kinship remind`` run says: the nudges to send, and how many more are in force."""
+
+    nudges: list[Nudge]
+    more: int
+    """Nudges due that the ``remind_budget`` leaves out ("and N more - kinship nudges")."""
+    is_digest: bool
+    """A digest is spoken (False: silent, or birthdays on their day alone)."""
+
+
+def reminder_digest(nudges: Sequence[Nudge], state: NudgeState, settings: Settings, as_of: dt.date) -> Digest:
+    """Return what ``kinship remind`` sends at the end of ``as_of``.
+
+    At most one digest per ``remind_repeat_days`` (counted from the last digest), holding the
+    ``remind_budget`` highest nudges in force that were not reminded in that window, plus every
+    birthday on its day; between digests only a birthday on its day is told, alone.
+    """
+    due = due_reminders(nudges, state, settings, as_of)
+    birthdays = [nudge for nudge in due if is_birthday_today(nudge)]
+    last = last_digest_day(state, as_of)
+    if last is not None and as_of < last + dt.timedelta(days=settings.remind_repeat_days):
+        return Digest(birthdays, 0, False)
+    chosen = {nudge.key for nudge in due[: max(settings.remind_budget, 0)]}
+    chosen.update(nudge.key for nudge in birthdays)
+    shown = [nudge for nudge in due if nudge.key in chosen]
+    return Digest(shown, len(due) - len(shown), bool(shown))
+
+
 def nudge_json(nudge: Nudge) -> dict[str, object]:
-    """Return the SPEC §6 JSON object of a nudge: key, kind, score, message, contact, details."""
+    """Return the SPEC §6 JSON object of a nudge: key, handle, kind, score, message, contact, details."""
     payload: dict[str, object] = {
         "key": nudge.key,
+        "handle": nudge.handle,
         "kind": nudge.kind,
         "score": nudge.score,
         "message": nudge.message,
@@ -644,4 +1003,15 @@ def nudge_json(nudge: Nudge) -> dict[str, object]:
         payload["contact"] = {"id": nudge.contact.id, "name": nudge.contact.name}
     for name, value in nudge.details.items():
         payload.setdefault(name, value)
+    return payload
+
+
+def hidden_json(item: Hidden) -> dict[str, object]:
+    """Return a hidden nudge as JSON: the nudge's own fields, then ``hidden`` (``snoozed`` or
+    ``dismissed``), ``since``, ``until`` (null for a dismissal) and ``whole_contact``."""
+    payload = nudge_json(item.nudge)
+    payload["hidden"] = item.reason
+    payload["since"] = item.made.isoformat()
+    payload["until"] = None if item.until is None else item.until.isoformat()
+    payload["whole_contact"] = item.whole_contact
     return payload

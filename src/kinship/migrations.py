@@ -145,6 +145,21 @@ def m002_contact_days(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_nudges(db: Database) -> None:
+    """A wished-for in-person rhythm per contact; an index for the group activities (groups,
+    group_fading, the isolation message) that holds only the interactions with a group label."""
+    _run_statements(
+        db,
+        """
+        ALTER TABLE contacts ADD COLUMN see_every_days INTEGER;
+
+        CREATE INDEX ix_interactions_group ON interactions(group_label, day)
+            WHERE group_label IS NOT NULL;
+        """,
+    )
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run each ``;``-separated statement in the caller's transaction.
 

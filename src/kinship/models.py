@@ -65,6 +65,8 @@ class Contact(NamedTuple):
     archived: bool = False
     created: dt.datetime | None = None
     source_ids: tuple[str, ...] = ()
+    see_every_days: int | None = None
+    """The wished-for rhythm of meeting in person (``--see-every``), in days."""
 
 
 class Interaction(NamedTuple):
@@ -111,6 +113,23 @@ class ContactSummary(NamedTuple):
     last_face_to_face_day: dt.date | None
     digital_since_face_to_face: int
     """Digital interactions on days after ``last_face_to_face_day``, up to the as-of day."""
+    see_every_days: int | None = None
+    """The wished-for rhythm of meeting in person, None when unset."""
+
+
+class GroupSummary(NamedTuple):
+    """What the nudge engine needs to know of one group activity (a ``--group`` label).
+
+    ``days`` are the distinct local days it met in the 365 days up to the as-of day, ascending.
+    """
+
+    key: str
+    """The label compared case- and accent-insensitively (the same group however it was typed)."""
+    label: str
+    """The label as most recently typed."""
+    days: tuple[dt.date, ...]
+    last_day: dt.date | None
+    """The last day it met on or before the as-of day, however long ago."""
 
 
 class WeekCount(NamedTuple):
@@ -132,10 +151,12 @@ class Snooze(NamedTuple):
 
 
 class Dismissal(NamedTuple):
-    """Quiets one nudge key from the day it was made on."""
+    """Quiets one nudge key from the day it was made on (until ``undismiss``, when given)."""
 
     key: str
     made: dt.date
+    until: dt.date | None = None
+    """The day ``undismiss`` took it back: the first day it no longer applies."""
 
 
 class Reminder(NamedTuple):
@@ -162,6 +183,8 @@ class Nudge(NamedTuple):
     message: str
     contact: ContactRef | None = None
     details: Mapping[str, int | float | str | None] = MappingProxyType({})
+    handle: str | None = None
+    """The short handle (a prefix of a hash of the key) that ``snooze``/``dismiss`` accept."""
 
 
 DEFAULT_CIRCLE_DAYS: Mapping[str, int] = MappingProxyType(
@@ -187,4 +210,10 @@ class Settings(NamedTuple):
     birthday_days: int = 7
     remind_repeat_days: int = 7
     learn_min_days: int = 4
+    min_rhythm_days: int = 7
+    """A learned rhythm (of a contact or a group) is never shorter than this."""
+    remind_budget: int = 7
+    """A reminder digest lists at most this many nudges (birthdays on the day always)."""
+    review_budget: int = 10
+    """The text and Markdown review show at most this many nudges."""
     circles: Mapping[str, int] = MappingProxyType(dict(DEFAULT_CIRCLE_DAYS))

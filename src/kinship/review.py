@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from kinship.dates import week_start, weeks_back
+from kinship.dates import iso_week, week_start, weeks_back
 from kinship.engine import (
     BIRTHDAY,
     FADING,
@@ -34,8 +34,14 @@ FACE_BAR = "#"
 DIGITAL_BAR = "="
 
 
+BEFORE_LOG_SUGGESTION = (
+    "Log who you see and talk to as it happens (`kinship log ana`, `kinship log ben --via call`); "
+    "the review fills in from there."
+)
+
 NUDGES_SHOWN = 10
-"""The text and Markdown reviews show the highest-scoring nudges; the JSON has all of them."""
+"""The default ``review_budget``: the text and Markdown reviews show the highest-scoring nudges;
+the JSON has all of them."""
 
 
 class PersonCount(NamedTuple):
@@ -69,11 +75,31 @@ class Review(NamedTuple):
     nudges: tuple[Nudge, ...]
     trend: tuple[WeekCount, ...]
     suggestions: tuple[str, ...]
+    saw_most: tuple[PersonCount, ...] = ()
+    """Like ``top_people``, counting face-to-face interactions only: seeing someone."""
+    so_far_days: int | None = None
+    """For a week still running (``--week this``), how many of its days have passed; else None."""
+    log_start: dt.date | None = None
+    """The day of the first interaction in the log (None when nothing is logged)."""
+    before_log: bool = False
+    """The week ended before the log's first interaction (or nothing is logged at all)."""
+    budget: int = NUDGES_SHOWN
+    """How many nudges the text and Markdown show (``review_budget``)."""
 
     @property
     def crowded(self) -> bool:
-        """Return whether digital contact crowded out face to face in the week."""
-        return self.verdict.crowded
+        """Return whether digital contact crowded out face to face in the week (never so far)."""
+        return self.verdict.crowded and self.so_far_days is None
+
+    @property
+    def first_full_week(self) -> str | None:
+        """Return the first ISO week wholly inside the log (None when nothing is logged)."""
+        if self.log_start is None:
+            return None
+        monday = self.log_start - dt.timedelta(days=self.log_start.weekday())
+        if monday < self.log_start:
+            monday += dt.timedelta(days=7)
+        return iso_week(monday)
 
     @property
     def baseline_face_to_face(self) -> float | None:
@@ -116,6 +142,7 @@ def _count_circles(interactions: Sequence[Interaction], circles: Mapping[str, st
 
 
 def _top_people(interactions: Sequence[Interaction]) -> tuple[PersonCount, ...]:
+    """Return up to five people with the most interactions (of those given), then by name."""
     counts: Counter[str] = Counter()
     names: dict[str, str] = {}
     for item in interactions:
@@ -204,17 +231,26 @@ def build_review(
     first_days: Mapping[str, dt.date],
     nudges: Sequence[Nudge],
     settings: Settings,
+    *,
+    as_of: dt.date | None = None,
+    log_start: dt.date | None = None,
+    empty_log: bool = False,
 ) -> Review:
     """Return the review of ISO week ``week``.
 
-    ``interactions`` are exactly those whose local day falls in the week; ``weeks`` holds counts
-    for the 12 trend weeks ending at the week and the baseline weeks before it (missing weeks are
-    empty; the week's own count is taken from ``interactions``); ``circles`` maps contact ids to
-    circles; ``first_days`` maps contact ids to the day of their first interaction ever;
-    ``nudges`` are the nudges in force at the end of the week.
+    ``interactions`` are exactly those whose local day falls in the week (up to ``as_of``);
+    ``weeks`` holds counts for the 12 trend weeks ending at the week and the baseline weeks
+    before it (missing weeks are empty; the week's own count is taken from ``interactions``);
+    ``circles`` maps contact ids to circles; ``first_days`` maps contact ids to the day of their
+    first interaction ever; ``nudges`` are the nudges in force at the end of the week (or of
+    ``as_of``). An ``as_of`` inside the week makes it a week so far, never called crowded.
+    ``log_start`` (the log's first day) leaves the weeks before it out of the trend;
+    ``empty_log`` says nothing is logged at all.
     """
     start = week_start(week)
     end = start + dt.timedelta(days=6)
+    so_far = None if as_of is None or as_of >= end else (as_of - start).days + 1
+    before_log = empty_log or (log_start is not None and end < log_start)
     face = [item for item in interactions if item.mode is Mode.FACE_TO_FACE]
     digital = [item for item in interactions if item.mode is Mode.DIGITAL]
     counts = dict(weeks)
@@ -228,6 +264,7 @@ def build_review(
         if name in counts
         else WeekCount(name, 0, 0)
         for name in weeks_back(week, TREND_WEEKS)
+        if not empty_log and (log_start is None or week_start(name) + dt.timedelta(days=6) >= log_start)
     )
     return Review(
         week=week,
@@ -249,7 +286,19 @@ def build_review(
         new_people=_new_people(interactions, first_days, start, end),
         nudges=tuple(nudges),
         trend=trend,
-        suggestions=suggest(verdict, nudges, len(face), len(people_seen)),
+        suggestions=(BEFORE_LOG_SUGGESTION,)
+        if before_log
+        else suggest(
+            verdict if so_far is None else verdict._replace(crowded=False),
+            nudges,
+            len(face),
+            len(people_seen),
+        ),
+        saw_most=_top_people(face),
+        so_far_days=so_far,
+        log_start=log_start,
+        before_log=before_log,
+        budget=max(settings.review_budget, 0),
     )
 
 
@@ -276,6 +325,9 @@ def review_json(review: Review) -> dict[str, object]:
             {"id": person.id, "name": person.name, "count": person.interactions}
             for person in review.top_people
         ],
+        "saw_most": [
+            {"id": person.id, "name": person.name, "count": person.interactions} for person in review.saw_most
+        ],
         "new_people": [{"id": person.id, "name": person.name} for person in review.new_people],
         "nudges": [nudge_json(nudge) for nudge in review.nudges],
         "trend": [
@@ -283,6 +335,9 @@ def review_json(review: Review) -> dict[str, object]:
             for count in review.trend
         ],
         "suggestions": list(review.suggestions),
+        "so_far_days": review.so_far_days,
+        "log_start": None if review.log_start is None else review.log_start.isoformat(),
+        "first_full_week": review.first_full_week,
     }
 
 
@@ -328,13 +383,46 @@ def _facts(review: Review) -> list[tuple[str, str]]:
             "Feel",
             f"face to face {_number(review.feel_face_to_face)}, digital {_number(review.feel_digital)}",
         ),
-        ("Saw most", _listing([f"{person.name} ({person.interactions})" for person in review.top_people])),
+        ("Saw most", _listing([f"{person.name} ({person.interactions})" for person in review.saw_most])),
+        (
+            "In touch most",
+            _listing([f"{person.name} ({person.interactions})" for person in review.top_people]),
+        ),
         ("New people", _listing([person.name for person in review.new_people])),
     ]
 
 
 def _title(review: Review) -> str:
-    return f"Weekly review {review.week} ({_short_day(review.start)} to {_short_day(review.end)})"
+    so_far = "" if review.so_far_days is None else f", so far, {review.so_far_days} of 7 days"
+    return f"Weekly review {review.week} ({_short_day(review.start)} to {_short_day(review.end)}{so_far})"
+
+
+def log_note(review: Review) -> str | None:
+    """Return what a review of a week before the log began says instead of a review of nothing."""
+    if not review.before_log:
+        return None
+    if review.log_start is None:
+        return (
+            "Nothing is logged yet. Log who you see and talk to (`kinship log ana`); the first "
+            "review is ready at the end of the first full week."
+        )
+    first = review.first_full_week or review.week
+    ready = week_start(first) + dt.timedelta(days=6)
+    return (
+        f"Your log starts on {_short_day(review.log_start)}, after this week. The first full week, "
+        f"{first}, will be ready to review after {_short_day(ready)}; until then, "
+        "`kinship review --week this` shows the week so far."
+    )
+
+
+def nudge_line(nudge: Nudge) -> str:
+    """Return a nudge's message with the command that quiets it, when it has a handle."""
+    return nudge.message if not nudge.handle else f"{nudge.message} (kinship dismiss {nudge.handle})"
+
+
+def more_line(total: int, shown: int, dash: str = "\u2014") -> str:
+    """Return "and N more - kinship nudges" for the nudges a budget leaves out."""
+    return f"and {total - shown} more {dash} kinship nudges"
 
 
 # --- plain text ------------------------------------------------------------------------------
@@ -381,6 +469,10 @@ def review_text(review: Review, width: int = 80) -> str:
     width = max(width, 40)
     title = _title(review)
     lines = [title, "=" * min(len(title), width), ""]
+    note = log_note(review)
+    if note is not None:
+        lines.extend(_wrapped(note, width, "", ""))
+        lines.append("")
     facts = _facts(review)
     label_width = max(len(label) for label, _ in facts) + 2
     indent = " " * label_width
@@ -394,20 +486,16 @@ def review_text(review: Review, width: int = 80) -> str:
     lines.extend(trend_chart(review.trend, width))
     lines += ["", "Nudges", "------"]
     if review.nudges:
-        for nudge in review.nudges[:NUDGES_SHOWN]:
-            lines.extend(_wrapped(nudge.message, width, "- ", "  "))
-        if len(review.nudges) > NUDGES_SHOWN:
-            lines.append(_more_nudges(len(review.nudges)))
+        for nudge in review.nudges[: review.budget]:
+            lines.extend(_wrapped(nudge_line(nudge), width, "- ", "  "))
+        if len(review.nudges) > review.budget:
+            lines.append(f"- {more_line(len(review.nudges), review.budget, '-')}")
     else:
         lines.append("Nothing needs attention.")
     lines += ["", "Suggestions", "-----------"]
     for suggestion in review.suggestions:
         lines.extend(_wrapped(suggestion, width, "- ", "  "))
     return "\n".join(lines) + "\n"
-
-
-def _more_nudges(total: int) -> str:
-    return f"- ... and {total - NUDGES_SHOWN} more: see `kinship nudges`"
 
 
 # --- Markdown --------------------------------------------------------------------------------
@@ -421,6 +509,9 @@ def _md(text: str) -> str:
 def review_markdown(review: Review) -> str:
     """Return the review as Markdown: headings, a facts list, a trend table, nudges, suggestions."""
     lines = [f"# {_md(_title(review))}", ""]
+    note = log_note(review)
+    if note is not None:
+        lines += [_md(note), ""]
     for label, value in _facts(review):
         lines.append(f"- **{label}:** {_md(value)}")
     lines += [
@@ -433,9 +524,9 @@ def review_markdown(review: Review) -> str:
     lines.extend(f"| {count.week} | {count.face_to_face} | {count.digital} |" for count in review.trend)
     lines += ["", "## Nudges", ""]
     if review.nudges:
-        lines.extend(f"- {_md(nudge.message)}" for nudge in review.nudges[:NUDGES_SHOWN])
-        if len(review.nudges) > NUDGES_SHOWN:
-            lines.append(_more_nudges(len(review.nudges)))
+        lines.extend(f"- {_md(nudge_line(nudge))}" for nudge in review.nudges[: review.budget])
+        if len(review.nudges) > review.budget:
+            lines.append(f"- {more_line(len(review.nudges), review.budget)}")
     else:
         lines.append("Nothing needs attention.")
     lines += ["", "## Suggestions", ""]

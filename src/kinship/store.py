@@ -14,7 +14,7 @@ import sqlite3
 import sys
 import time
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -35,7 +35,7 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days")
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -46,6 +46,8 @@ EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 CHANNELS_BY_CODE: dict[int, Channel] = {code: channel for channel, code in CHANNEL_CODES.items()}
 IN_PERSON_CODE = CHANNEL_CODES[Channel.IN_PERSON]
 VALUE_KINDS = ("alias", "tag", "email", "phone", "source")
+_PATCHED_DAYS_AT_MOST = 64
+"""A contact with more touched days than this in one write gets its day list rebuilt instead."""
 
 
 def day_number(day: dt.date) -> int:
@@ -436,7 +438,7 @@ def open_empty_store(now: dt.datetime) -> Store:
 
 
 def _summary(
-    contact: tuple[str, str, str | None, int | None, str | None, int, int],
+    contact: tuple[str, str, str | None, int | None, str | None, int, int, int | None],
     days: tuple[dt.date, ...],
     face_to_face_days: tuple[dt.date, ...],
     last: int | None,
@@ -444,7 +446,7 @@ def _summary(
     digital: int,
 ) -> ContactSummary:
     """Return a ContactSummary from a contact row (uid .. local created second) and its day facts."""
-    uid, name, circle, every, birthday, archived, created = contact
+    uid, name, circle, every, birthday, archived, created, see_every = contact
     return ContactSummary(
         contact=ContactRef(uid, name),
         circle=circle,
@@ -457,7 +459,13 @@ def _summary(
         last_day=None if last is None else day_from_number(last),
         last_face_to_face_day=None if last_f2f is None else day_from_number(last_f2f),
         digital_since_face_to_face=int(digital),
+        see_every_days=see_every,
     )
+
+
+def _one_contact(summary_sql: str) -> str:
+    """Return a summary query over all contacts narrowed to the one contact ``:rowid``."""
+    return summary_sql.replace("ORDER BY c.id", "WHERE c.id = :rowid")
 
 
 class Store:
@@ -466,6 +474,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
+        self._watching = False  # whether _watch_links made its temporary triggers
 
     def close(self) -> None:
         """Close the connection."""
@@ -475,6 +484,7 @@ class Store:
     def write(self) -> Iterator[Store]:
         """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it."""
         try:
+            self._watch_links()  # outside the transaction: a rollback must not drop them
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _database_error(self.path, exc, "write to") from exc
@@ -581,6 +591,42 @@ class Store:
             )
         ]
 
+    def name_entries_matching(self, uid: str, key: str) -> list[NameEntry]:
+        """Return the contacts with this id, else this stored name key, else this alias key.
+
+        Index lookups only (``uid``, ``ix_contacts_name_key``, ``ix_contact_values_lookup``),
+        in the order ``name_entries`` gives; empty when none matches, and the caller then
+        searches every name (prefixes need that).
+        """
+        columns = "SELECT id, uid, name, archived FROM contacts"
+        found = self.conn.execute(f"{columns} WHERE uid = ?", (uid,)).fetchall()
+        if not found:
+            found = self.conn.execute(
+                f"{columns} WHERE name_key = ? ORDER BY name_key, id", (key,)
+            ).fetchall()
+        if not found:
+            found = self.conn.execute(
+                f"{columns} WHERE id IN (SELECT contact_id FROM contact_values WHERE kind = 'alias'"
+                " AND match_key = ?) ORDER BY name_key, id",
+                (key,),
+            ).fetchall()
+        entries = []
+        for rowid, contact_uid, name, archived in found:
+            aliases = tuple(
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT value FROM contact_values WHERE contact_id = ? AND kind = 'alias'", (rowid,)
+                )
+            )
+            entries.append(NameEntry(rowid, contact_uid, name, bool(archived), aliases))
+        return entries
+
+    def existing_rowids(self, rowids: Iterable[int]) -> set[int]:
+        """Return which of these contact row ids still exist."""
+        wanted = tuple(rowids)
+        marks = ",".join("?" * len(wanted))
+        return {row[0] for row in self.conn.execute(f"SELECT id FROM contacts WHERE id IN ({marks})", wanted)}
+
     def insert_contact(
         self,
         *,
@@ -593,11 +639,12 @@ class Store:
         birthday: str | None = None,
         note: str | None = None,
         archived: bool = False,
+        see_every_days: int | None = None,
     ) -> int:
         """Insert a contact and return its row id."""
         cursor = self.conn.execute(
             "INSERT INTO contacts(uid, name, name_key, circle, every_days, birthday, note, archived, created,"
-            " created_offset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_offset, see_every_days) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 uid or new_contact_uid(),
                 name,
@@ -609,13 +656,23 @@ class Store:
                 int(archived),
                 _timestamp(created),
                 _offset_minutes(created),
+                see_every_days,
             ),
         )
         return int(cursor.lastrowid or 0)
 
     def update_contact(self, rowid: int, fields: dict[str, object]) -> None:
         """Set the given columns of one contact (names are checked against the schema)."""
-        allowed = {"name", "name_key", "circle", "every_days", "birthday", "note", "archived"}
+        allowed = {
+            "name",
+            "name_key",
+            "circle",
+            "every_days",
+            "birthday",
+            "note",
+            "archived",
+            "see_every_days",
+        }
         if not fields:
             return
         unknown = set(fields) - allowed
@@ -656,25 +713,44 @@ class Store:
 
     def contacts(self, rowids: Iterable[int] | None = None) -> list[Contact]:
         """Return contacts (all, or those row ids), ordered by name."""
+        wanted = None if rowids is None else tuple(rowids)
         values: dict[int, dict[str, list[str]]] = {}
-        for contact_id, kind, value in self.conn.execute(
-            "SELECT contact_id, kind, value FROM contact_values ORDER BY contact_id, kind, match_key"
-        ):
+        value_sql = "SELECT contact_id, kind, value FROM contact_values"
+        order = " ORDER BY contact_id, kind, match_key"
+        value_rows = (
+            self.conn.execute(value_sql + order)
+            if wanted is None
+            else (  # only the wanted contacts' values, through the primary key
+                row
+                for contact_id in dict.fromkeys(wanted)
+                for row in self.conn.execute(f"{value_sql} WHERE contact_id = ?{order}", (contact_id,))
+            )
+        )
+        for contact_id, kind, value in value_rows:
             values.setdefault(contact_id, {}).setdefault(kind, []).append(value)
         sql = (
-            "SELECT id, uid, name, circle, every_days, birthday, note, archived, created, created_offset"
-            " FROM contacts"
+            "SELECT id, uid, name, circle, every_days, birthday, note, archived, created, created_offset,"
+            " see_every_days FROM contacts"
         )
         params: tuple[int, ...] = ()
-        if rowids is not None:
-            wanted = tuple(rowids)
+        if wanted is not None:
             sql += f" WHERE id IN ({','.join('?' * len(wanted))})" if wanted else " WHERE 0"
             params = wanted
         sql += " ORDER BY name_key, id"
         result = []
-        for rowid, uid, name, circle, every, birthday, note, archived, created, offset in self.conn.execute(
-            sql, params
-        ):
+        for (
+            rowid,
+            uid,
+            name,
+            circle,
+            every,
+            birthday,
+            note,
+            archived,
+            created,
+            offset,
+            see,
+        ) in self.conn.execute(sql, params):
             own = values.get(rowid, {})
             result.append(
                 Contact(
@@ -691,6 +767,7 @@ class Store:
                     archived=bool(archived),
                     created=_from_timestamp(created, offset),
                     source_ids=tuple(own.get("source", ())),
+                    see_every_days=see,
                 )
             )
         return result
@@ -946,7 +1023,8 @@ class Store:
     # The window's days arrive as one text per contact ("all days;face-to-face days", each a
     # comma-separated list in key order) rather than as one Python row per link.
     _CONTACT_COLUMNS = (
-        "c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived, c.created + c.created_offset * 60"
+        "c.uid, c.name, c.circle, c.every_days, c.birthday, c.archived, c.created + c.created_offset * 60,"
+        " c.see_every_days"
     )
     # the last face-to-face day, and the digital interactions after it, up to the as-of day
     _FACE_TO_FACE_FACTS = """
@@ -974,29 +1052,125 @@ class Store:
         """
 
     def refresh_contact_days(self) -> int:
-        """Rebuild the day lists of the contacts whose links changed; return how many.
+        """Bring the day lists of the contacts whose links changed up to date; return how many.
 
         ``contact_days`` holds, per contact, every distinct interaction day as ``day * 2 + 1``
         when one of that day's interactions was face to face, else ``day * 2``: ascending 32-bit
         little-endian integers. Triggers on ``links`` mark a contact stale whenever its links
         change (whoever changes them); ``write()`` calls this before it commits, and readers
         fall back to the links index while anything is stale, so the answer is always exact.
+
+        A contact whose list was fresh when this transaction first touched its links gets only
+        the touched days looked up again and patched into its list (``_watch_links`` records
+        them), so a ``log`` costs the same for a contact with 100 interactions or 200,000; a
+        contact already stale before (changed behind kinship's back) gets its list rebuilt.
         """
         stale = [row[0] for row in self.conn.execute("SELECT contact_id FROM contact_days_stale")]
+        touched = self._touched_day_counts() if stale else {}
         refreshed = []
         for contact_id in stale:
             # a failure here must never cost the user's write: that contact simply stays stale
             # (readers then use the links index), e.g. a day another tool wrote out of range
             self.conn.execute("SAVEPOINT refresh_contact_days")
             try:
-                self._refresh_one(contact_id)
+                count = touched.get(contact_id)
+                if count is None or count > _PATCHED_DAYS_AT_MOST:
+                    self._refresh_one(contact_id)
+                else:
+                    self._patch_one(contact_id)
             except (sqlite3.IntegrityError, OverflowError, TypeError, ValueError):
                 self.conn.execute("ROLLBACK TO refresh_contact_days")
             else:
                 refreshed.append((contact_id,))
             self.conn.execute("RELEASE refresh_contact_days")
         self.conn.executemany("DELETE FROM contact_days_stale WHERE contact_id = ?", refreshed)
+        if self._watching:
+            self.conn.execute("DELETE FROM temp.kinship_touched_days")
+            self.conn.execute("DELETE FROM temp.kinship_touched_contacts")
         return len(refreshed)
+
+    # Temporary (per-connection, never stored) triggers that note which (contact, day) pairs of
+    # ``links`` this connection changes, and whether each contact's day list was stale before
+    # its first change: whatever code changes links (cascades included), the patch sees it.
+    _WATCH_LINKS = (
+        """CREATE TEMP TABLE IF NOT EXISTS kinship_touched_days (
+            contact_id INTEGER NOT NULL, day INTEGER NOT NULL, PRIMARY KEY (contact_id, day)
+        ) WITHOUT ROWID""",
+        """CREATE TEMP TABLE IF NOT EXISTS kinship_touched_contacts (
+            contact_id INTEGER PRIMARY KEY, was_stale INTEGER NOT NULL
+        )""",
+        *(
+            f"""CREATE TEMP TRIGGER IF NOT EXISTS kinship_watch_{event.lower()}_{row}
+            BEFORE {event} ON main.links BEGIN
+                INSERT OR IGNORE INTO kinship_touched_contacts(contact_id, was_stale) VALUES ({row}.contact_id,
+                    EXISTS (SELECT 1 FROM main.contact_days_stale s WHERE s.contact_id = {row}.contact_id));
+                INSERT OR IGNORE INTO kinship_touched_days(contact_id, day) VALUES ({row}.contact_id, {row}.day);
+            END"""
+            for event, row in (("INSERT", "new"), ("DELETE", "old"), ("UPDATE", "old"), ("UPDATE", "new"))
+        ),
+    )
+
+    def _watch_links(self) -> None:
+        """Create the temporary triggers that record touched days (once per connection)."""
+        if not self._watching:
+            for statement in self._WATCH_LINKS:
+                self.conn.execute(statement)
+            self._watching = True
+
+    def _touched_day_counts(self) -> dict[int, int]:
+        """Return {contact: touched days} for the contacts whose day list was fresh before."""
+        if not self._watching:
+            return {}
+        return dict(
+            self.conn.execute(
+                "SELECT d.contact_id, count(*) FROM temp.kinship_touched_days d"
+                " JOIN temp.kinship_touched_contacts c ON c.contact_id = d.contact_id"
+                " WHERE c.was_stale = 0 GROUP BY d.contact_id"
+            ).fetchall()
+        )
+
+    def _patch_one(self, contact_id: int) -> None:
+        """Look up again only the touched days of a contact whose list was exact before."""
+        if self.conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone() is None:
+            self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
+            return
+        codes = array("i")
+        row = self.conn.execute(
+            "SELECT codes FROM contact_days WHERE contact_id = ?", (contact_id,)
+        ).fetchone()
+        if row is not None:
+            codes.frombytes(row[0])
+            if not _LITTLE_ENDIAN:
+                codes.byteswap()
+        days = [
+            day
+            for (day,) in self.conn.execute(
+                "SELECT day FROM temp.kinship_touched_days WHERE contact_id = ? ORDER BY day", (contact_id,)
+            )
+        ]
+        for day in days:
+            (face,) = self.conn.execute(
+                "SELECT max(channel = ?) FROM links WHERE contact_id = ? AND day = ?",
+                (IN_PERSON_CODE, contact_id, day),
+            ).fetchone()
+            position = bisect_left(codes, day * 2)
+            present = position < len(codes) and codes[position] >> 1 == day
+            if face is None:  # no interaction left that day
+                if present:
+                    del codes[position]
+            elif present:
+                codes[position] = day * 2 + face
+            else:
+                codes.insert(position, day * 2 + face)
+        if not codes:
+            self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
+            return
+        if not _LITTLE_ENDIAN:
+            codes.byteswap()
+        self.conn.execute(
+            "INSERT OR REPLACE INTO contact_days(contact_id, codes) VALUES (?, ?)",
+            (contact_id, codes.tobytes()),
+        )
 
     def _refresh_one(self, contact_id: int) -> None:
         if self.conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone() is None:
@@ -1022,14 +1196,16 @@ class Store:
             (contact_id, codes.tobytes()),
         )
 
-    def contact_summaries(self, as_of: dt.date, *, window_days: int = 365) -> list[ContactSummary]:
-        """Return one summary per contact, as at the end of ``as_of``.
+    def contact_summaries(
+        self, as_of: dt.date, *, window_days: int = 365, rowid: int | None = None
+    ) -> list[ContactSummary]:
+        """Return one summary per contact (or only the contact ``rowid``), as at the end of ``as_of``.
 
         Read from the per-contact day lists (``contact_days``) when none is stale, else from the
         links index; both give the same answer (tests compare them for many as-of days).
         """
         if self.conn.execute("SELECT EXISTS (SELECT 1 FROM contact_days_stale)").fetchone()[0]:
-            return self.contact_summaries_from_links(as_of, window_days=window_days)
+            return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
         # one shared date object per code (day * 2 + face-to-face flag) of the window
@@ -1038,10 +1214,10 @@ class Store:
         odd = (1).__and__
         summaries = []
         rows = self.conn.execute(
-            self._CACHED_SUMMARY_SQL,
-            {"end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9)},
+            self._CACHED_SUMMARY_SQL if rowid is None else _one_contact(self._CACHED_SUMMARY_SQL),
+            {"end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9), "rowid": rowid},
         )
-        for uid, name, circle, every, birthday, archived, created, blob, last_f2f, digital in rows:
+        for uid, name, circle, every, birthday, archived, created, see_every, blob, last_f2f, digital in rows:
             own_days: tuple[dt.date, ...] = ()
             own_f2f: tuple[dt.date, ...] = ()
             last = None
@@ -1059,7 +1235,7 @@ class Store:
                 own_f2f = tuple(map(lookup, filter(odd, window)))
             summaries.append(
                 _summary(
-                    (uid, name, circle, every, birthday, archived, created),
+                    (uid, name, circle, every, birthday, archived, created, see_every),
                     own_days,
                     own_f2f,
                     last,
@@ -1069,8 +1245,10 @@ class Store:
             )
         return summaries
 
-    def contact_summaries_from_links(self, as_of: dt.date, *, window_days: int = 365) -> list[ContactSummary]:
-        """Return the summaries computed from the links index alone (no cache)."""
+    def contact_summaries_from_links(
+        self, as_of: dt.date, *, window_days: int = 365, rowid: int | None = None
+    ) -> list[ContactSummary]:
+        """Return the summaries (all, or of the contact ``rowid``) from the links index alone (no cache)."""
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
         # one shared date object per day of the window (and its text as SQLite prints it)
@@ -1078,10 +1256,23 @@ class Store:
         lookup = window_dates.__getitem__
         summaries = []
         rows = self.conn.execute(
-            self._SUMMARY_SQL,
-            {"start": start, "end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9)},
+            self._SUMMARY_SQL if rowid is None else _one_contact(self._SUMMARY_SQL),
+            {"start": start, "end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9), "rowid": rowid},
         )
-        for uid, name, circle, every, birthday, archived, created, window, last, last_f2f, digital in rows:
+        for (
+            uid,
+            name,
+            circle,
+            every,
+            birthday,
+            archived,
+            created,
+            see_every,
+            window,
+            last,
+            last_f2f,
+            digital,
+        ) in rows:
             own_days: tuple[dt.date, ...] = ()
             own_f2f: tuple[dt.date, ...] = ()
             if window is not None:
@@ -1093,7 +1284,7 @@ class Store:
                     own_f2f = tuple(sorted(map(lookup, dict.fromkeys(f2f_text.split(",")))))
             summaries.append(
                 _summary(
-                    (uid, name, circle, every, birthday, archived, created),
+                    (uid, name, circle, every, birthday, archived, created, see_every),
                     own_days,
                     own_f2f,
                     last,
@@ -1159,7 +1350,8 @@ class Store:
             if kind == "snooze":
                 snoozes.append(Snooze(made=made, until=day_from_number(until_day), contact_id=uid, key=key))
             elif kind == "dismiss":
-                dismissals.append(Dismissal(key=key, made=made))
+                until = None if until_day is None else day_from_number(until_day)
+                dismissals.append(Dismissal(key=key, made=made, until=until))
             elif kind == "remind":
                 reminders.append(Reminder(key=key, day=made))
         return NudgeState(tuple(snoozes), tuple(dismissals), tuple(reminders))
@@ -1189,6 +1381,87 @@ class Store:
                 None if until_day is None else day_number(until_day),
             ),
         )
+
+    def end_nudge_state(
+        self,
+        *,
+        kind: str,
+        day: dt.date,
+        keys: Iterable[str] = (),
+        contact_rowids: Iterable[int] = (),
+    ) -> int:
+        """End the snoozes or dismissals (``kind``) of these keys or contacts in force on ``day``,
+        so they no longer apply from ``day`` on (looking back, they still held); return how many."""
+        number = day_number(day)
+        ended = 0
+        for column, values in (("key", list(keys)), ("contact_id", list(contact_rowids))):
+            for value in values:
+                cursor = self.conn.execute(
+                    f"UPDATE nudge_state SET until_day = ? WHERE kind = ? AND {column} = ?"
+                    " AND made_day <= ? AND (until_day IS NULL OR until_day > ?)",
+                    (number, kind, value, number, number),
+                )
+                ended += cursor.rowcount
+        return ended
+
+    # ---- groups and time together -----------------------------------------------------------
+
+    def group_days(
+        self, as_of: dt.date, first: dt.date
+    ) -> tuple[dict[str, dt.date], list[tuple[str, dt.date]]]:
+        """Return each group label's last day on or before ``as_of``, and the (label, day) pairs of
+        the days in [first, as_of] it met, by label then day.
+
+        Both read the partial index ``ix_interactions_group``: only interactions with a label.
+        """
+        end = day_number(as_of)
+        last = {
+            label: day_from_number(day)
+            for label, day in self.conn.execute(
+                "SELECT group_label, max(day) FROM interactions WHERE group_label IS NOT NULL AND day <= ?"
+                " GROUP BY group_label",
+                (end,),
+            )
+        }
+        window = [
+            (label, day_from_number(day))
+            for label, day in self.conn.execute(
+                "SELECT group_label, day FROM interactions WHERE group_label IS NOT NULL"
+                " AND day BETWEEN ? AND ? GROUP BY group_label, day ORDER BY group_label, day",
+                (day_number(first), end),
+            )
+        ]
+        return last, window
+
+    def group_people(self, as_of: dt.date) -> list[tuple[str, str, str, int]]:
+        """Return (label, contact id, name, interactions) for the people met at group activities."""
+        return [
+            (label, uid, name, int(count))
+            for label, uid, name, count in self.conn.execute(
+                # CROSS JOIN keeps the labelled interactions (a partial index) the outer loop
+                "SELECT i.group_label, c.uid, c.name, count(*) FROM interactions i"
+                " CROSS JOIN links l ON l.interaction_id = i.id JOIN contacts c ON c.id = l.contact_id"
+                " WHERE i.group_label IS NOT NULL AND i.day <= ? GROUP BY i.group_label, c.id",
+                (day_number(as_of),),
+            )
+        ]
+
+    def first_interaction_day(self) -> dt.date | None:
+        """Return the local day of the first interaction in the log (None for an empty log)."""
+        row = self.conn.execute("SELECT min(day) FROM interactions").fetchone()
+        return None if row is None or row[0] is None else day_from_number(int(row[0]))
+
+    def minutes_by_mode(self, contact_rowid: int, first: dt.date, last: dt.date) -> tuple[int, int, int]:
+        """Return minutes face to face, minutes digital, and how many interactions had minutes,
+        for one contact's interactions on days in [first, last]."""
+        row = self.conn.execute(
+            "SELECT coalesce(sum(CASE WHEN l.channel = ? THEN i.minutes END), 0),"
+            " coalesce(sum(CASE WHEN l.channel != ? THEN i.minutes END), 0), count(i.minutes)"
+            " FROM links l JOIN interactions i ON i.id = l.interaction_id"
+            " WHERE l.contact_id = ? AND l.day BETWEEN ? AND ?",
+            (IN_PERSON_CODE, IN_PERSON_CODE, contact_rowid, day_number(first), day_number(last)),
+        ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
 
     # ---- export -------------------------------------------------------------------------------
 

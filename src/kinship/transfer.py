@@ -24,6 +24,7 @@ from kinship.models import Channel, Contact, Interaction
 from kinship.store import Store, day_number
 
 EXPORT_VERSION = 1
+_NOTHING_HINT = "pass --me with your name exactly as the chat shows it (or set me in the config)"
 HEAD_BYTES = 64 * 1024
 Progress = Callable[[int, int], None]
 """Called with (done, total) while an import writes."""
@@ -31,7 +32,13 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class ImportSummary:
-    """What an import changed (or, with ``dry_run``, would change)."""
+    """What an import changed (or, with ``dry_run``, would change), and what it left out and why.
+
+    ``left_out`` holds (reason key, count) pairs: the parsers' reasons (lines not read, messages
+    from the owner only, after now, calendar system addresses, recurrences cut at today…) and the
+    planner's (already imported, already logged by hand, people who are not contacts). Their
+    wording is ``importers.records.LEFT_OUT``. ``nothing`` says why an import changed nothing.
+    """
 
     files: tuple[str, ...]
     formats: tuple[str, ...]
@@ -44,26 +51,33 @@ class ImportSummary:
     unmatched_names: tuple[str, ...] = ()
     dry_run: bool = False
     state_rows: int = 0
+    matched: int = 0
+    left_out: tuple[tuple[str, int], ...] = ()
+    nothing: str | None = None
 
     def lines(self) -> list[str]:
         """Return the summary as lines of plain text."""
+        from kinship.importers.records import LEFT_OUT
+
         verb = "Would import" if self.dry_run else "Imported"
         lines = [f"{verb} {', '.join(self.files)} ({', '.join(sorted(set(self.formats)))})"]
         created = len(self.created)
         shown = ", ".join(self.created[:10]) + (f" and {created - 10} more" if created > 10 else "")
         lines.append(f"  contacts created: {created}" + (f" ({shown})" if created else ""))
+        if self.matched:
+            lines.append(f"  contacts matched: {self.matched}")
         lines.append(f"  contacts updated: {self.updated}")
         lines.append(f"  interactions added: {self.added}")
-        if self.skipped_duplicates:
-            lines.append(f"  already imported, skipped: {self.skipped_duplicates}")
-        if self.skipped_hand_logged:
-            lines.append(
-                f"  already logged that day (by hand or from another chat), skipped: {self.skipped_hand_logged}"
-            )
+        if self.left_out:
+            lines.append("  left out:")
+            for reason, count in self.left_out:
+                lines.append(f"    {LEFT_OUT.get(reason, reason.replace('_', ' '))}: {count}")
         if self.unmatched_names:
             names = ", ".join(self.unmatched_names[:10])
             more = f" and {len(self.unmatched_names) - 10} more" if len(self.unmatched_names) > 10 else ""
-            lines.append(f"  not contacts, left out: {names}{more} (pass --new to add them)")
+            lines.append(f"  not contacts: {names}{more} (pass --new to add them)")
+        if self.nothing:
+            lines.append(f"  {self.nothing}")
         return lines
 
     def as_json(self) -> dict[str, Any]:
@@ -73,13 +87,37 @@ class ImportSummary:
             "formats": list(self.formats),
             "dry_run": self.dry_run,
             "contacts_created": list(self.created),
+            "contacts_matched": self.matched,
             "contacts_updated": self.updated,
             "interactions_added": self.added,
             "skipped_duplicates": self.skipped_duplicates,
             "skipped_hand_logged": self.skipped_hand_logged,
             "skipped_unmatched": self.skipped_unmatched,
             "unmatched": list(self.unmatched_names),
+            "left_out": dict(self.left_out),
+            "nothing": self.nothing,
         }
+
+
+def nothing_reason(
+    plan_empty: bool, read_anything: bool, left_out: dict[str, int], *, new: bool
+) -> tuple[str | None, bool]:
+    """Return why an import changes nothing (None when it changes something) and whether that
+    means the file was not understood (an error: exit 5) rather than simply holding nothing new.
+    """
+    if not plan_empty:
+        return None, False
+    if left_out.get("already_imported") and not left_out.get("unknown_participants"):
+        return f"nothing new: all {left_out['already_imported']} already imported", False
+    if not read_anything and left_out.get("owner_only"):
+        return "nothing to import: every message is from you — is `--me` right?", True
+    if not read_anything and left_out.get("after_now"):
+        return "nothing to import: everything is dated after now — are the clock and time zone right?", False
+    if left_out.get("unknown_participants") and not new:
+        return "nothing to import: nobody in it is a contact yet — pass --new to add them", False
+    if left_out.get("hand_logged"):
+        return "nothing to import: those days are already logged", False
+    return "nothing to import: the file holds no contacts, events or messages kinship reads", False
 
 
 @dataclass
@@ -89,6 +127,7 @@ class _ReadFile:
     contacts: list[Any] = field(default_factory=list)
     interactions: list[Any] = field(default_factory=list)
     export: ExportFile | None = None
+    left_out: tuple[tuple[str, int], ...] = ()
 
 
 def _open_checked(path: Path, label: str) -> IO[bytes]:
@@ -122,7 +161,7 @@ def _read_file(
             handle.close()
             return _ReadFile(label, chosen, export=_read_export(path, label))
         parsed = parse_file(chosen, handle, label=label, zone=zone, now=now, me=me)
-    return _ReadFile(label, chosen, list(parsed.contacts), list(parsed.interactions))
+    return _ReadFile(label, chosen, list(parsed.contacts), list(parsed.interactions), None, parsed.left_out)
 
 
 @dataclass
@@ -301,6 +340,23 @@ def import_files(
             hand_logged=_already_logged(store, (record.day for record in interactions)),
             new=new,
         )
+        left_out: dict[str, int] = {}
+        for item in read:
+            for reason, count in item.left_out:
+                left_out[reason] = left_out.get(reason, 0) + count
+        for reason, count in (
+            ("already_imported", plan.skipped_duplicates),
+            ("hand_logged", plan.skipped_hand_logged),
+            ("unknown_participants", len(plan.unmatched_names)),
+            ("nobody_known", plan.skipped_unmatched),
+        ):
+            if count:
+                left_out[reason] = count
+        nothing, not_understood = nothing_reason(
+            plan.is_empty, bool(contacts or interactions), left_out, new=new
+        )
+        if not_understood:
+            raise DataError(f"{', '.join(item.label for item in read)}: {nothing}", _NOTHING_HINT)
         if not dry_run:
             _apply_plan(store, plan, now, progress)
     return ImportSummary(
@@ -314,6 +370,9 @@ def import_files(
         skipped_unmatched=plan.skipped_unmatched,
         unmatched_names=plan.unmatched_names,
         dry_run=dry_run,
+        matched=plan.matched,
+        left_out=tuple(sorted(left_out.items())),
+        nothing=nothing,
     )
 
 
@@ -326,10 +385,13 @@ def _add_values(store: Store, rowid: int, kind: str, values: Iterable[str]) -> N
 def _apply_plan(store: Store, plan: Any, now: dt.datetime, progress: Progress | None) -> None:
     created_rowids: list[int] = []
     for new_contact in plan.creates:
+        created = now
+        if new_contact.added is not None:  # the day the file says they were added, at noon there
+            created = min(now, dt.datetime.combine(new_contact.added, dt.time(12), tzinfo=now.tzinfo))
         rowid = store.insert_contact(
             name=new_contact.name,
             name_key=name_key(new_contact.name),
-            created=now,
+            created=created,
             birthday=new_contact.birthday,
             note=new_contact.note,
         )

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from kinship.importers.records import InteractionRecord, Participant
+from kinship.importers.records import MAX_MINUTES, InteractionRecord, Participant
 from kinship.models import Channel
 
 
@@ -89,7 +89,7 @@ def chat_records(
                     participants=(people[person],),
                     kind="chat",
                     messages=count if channel is Channel.MESSAGE else None,
-                    minutes=(minutes or None) if channel is not Channel.MESSAGE else None,
+                    minutes=(min(minutes, MAX_MINUTES) or None) if channel is not Channel.MESSAGE else None,
                     group_chat=group,
                 )
             )

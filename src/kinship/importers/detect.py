@@ -6,7 +6,17 @@ import re
 
 from kinship.errors import DataError
 
-FORMATS: tuple[str, ...] = ("vcard", "google-csv", "ics", "whatsapp", "telegram", "sms-xml", "json")
+FORMATS: tuple[str, ...] = (
+    "vcard",
+    "google-csv",
+    "outlook-csv",
+    "linkedin-csv",
+    "ics",
+    "whatsapp",
+    "telegram",
+    "sms-xml",
+    "json",
+)
 """The ``--format`` names (contract)."""
 
 _BY_EXTENSION = {
@@ -27,7 +37,8 @@ def detect_format(head: bytes, filename: str) -> str:
     """Return the format name of a file from its first few kilobytes.
 
     Content decides: ``BEGIN:VCARD``, ``BEGIN:VCALENDAR``, an SMS Backup & Restore root element,
-    a JSON object whose first key is ``kinship_export`` (else a Telegram export), a Google
+    a JSON object whose first key is ``kinship_export`` (else a Telegram export), a LinkedIn
+    ``Notes:`` preamble or header, an Outlook contacts header (``E-mail Address``), a Google
     Contacts CSV header, or a WhatsApp timestamped line. The extension is used only when the
     content says nothing. Raises DataError with a hint to pass ``--format`` otherwise.
     """
@@ -49,7 +60,13 @@ def detect_format(head: bytes, filename: str) -> str:
         if first_key and first_key[1] in _TELEGRAM_KEYS:
             return "telegram"
     else:
-        first_line = text.split("\n", 1)[0]
+        first_line = text.split("\n", 1)[0].replace('"', "")
+        if first_line.strip() == "Notes:" or (
+            first_line.startswith("First Name,Last Name,") and "Connected On" in first_line
+        ):
+            return "linkedin-csv"
+        if "E-mail Address" in first_line and "First Name" in first_line and "Last Name" in first_line:
+            return "outlook-csv"
         if "E-mail 1 - Value" in first_line or (
             "," in first_line
             and (
@@ -66,5 +83,5 @@ def detect_format(head: bytes, filename: str) -> str:
             return fmt
     raise DataError(
         f"{filename}: line 1: cannot tell what kind of export this is",
-        "pass --format: vcard, google-csv, ics, whatsapp, telegram, sms-xml or json",
+        "pass --format: " + ", ".join(FORMATS[:-1]) + " or json",
     )

@@ -1,17 +1,25 @@
 """Google Contacts CSV (the legacy and the current header) to ``ContactRecord`` values.
 
 Multi-valued cells join their values with `` ::: ``; notes may span lines (quoted); the file may
-start with a BOM. Only names, nicknames, emails, phones, birthday and notes are read.
+start with a BOM. Only names, nicknames, emails, phones, birthday and notes are read; a phone
+whose type says fax is skipped (as vCard faxes are), and so is a phone cell with no number. The
+CSV is read strictly: an unterminated quote is an error naming its line.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from kinship.errors import DataError
-from kinship.importers.records import ContactRecord, decode_text, parse_birthday_value, stable_hash
+from kinship.importers.contacts_csv import read_rows
+from kinship.importers.records import (
+    ContactRecord,
+    LeftOut,
+    clean_phone,
+    decode_text,
+    parse_birthday_value,
+    stable_hash,
+)
 
 _HINT = "export again from Google Contacts as 'Google CSV', or pass --format"
 _MULTI = " ::: "
@@ -44,35 +52,29 @@ def _name(row: dict[str, str]) -> str:
     return ""
 
 
-def parse_google_csv(data: bytes | str, *, label: str) -> list[ContactRecord]:
+def parse_google_csv(
+    data: bytes | str, *, label: str, left_out: LeftOut | None = None
+) -> list[ContactRecord]:
     """Return the contacts of a Google Contacts CSV export, in file order.
 
-    A row without a name, email or phone is skipped. Raises DataError naming ``label`` and the
-    line when the header is not a Google Contacts header or the CSV is broken.
+    A row without a name, email or phone is skipped (and counted in ``left_out``). Raises
+    DataError naming ``label`` and the line when the header is not a Google Contacts header or
+    the CSV is broken.
     """
+    counts: LeftOut = left_out if left_out is not None else LeftOut()
     text = data if isinstance(data, str) else decode_text(data, label)
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        raise DataError(f"{label}: line {reader.line_num}: broken CSV ({exc})", _HINT) from None
-    if not header:
+    rows = read_rows(text.removeprefix("\ufeff"), label, _HINT)
+    first = next(rows, None)
+    if first is None or not any(cell.strip() for cell in first[1]):
         raise DataError(f"{label}: line 1: empty file, no CSV header", _HINT)
-    columns = [column.strip() for column in header]
+    columns = [column.strip() for column in first[1]]
     email_columns = [c for c in columns if (m := _NUMBERED.match(c)) and m["kind"].lower() == "e-mail"]
     phone_columns = [c for c in columns if (m := _NUMBERED.match(c)) and m["kind"].lower() == "phone"]
     name_columns = {"Name", "Given Name", "Family Name", "First Name", "Last Name"}
     if not email_columns and not phone_columns and not name_columns & set(columns):
         raise DataError(f"{label}: line 1: not a Google Contacts CSV header", _HINT)
     records: list[ContactRecord] = []
-    while True:
-        try:
-            cells = next(reader, None)
-        except csv.Error as exc:
-            raise DataError(f"{label}: line {reader.line_num}: broken CSV ({exc})", _HINT) from None
-        if cells is None:
-            break
+    for _line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         row = dict(zip(columns, cells, strict=False))
@@ -83,11 +85,23 @@ def parse_google_csv(data: bytes | str, *, label: str) -> list[ContactRecord]:
                     emails.append(email)
         phones: list[str] = []
         for column in phone_columns:
-            for phone in _split(row.get(column) or ""):
-                if phone not in phones:
+            kind = (
+                row.get(column.replace(" - Value", " - Type"))
+                or row.get(column.replace(" - Value", " - Label"))
+                or ""
+            )
+            if "fax" in kind.lower():
+                counts["fax_numbers"] += len(_split(row.get(column) or ""))
+                continue
+            for raw in _split(row.get(column) or ""):
+                phone = clean_phone(raw)
+                if phone is None:
+                    counts["not_phones"] += 1
+                elif phone not in phones:
                     phones.append(phone)
         name = _name(row) or (emails[0] if emails else (phones[0] if phones else ""))
         if not name:
+            counts["rows_without_name"] += 1
             continue
         aliases = tuple(alias for alias in _split(_cell(row, "Nickname")) if alias != name)
         note = (row.get("Notes") or "").replace("\r\n", "\n").strip() or None

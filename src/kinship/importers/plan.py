@@ -50,6 +50,8 @@ class NewContact:
     note: str | None = None
     aliases: tuple[str, ...] = ()
     source_ids: tuple[str, ...] = ()
+    added: dt.date | None = None
+    """The day the file says the person was added (LinkedIn's connected-on), else None (today)."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class ImportPlan:
     """Interaction records with nobody who is (or may become) a contact."""
     unmatched_names: tuple[str, ...] = ()
     """Attendees and chat participants that match no contact, sorted (names, else emails or phones)."""
+    matched: int = 0
+    """Contact records that matched a contact already in the log (changed or not)."""
 
     @property
     def created(self) -> int:
@@ -137,6 +141,7 @@ class _Entry:
     filled_birthday: str | None = None
     filled_note: str | None = None
     filled_aliases: tuple[str, ...] = ()
+    added: dt.date | None = None
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -268,6 +273,8 @@ def _merge_contact(index: _Index, entry: _Entry, record: ContactRecord) -> None:
                 entry.added_phones.append(phone)
             index.add_phone_key(entry, phone)
     _add_source(index, entry, record.source_id)
+    if is_new and record.added is not None and (entry.added is None or record.added < entry.added):
+        entry.added = record.added
     if entry.birthday is None and record.birthday:
         entry.birthday = record.birthday
         if not is_new:
@@ -362,6 +369,7 @@ def plan_import(
     for contact in existing:
         index.register(_from_contact(contact))
     existing_entries = list(index.entries)
+    matched: set[int] = set()
     for contact_record in contacts:
         match = index.find(
             (contact_record.source_id,),
@@ -370,6 +378,8 @@ def plan_import(
             contact_record.name,
             aliases=False,
         )
+        if match is not None and not isinstance(match.ref, int):
+            matched.add(id(match))
         _merge_contact(index, match or index.create(contact_record.name), contact_record)
     planned: list[PlannedInteraction] = []
     seen: set[str] = set()
@@ -440,6 +450,7 @@ def plan_import(
             note=entry.note,
             aliases=tuple(entry.aliases),
             source_ids=tuple(entry.source_ids),
+            added=entry.added,
         )
         for entry in index.creates
     ]
@@ -451,4 +462,5 @@ def plan_import(
         skipped_hand_logged=hand_skipped,
         skipped_unmatched=nobody,
         unmatched_names=tuple(sorted(unmatched, key=name_key)),
+        matched=len(matched),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,6 +17,33 @@ from kinship.dates import fold_text
 from kinship.models import Channel
 
 RecordKind = Literal["calendar", "chat"]
+
+LeftOut = Counter[str]
+"""What a parser read but did not turn into records, counted by reason (``LEFT_OUT`` keys)."""
+
+LEFT_OUT: dict[str, str] = {
+    "unreadable_lines": "lines it could not read",
+    "owner_only": "days with messages from you only",
+    "after_now": "events or messages after now",
+    "system_addresses": "calendar system addresses (group, resource and room calendars, noreply, lists)",
+    "recurrences_cut": "recurring events cut at today",
+    "declined": "attendees who declined",
+    "cancelled": "cancelled events or occurrences",
+    "durations_clamped": "durations over 24 hours, counted as 24 hours",
+    "fax_numbers": "fax numbers",
+    "not_phones": "phone fields that hold no number",
+    "rows_without_name": "rows with no name, email or phone",
+    "skipped_chats": "chats that are not conversations (channels, bots, saved messages)",
+    "missed_calls": "missed calls",
+    "already_imported": "already imported",
+    "hand_logged": "people already logged that day (by hand or from another chat)",
+    "unknown_participants": "people who are not contacts (pass --new to add them)",
+    "nobody_known": "events or chats with nobody who is a contact",
+}
+"""Reason keys (stable, in ``import --json``) and their wording in the summary."""
+
+MAX_MINUTES = 1440
+"""One interaction lasts at most a day (SPEC §5); longer durations are clamped and counted."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +60,8 @@ class ContactRecord:
     note: str | None = None
     aliases: tuple[str, ...] = ()
     """Nicknames (and, for vCard 4, the name in other languages)."""
+    added: dt.date | None = None
+    """The day the person was added, when the file says (LinkedIn's "Connected On")."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +160,25 @@ def parse_birthday_value(text: str) -> str | None:
     except ValueError:
         return None
     return f"--{month:02d}-{day:02d}" if year is None else f"{year:04d}-{month:02d}-{day:02d}"
+
+
+MIN_PHONE_DIGITS = 3
+"""A phone has at least this many digits (SPEC §5); a label such as ``MobilePhone`` has none."""
+
+
+def clean_phone(value: str) -> str | None:
+    """Return a phone value as a person would write it, or None when it is not a number.
+
+    A ``tel:`` URI loses its scheme and its parameters (``;ext=102``, ``;phone-context=…``);
+    a value with fewer than three digits (Outlook's ``BusinessPhone`` label) is no phone.
+    """
+    text = value.strip()
+    if text[:4].lower() == "tel:":
+        text = text[4:].split(";", 1)[0]
+    text = " ".join(text.split())
+    if sum(char.isdigit() for char in text) < MIN_PHONE_DIGITS:
+        return None
+    return text
 
 
 def looks_like_phone(text: str) -> bool:

@@ -5,7 +5,12 @@ per-thread, per-day counts stay in memory. The app writes emoji as pairs of UTF-
 character references (``&#55357;&#56832;``), which XML forbids; a pre-pass joins each pair into
 one reference and turns a lone surrogate into U+FFFD before the parser sees it. Texts (type 1
 received, 2 sent) and MMS (msg_box 1 and 2) count as messages; answered call-log entries
-(incoming, outgoing) as calls; a missed call is no contact. A file that is not well-formed fails whole, naming its line.
+(incoming, outgoing) as calls; a missed call is no contact. The owner is told apart by the box
+and type fields: a sent text or MMS (type 2, msg_box 2) is the owner's; the owner's own number
+(the sender of a sent MMS) is recognised only when it never appears as the other party anywhere
+in the file (a text's address, a received MMS's sender, a one-person thread), so one odd MMS
+header cannot make a friend "the owner". A file that is not well-formed fails whole, naming its
+line.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from xml.sax.handler import ContentHandler
 
 from kinship.errors import DataError
 from kinship.importers._chat import DayTally, chat_records
-from kinship.importers.records import InteractionRecord, Participant
+from kinship.importers.records import MAX_MINUTES, InteractionRecord, LeftOut, Participant
 from kinship.keys import phone_key
 
 _HINT = "make a new backup with SMS Backup & Restore (XML), or pass --format"
@@ -102,7 +107,7 @@ def _name(text: str | None) -> str | None:
 class _Handler(ContentHandler):
     """Collects per-thread, per-day tallies from the SAX events."""
 
-    def __init__(self, zone: dt.tzinfo, label: str) -> None:
+    def __init__(self, zone: dt.tzinfo, label: str, now: dt.datetime | None, left_out: LeftOut) -> None:
         super().__init__()
         self.zone = zone
         self.label = label
@@ -114,7 +119,12 @@ class _Handler(ContentHandler):
         self.members: dict[str, tuple[str, ...]] = {}
         self.mms: dict[str, str] | None = None
         self.mms_addrs: list[tuple[str, str]] = []
-        self.owner_numbers: set[str] = set()
+        self.sent_from: set[str] = set()
+        """Senders named by sent MMS: the owner's own number, unless seen as another party."""
+        self.others: set[str] = set()
+        """Numbers seen as the other party: a text's address, a received MMS's sender, a call."""
+        self.now = now
+        self.left_out = left_out
 
     def _line(self) -> int:
         if self.parser is None:
@@ -145,6 +155,12 @@ class _Handler(ContentHandler):
         return key
 
     def _count(self, thread: str, sender: str, when: dt.datetime, call_seconds: int | None = None) -> None:
+        if self.now is not None and when > self.now:
+            self.left_out["after_now"] += 1
+            return
+        if call_seconds is not None and call_seconds > MAX_MINUTES * 60:
+            self.left_out["durations_clamped"] += 1
+            call_seconds = MAX_MINUTES * 60
         tallies = self.threads.setdefault(thread, {})
         tally = tallies.get((when.date(), sender))
         if tally is None:
@@ -166,6 +182,7 @@ class _Handler(ContentHandler):
         if name == "sms" and values.get("type") in ("1", "2"):
             person = self._person(values.get("address", ""), _name(values.get("contact_name")))
             if person is not None:
+                self.others.add(person)
                 self.members.setdefault(person, (person,))
                 sender = person if values.get("type") == "1" else "owner"
                 self._count(person, sender, self._when(values))
@@ -177,6 +194,7 @@ class _Handler(ContentHandler):
         elif name == "call" and values.get("type") in ("1", "2"):  # answered; missed (3) is no contact
             person = self._person(values.get("number", ""), _name(values.get("contact_name")))
             if person is not None:
+                self.others.add(person)
                 self.members.setdefault(person, (person,))
                 try:
                     seconds = max(int(values.get("duration") or 0), 0)
@@ -193,8 +211,8 @@ class _Handler(ContentHandler):
             return
         sender_address = next((address for address, kind in self.mms_addrs if kind == _FROM), None)
         sender_key = self._person(sender_address, None) if sender_address else None
-        if box == "2" and sender_key:
-            self.owner_numbers.add(sender_key)
+        if sender_key:
+            (self.sent_from if box == "2" else self.others).add(sender_key)
         address = values.get("address", "").strip()
         if "@" in address and len(self.mms_addrs) > 1:  # an RCS group: its people are the addrs
             thread = address.lower()
@@ -206,6 +224,8 @@ class _Handler(ContentHandler):
                 names = names[:1] if len(parts) == 1 else [""] * len(parts)
             keys = [self._person(part, _name(label)) for part, label in zip(parts, names, strict=False)]
             thread = "~".join(sorted({key for key in keys if key}))
+            if len(keys) == 1 and keys[0]:
+                self.others.add(keys[0])  # a one-person thread's address is the other party
         members = {key for key in keys if key}
         if not members:
             return
@@ -221,7 +241,14 @@ class _Handler(ContentHandler):
         self._count(thread, sender, self._when(values))
 
 
-def parse_sms_xml(data: bytes | Iterable[bytes], *, zone: dt.tzinfo, label: str) -> list[InteractionRecord]:
+def parse_sms_xml(
+    data: bytes | Iterable[bytes],
+    *,
+    zone: dt.tzinfo,
+    label: str,
+    now: dt.datetime | None = None,
+    left_out: LeftOut | None = None,
+) -> list[InteractionRecord]:
     """Return one record per person per local day and channel, thread by thread.
 
     ``data`` is the file's bytes or an iterable of byte chunks (streamed). Raises DataError
@@ -232,7 +259,8 @@ def parse_sms_xml(data: bytes | Iterable[bytes], *, zone: dt.tzinfo, label: str)
     from defusedxml import DefusedXmlException
     from defusedxml.sax import make_parser
 
-    handler = _Handler(zone, label)
+    counts: LeftOut = left_out if left_out is not None else LeftOut()
+    handler = _Handler(zone, label, now, counts)
     parser = make_parser()
     parser.setContentHandler(handler)
     handler.parser = parser
@@ -255,10 +283,11 @@ def parse_sms_xml(data: bytes | Iterable[bytes], *, zone: dt.tzinfo, label: str)
     if handler.root is None:
         raise DataError(f"{label}: line 1: empty file, not an SMS Backup & Restore file", _HINT)
     records: list[InteractionRecord] = []
-    owners = frozenset({"owner", *handler.owner_numbers})
+    owners = frozenset({"owner", *(handler.sent_from - handler.others)})
     for thread, tallies in handler.threads.items():
         members = tuple(key for key in handler.members[thread] if key not in owners)
         if not members:
+            counts["owner_only"] += len({day for day, _ in tallies})
             continue
         group = len(members) > 1
         records.extend(

@@ -18,11 +18,28 @@ from typing import Any
 from kinship.dates import fold_text
 from kinship.errors import DataError, UsageError
 from kinship.importers._chat import DayTally, chat_records
-from kinship.importers.records import InteractionRecord, Participant, person_key, stable_hash, wall_to_local
+from kinship.importers.records import (
+    InteractionRecord,
+    LeftOut,
+    Participant,
+    person_key,
+    stable_hash,
+    wall_to_local,
+)
 
 _HINT = "export again from Telegram Desktop as machine-readable JSON, or pass --format"
 _SKIPPED_TYPES = frozenset({"saved_messages", "bot_chat", "private_channel", "public_channel"})
 _CALL_ACTIONS = frozenset({"phone_call", "group_call"})
+
+
+def _sender_id(value: object) -> str | None:
+    """Return a sender id as newer exports write it: ``user123`` (older ones write ``123``)."""
+    if value is None or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    return f"user{text}" if text.lstrip("-").isdigit() else text
 
 
 def _when(message: dict[str, Any], zone: dt.tzinfo) -> dt.datetime | None:
@@ -47,8 +64,9 @@ def _chats(document: Any, label: str) -> tuple[list[dict[str, Any]], set[str], s
     owner_name = None
     info = document.get("personal_information")
     if isinstance(info, dict):
-        if info.get("user_id") is not None:
-            owner_ids.add(f"user{info['user_id']}")
+        owner_id = _sender_id(info.get("user_id"))
+        if owner_id is not None:
+            owner_ids.add(owner_id)
         names = [str(info.get(key) or "").strip() for key in ("first_name", "last_name")]
         owner_name = " ".join(name for name in names if name) or None
     chats = document.get("chats")
@@ -62,12 +80,20 @@ def _chats(document: Any, label: str) -> tuple[list[dict[str, Any]], set[str], s
 
 
 def parse_telegram(
-    data: bytes | str, *, zone: dt.tzinfo, me: str | None, label: str
+    data: bytes | str,
+    *,
+    zone: dt.tzinfo,
+    me: str | None,
+    label: str,
+    now: dt.datetime | None = None,
+    left_out: LeftOut | None = None,
 ) -> list[InteractionRecord]:
     """Return one record per person (not the owner) per local day and channel, over all chats.
 
     The owner is known from ``personal_information`` (a full export), from a personal chat's own
-    id (its partner), or from ``me``. Raises DataError naming ``label`` and the line for a file
+    id (its partner; older exports write sender ids as bare numbers, newer ones as ``user123``),
+    or from ``me``. Messages after ``now`` and chats with only the owner's messages are left out
+    and counted in ``left_out``. Raises DataError naming ``label`` and the line for a file
     that is not a Telegram export, and UsageError when the owner of a chat cannot be told.
     """
     try:
@@ -83,9 +109,10 @@ def parse_telegram(
         raise DataError(f"{label}: line 1: not valid JSON text", _HINT) from None
     chats, owner_ids, owner_name = _chats(document, label)
     owner_names = {fold_text(name) for name in (me, owner_name) if name}
+    counts: LeftOut = left_out if left_out is not None else LeftOut()
     records: list[InteractionRecord] = []
     for index, chat in enumerate(chats):
-        records.extend(_chat(chat, raw_text, index, zone, owner_ids, owner_names, label))
+        records.extend(_chat(chat, raw_text, index, zone, owner_ids, owner_names, label, now, counts))
     return records
 
 
@@ -105,12 +132,15 @@ def _chat(
     owner_ids: set[str],
     owner_names: set[str],
     label: str,
+    now: dt.datetime | None,
+    left_out: LeftOut,
 ) -> list[InteractionRecord]:
     kind = str(chat.get("type") or "")
     if kind in _SKIPPED_TYPES:
+        left_out["skipped_chats"] += 1
         return []
     name = chat.get("name") if isinstance(chat.get("name"), str) else None
-    partner_id = f"user{chat['id']}" if kind == "personal_chat" and chat.get("id") is not None else None
+    partner_id = _sender_id(chat.get("id")) if kind == "personal_chat" else None
     tallies: dict[tuple[dt.date, str], DayTally] = {}
     people: dict[str, Participant] = {}
     person_ids: dict[str, str] = {}
@@ -128,7 +158,7 @@ def _chat(
         sender_name = message.get("actor" if is_call else "from")
         sender_id = message.get("actor_id" if is_call else "from_id")
         sender_name = sender_name.strip() if isinstance(sender_name, str) else None
-        sender_id = str(sender_id) if sender_id is not None else None
+        sender_id = _sender_id(sender_id)
         if not sender_name and not sender_id:
             continue
         key = sender_id or f"name:{fold_text(sender_name or '')}"
@@ -138,11 +168,12 @@ def _chat(
             raise DataError(
                 f"{label}: line {line}: a message in chat {index + 1} has no readable date", _HINT
             )
+        if now is not None and when > now:
+            left_out["after_now"] += 1
+            continue
         is_owner = (sender_id is not None and sender_id in owner_ids) or (
             sender_name is not None and fold_text(sender_name) in owner_names
         )
-        if partner_id is not None and sender_id is not None and sender_id != partner_id:
-            is_owner = True
         if is_owner:
             owners.add(key)
         if key not in people:
@@ -163,8 +194,16 @@ def _chat(
             if isinstance(seconds, int | float) and seconds > 0:
                 tally.call_minutes += round(seconds / 60)
     senders = set(people)
+    if partner_id is not None and partner_id not in senders and not owners and name:
+        named = {
+            key for key, person in people.items() if person.name and fold_text(person.name) == fold_text(name)
+        }
+        partner_id = next(iter(named)) if len(named) == 1 else partner_id
+    if partner_id is not None and (partner_id in senders or not owners):
+        owners |= senders - {partner_id}  # in a personal chat whoever is not the partner is you
     others = sorted(senders - owners)
     if not others:
+        left_out["owner_only"] += len({day for day, _ in tallies})
         return []
     chat_name = name or f"#{index + 1}"
     if "group" in kind:

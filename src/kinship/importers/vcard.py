@@ -15,7 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kinship.errors import DataError
-from kinship.importers.records import ContactRecord, decode_text, parse_birthday_value, stable_hash
+from kinship.importers.records import (
+    ContactRecord,
+    LeftOut,
+    clean_phone,
+    decode_text,
+    parse_birthday_value,
+    stable_hash,
+)
 
 KEPT_PROPERTIES = frozenset({"VERSION", "UID", "FN", "N", "NICKNAME", "EMAIL", "TEL", "BDAY", "NOTE"})
 """Everything else (photos, keys, addresses…) is dropped before vobject sees it."""
@@ -179,7 +186,7 @@ def _types(params: dict[str, list[str]]) -> set[str]:
     return {kind.upper() for value in params.get("TYPE", []) for kind in str(value).split(",")}
 
 
-def _record(start: int, lines: list[str], label: str) -> ContactRecord | None:
+def _record(start: int, lines: list[str], label: str, left_out: LeftOut) -> ContactRecord | None:
     import vobject  # type: ignore[import-untyped,unused-ignore]
 
     try:
@@ -218,9 +225,12 @@ def _record(start: int, lines: list[str], label: str) -> ContactRecord | None:
     phones: list[str] = []
     for prop in contents.get("tel", []):
         if "FAX" in _types(getattr(prop, "params", {})):
+            left_out["fax_numbers"] += 1
             continue
-        phone = str(getattr(prop, "value", "")).strip().removeprefix("tel:")
-        if phone and phone not in phones:
+        phone = clean_phone(str(getattr(prop, "value", "")))
+        if phone is None:
+            left_out["not_phones"] += 1
+        elif phone not in phones:
             phones.append(phone)
     birthday = None
     for prop in contents.get("bday", []):
@@ -236,6 +246,7 @@ def _record(start: int, lines: list[str], label: str) -> ContactRecord | None:
     uids = [str(getattr(prop, "value", "")).strip() for prop in contents.get("uid", [])]
     name = names[0] if names else (emails[0] if emails else (phones[0] if phones else ""))
     if not name:
+        left_out["rows_without_name"] += 1
         return None
     uid = next((text for text in uids if text), None)
     source_id = f"vcard:{uid}" if uid else "vcard:sha1:" + stable_hash(name, *sorted(emails), *sorted(phones))
@@ -251,17 +262,18 @@ def _record(start: int, lines: list[str], label: str) -> ContactRecord | None:
     )
 
 
-def parse_vcard(data: bytes | str, *, label: str) -> list[ContactRecord]:
+def parse_vcard(data: bytes | str, *, label: str, left_out: LeftOut | None = None) -> list[ContactRecord]:
     """Return the contacts of a vCard file, in file order; a card without name, email or phone is skipped.
 
     Raises DataError naming ``label`` and the line when the file is not a readable vCard file.
     """
     text = data if isinstance(data, str) else decode_text(data, label)
+    counts: LeftOut = left_out if left_out is not None else LeftOut()
     records: list[ContactRecord] = []
     found = False
     for start, lines in _cards(text, label):
         found = True
-        record = _record(start, lines, label)
+        record = _record(start, lines, label, counts)
         if record is not None:
             records.append(record)
     if not found:

@@ -24,6 +24,7 @@ from kinship.errors import DataError, UsageError
 from kinship.importers._chat import DayTally, chat_records
 from kinship.importers.records import (
     InteractionRecord,
+    LeftOut,
     Participant,
     looks_like_phone,
     person_key,
@@ -247,7 +248,13 @@ def _lines(lines: Iterable[str | bytes], label: str) -> Iterable[tuple[int, str]
 
 
 def parse_whatsapp(
-    lines: Iterable[str | bytes], *, zone: dt.tzinfo, me: str | None, label: str
+    lines: Iterable[str | bytes],
+    *,
+    zone: dt.tzinfo,
+    me: str | None,
+    label: str,
+    now: dt.datetime | None = None,
+    left_out: LeftOut | None = None,
 ) -> list[InteractionRecord]:
     """Return one record per person (not ``me``) per local day and channel, ordered by day.
 
@@ -256,8 +263,10 @@ def parse_whatsapp(
     the days they wrote, with their own count. Voice calls give ``call`` records, video calls
     ``video`` ones, with minutes when the export says. Raises DataError naming ``label`` and the
     line for a file that is not a WhatsApp export, and UsageError when ``me`` is needed but not
-    given (or names no sender of a two-person chat).
+    given (or names no sender of a two-person chat). Lines dated after ``now`` and a chat with
+    only the owner's messages are left out and counted in ``left_out``.
     """
+    counts: LeftOut = left_out if left_out is not None else LeftOut()
     reader = _ChatReader(label)
     for number, line in _lines(lines, label):
         reader.feed(number, line)
@@ -279,17 +288,25 @@ def parse_whatsapp(
     group = reader.group_hint or len(senders | {owner}) > 2
     others = sorted(senders - {owner})
     if not others:
+        counts["owner_only"] += len({fields for fields, _ in reader.tallies})
         return []
     if group:
         chat_id = "group-" + (person_key(reader.title) if reader.title else stable_hash(*others))
     else:
         chat_id = person_key(reader.names[others[0]])
     day_first = reader.day_first()
-    return _records(reader, chat_id, group, owner, zone, day_first)
+    return _records(reader, chat_id, group, owner, zone, day_first, now, counts)
 
 
 def _records(
-    reader: _ChatReader, chat_id: str, group: bool, owner: str, zone: dt.tzinfo, day_first: bool
+    reader: _ChatReader,
+    chat_id: str,
+    group: bool,
+    owner: str,
+    zone: dt.tzinfo,
+    day_first: bool,
+    now: dt.datetime | None,
+    left_out: LeftOut,
 ) -> list[InteractionRecord]:
     tallies: dict[tuple[dt.date, str], DayTally] = {}
     for (fields, sender), raw in reader.tallies.items():
@@ -299,6 +316,9 @@ def _records(
             raise DataError(f"{reader.label}: line {raw.first_line}: no such date", _HINT) from None
         hour, minute, second = raw.first_time
         when = wall_to_local(dt.datetime.combine(day, dt.time(hour, minute, second)), zone)
+        if now is not None and when > now:
+            left_out["after_now"] += raw.messages + raw.calls + raw.videos
+            continue
         tally = DayTally(when, raw.messages, raw.calls, raw.call_minutes, raw.videos, raw.video_minutes)
         if (day, sender) in tallies:  # two spellings of one date, e.g. 1/2/20 and 01/02/2020
             tallies[(day, sender)].add(tally)

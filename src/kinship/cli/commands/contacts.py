@@ -1,0 +1,109 @@
+"""Contact handlers: add, edit, archive, unarchive, merge, forget."""
+
+from __future__ import annotations
+
+from kinship import actions
+from kinship.actions import ContactChanges
+from kinship.cli.ask import confirm, terminal_chooser
+from kinship.cli.run import Invocation
+
+
+def _every(text: str | None) -> int | None:
+    from kinship.dates import parse_duration
+
+    return None if text is None else parse_duration(text)
+
+
+def _birthday(text: str | None) -> str | None:
+    from kinship.dates import parse_birthday
+
+    return None if text is None else parse_birthday(text)
+
+
+def add(inv: Invocation) -> None:
+    """Add a contact."""
+    environment = inv.environment
+    circle = inv.text("circle")
+    changes = ContactChanges(
+        name=inv.text("name"),
+        circle=circle,
+        every_days=_every(inv.text("every")),
+        birthday=_birthday(inv.text("birthday")),
+        note=inv.text("note"),
+        aliases=inv.texts("alias"),
+        tags=inv.texts("tag"),
+        emails=inv.texts("email"),
+        phones=inv.texts("phone"),
+    )
+    actions.check_circle(circle)
+    contact = actions.add_contact(inv.store(), environment.now, changes)
+    print(f"Added {contact.name}")
+
+
+def edit(inv: Invocation) -> None:
+    """Change a contact."""
+    environment = inv.environment
+    circle = inv.text("circle")
+    birthday = inv.text("birthday")
+    clear_circle = circle is not None and circle.strip().lower() in ("", "none")
+    changes = ContactChanges(
+        name=inv.text("new_name"),
+        circle=None if clear_circle else circle,
+        clear_circle=clear_circle,
+        every_days=_every(inv.text("every")),
+        clear_every=inv.flag("no_every"),
+        birthday=None if birthday is None else ("" if birthday.lower() == "none" else _birthday(birthday)),
+        note=inv.text("note"),
+        aliases=inv.texts("alias"),
+        tags=inv.texts("tag"),
+        emails=inv.texts("email"),
+        phones=inv.texts("phone"),
+        remove_aliases=inv.texts("unalias"),
+        remove_tags=inv.texts("untag"),
+        remove_emails=inv.texts("unemail"),
+        remove_phones=inv.texts("unphone"),
+    )
+    contact = actions.edit_contact(
+        inv.store(),
+        str(inv.text("name")),
+        changes,
+        terminal_chooser(environment),
+        today=environment.now.date(),
+    )
+    print(f"Updated {contact.name}")
+
+
+def archive(inv: Invocation) -> None:
+    """Archive a contact."""
+    contact = actions.set_archived(
+        inv.store(), str(inv.text("name")), True, terminal_chooser(inv.environment)
+    )
+    print(f"Archived {contact.name}")
+
+
+def unarchive(inv: Invocation) -> None:
+    """Bring an archived contact back."""
+    contact = actions.set_archived(
+        inv.store(), str(inv.text("name")), False, terminal_chooser(inv.environment)
+    )
+    print(f"Unarchived {contact.name}")
+
+
+def merge(inv: Invocation) -> None:
+    """Merge a duplicate into the contact to keep."""
+    contact = actions.merge_contacts(
+        inv.store(), str(inv.text("keep")), str(inv.text("duplicate")), terminal_chooser(inv.environment)
+    )
+    print(f"Merged into {contact.name}")
+
+
+def forget(inv: Invocation) -> None:
+    """Delete a contact for good, after confirming."""
+    environment = inv.environment
+    store = inv.store()
+    contact = actions.find_contact(store, str(inv.text("name")), terminal_chooser(environment))
+    confirm(
+        environment, f"Forget {contact.name} and their one-person interactions for good?", inv.flag("yes")
+    )
+    forgotten, removed = actions.forget_contact(store, contact.id)
+    print(f"Forgot {forgotten.name} and {removed} interaction{'s' if removed != 1 else ''}")

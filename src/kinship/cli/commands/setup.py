@@ -1,0 +1,193 @@
+"""Setup handlers: demo, cron, config, and db path/status/check/backup."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kinship.cli.run import Invocation
+
+
+def demo(inv: Invocation) -> None:
+    """Build a sample year in a temporary database and show the review and the nudges."""
+    import tempfile
+
+    from kinship import actions, render
+    from kinship import review as weekly
+    from kinship.errors import UsageError
+    from kinship.store import open_store
+
+    environment = inv.environment
+    keep = inv.text("keep")
+    if keep is not None and Path(keep).expanduser().exists():
+        raise UsageError(f"{keep} already exists", "choose a new file for the demo database")
+    path = Path(keep).expanduser() if keep else Path(tempfile.mkdtemp(prefix="kinship-demo-")) / "demo.db"
+    store = open_store(path, environment.now)
+    try:
+        count = actions.load_demo(store, environment.now, environment.zone)
+        today = environment.now.date()
+        result = actions.weekly_review(store, environment.settings, today)
+        found = actions.nudges(store, environment.settings, today)
+    finally:
+        store.close()
+    print(f"A sample year: 10 people, {count} interactions, in {path}\n")
+    print(weekly.review_text(result))
+    print()
+    print("Nudges today")
+    print("------------")
+    print(render.nudges_text(found))
+    print()
+    print(f"Explore it: kinship --db {path} people   (your own data is untouched)")
+
+
+def cron(inv: Invocation) -> None:
+    """Print a ready crontab line and a systemd timer."""
+    import shlex
+    import shutil
+
+    environment = inv.environment
+    # the kinship that is running now, not whichever one comes first on PATH
+    here = Path(sys.argv[0]) if sys.argv and Path(sys.argv[0]).name == "kinship" else None
+    sibling = Path(sys.executable).parent / "kinship"
+    found = shutil.which("kinship", path=environment.env.get("PATH"))
+    if here is not None and here.is_file():
+        launcher = [str(here.absolute())]
+    elif sibling.is_file():
+        launcher = [str(sibling.absolute())]
+    elif found:
+        launcher = [str(Path(found).absolute())]
+    else:
+        launcher = [str(Path(sys.executable).absolute()), "-m", "kinship"]
+    config = environment.env.get("KINSHIP_CONFIG")
+    env_prefix = [f"KINSHIP_CONFIG={environment.config_path.absolute()}"] if config else []
+    zone = environment.env.get("TZ")
+    if zone and not environment.settings.timezone:  # cron's day must be the user's day
+        env_prefix.append(f"TZ={zone}")
+    args = [*launcher, "--db", str(environment.db_path.absolute()), "remind"]
+    # crontab turns an unescaped % into a newline; systemd reads % as a specifier
+    cron_line = shlex.join([*env_prefix, *args]).replace("%", "\\%")
+    print("# kinship: a morning reminder at 08:00. Add it with `crontab -e`.")
+    print("# cron mails any output to you (set MAILTO=you@example.org above the line).")
+    print(f"0 8 * * * {cron_line}")
+    print()
+    print("# Or, with systemd: ~/.config/systemd/user/kinship-remind.service")
+    print("[Unit]\nDescription=kinship reminders\n\n[Service]\nType=oneshot")
+    for assignment in env_prefix:
+        print(f"Environment={shlex.quote(assignment)}".replace("%", "%%"))
+    print(f"ExecStart={shlex.join([*args, '--notify'])}".replace("%", "%%"))
+    print()
+    print("# ~/.config/systemd/user/kinship-remind.timer")
+    print(
+        "[Unit]\nDescription=kinship reminders every morning\n\n[Timer]\nOnCalendar=*-*-* 08:00\nPersistent=true"
+    )
+    print("\n[Install]\nWantedBy=timers.target")
+    print("# then: systemctl --user daemon-reload && systemctl --user enable --now kinship-remind.timer")
+    print("# docs/cron.md explains both, and how to test the line with cron's bare environment.")
+
+
+def config(inv: Invocation) -> None:
+    """Print the effective settings and where each came from."""
+    from kinship import render
+
+    environment = inv.environment
+    settings = environment.settings
+    rows: list[tuple[str, object, str]] = [("db", str(environment.db_path), environment.db_source)]
+    for name in settings._fields:
+        if name == "db":
+            continue
+        value = getattr(settings, name)
+        if name == "circles":
+            for circle, days in value.items():
+                rows.append(
+                    (f"circles.{circle}", days, environment.sources.get(f"circles.{circle}", "default"))
+                )
+            continue
+        if name == "timezone" and value is None:
+            rows.append(
+                ("timezone", str(environment.zone), "env TZ" if environment.env.get("TZ") else "system")
+            )
+            continue
+        rows.append((name, value, environment.sources[name]))
+    rows.append(
+        (
+            "config_file",
+            str(environment.config_path),
+            "exists" if environment.config_path.exists() else "absent",
+        )
+    )
+    if inv.flag("json"):
+        print(render.dumps({label: {"value": shown, "source": source} for label, shown, source in rows}))
+        return
+    width = max(len(name) for name, _, _ in rows)
+    for label, shown, source in rows:
+        print(f"{label.ljust(width)}  {'-' if shown is None else shown}  ({source})")
+
+
+def db_path(inv: Invocation) -> None:
+    """Print where the database is."""
+    environment = inv.environment
+    if inv.flag("json"):
+        from kinship import render
+
+        facts = {
+            "path": str(environment.db_path),
+            "source": environment.db_source,
+            "exists": environment.db_path.exists(),
+        }
+        print(render.dumps(facts))
+        return
+    print(environment.db_path)
+
+
+def db_status(inv: Invocation) -> None:
+    """Show the schema and migration state and the size of the database."""
+    from kinship import render
+
+    environment = inv.environment
+    status = inv.store().status()
+    facts = {
+        "path": status.path,
+        "source": environment.db_source,
+        "applied": list(status.applied),
+        "pending": list(status.pending),
+        "contacts": status.contacts,
+        "interactions": status.interactions,
+        "size_bytes": status.size_bytes,
+        "journal_mode": status.journal_mode,
+    }
+    if inv.flag("json"):
+        print(render.dumps(facts))
+        return
+    for label, value in facts.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        print(f"{label:<13} {shown if shown != '' else '-'}")
+
+
+def db_check(inv: Invocation) -> None:
+    """Run SQLite's integrity and foreign-key checks."""
+    from kinship.errors import DataError
+
+    environment = inv.environment
+    problems = inv.store().integrity_problems()
+    if inv.flag("json"):
+        from kinship import render
+
+        print(render.dumps({"path": str(environment.db_path), "ok": not problems, "problems": problems}))
+    if problems:
+        raise DataError(
+            f"{len(problems)} problem(s) found: {problems[0]}", "restore from a backup (kinship db backup)"
+        )
+    if not inv.flag("json"):
+        print(f"ok: {environment.db_path} passed the integrity check")
+
+
+def db_backup(inv: Invocation) -> None:
+    """Write a consistent copy of the database."""
+    from kinship.store import backup_path_for
+
+    environment = inv.environment
+    target = inv.text("target")
+    store = inv.store()
+    path = Path(target).expanduser() if target else backup_path_for(environment.db_path, environment.now)
+    store.backup_to(path)
+    print(f"Backed up to {path}")

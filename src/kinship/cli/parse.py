@@ -1,0 +1,137 @@
+"""The fast parser: plain invocations of every command, read from the command table, no typer.
+
+typer alone costs several times Python's own start-up, and ``kinship log`` must feel instant.
+This parser understands the plain, valid forms (``[--db PATH] COMMAND [ARGS] [--opt VALUE]``,
+``--opt=VALUE``, short options, ``--``) and returns None for anything else — ``--help``, an
+unknown or repeated option, a bad number, a wrong count of arguments, completion — which the
+typer app (generated from the same table) then handles, so both give the same values and the
+same errors. A hypothesis test feeds both the same argument lists and compares.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from kinship.cli.table import Command, Option, find
+
+
+class Parsed(NamedTuple):
+    """A plain invocation: the ``--db`` value, the command, and every parameter's value by dest."""
+
+    db: str | None
+    command: Command
+    values: dict[str, object]
+
+
+def defaults(command: Command) -> dict[str, object]:
+    """Return every parameter of ``command`` at its default value (as typer would give it)."""
+    values: dict[str, object] = {}
+    for argument in command.arguments:
+        values[argument.dest] = () if argument.many else None
+    for option in command.options:
+        values[option.dest] = () if option.kind == "texts" else option.default
+    return values
+
+
+def _convert(option: Option, text: str) -> object | None:
+    """Return the value of ``text`` for ``option``, or None when typer must judge it."""
+    if option.kind != "int":
+        return text
+    stripped = text.strip()
+    body = stripped[1:] if stripped[:1] in "+-" else stripped
+    if not body.isascii() or not body.isdigit():
+        return None
+    number = int(stripped)
+    if (option.low is not None and number < option.low) or (option.high is not None and number > option.high):
+        return None
+    return number
+
+
+def parse(args: list[str]) -> Parsed | None:
+    """Return the plain invocation ``args`` spell, or None to leave them to the typer app."""
+    db: str | None = None
+    position = 0
+    while position < len(args) and args[position].startswith("--db"):
+        token = args[position]
+        if token == "--db" and position + 1 < len(args) and db is None:
+            db = args[position + 1]
+            position += 2
+        elif token.startswith("--db=") and db is None:
+            db = token[5:]
+            position += 1
+        else:
+            return None
+    found = find(args[position:])
+    if found is None:
+        return None
+    command, words = found
+    by_flag: dict[str, Option] = {}
+    for option in command.options:
+        by_flag[option.flag] = option
+        if option.short:
+            by_flag[option.short] = option
+    values = defaults(command)
+    seen: set[str] = set()
+    positionals: list[str] = []
+    rest = args[position + words :]
+    index = 0
+    only_positionals = False
+    while index < len(rest):
+        token = rest[index]
+        index += 1
+        if only_positionals or not token.startswith("-") or token == "-":
+            positionals.append(token)
+            continue
+        if token == "--":
+            only_positionals = True
+            continue
+        name, equals, value = token.partition("=")
+        if not name.startswith("--") and (equals or len(token) > 2):
+            return None  # "-vcall", "-v=call", "-yn": click's reading is typer's to give
+        found_option = by_flag.get(name)
+        if found_option is None:
+            return None
+        option = found_option
+        if option.kind == "flag":
+            if equals or option.dest in seen:
+                return None
+            seen.add(option.dest)
+            values[option.dest] = True
+            continue
+        if option.kind != "texts" and option.dest in seen:
+            return None
+        if not equals:
+            if index >= len(rest):
+                return None
+            value = rest[index]
+            index += 1
+        converted = _convert(option, value)
+        if converted is None:
+            return None
+        seen.add(option.dest)
+        if option.kind == "texts":
+            values[option.dest] = (*values[option.dest], converted)  # type: ignore[misc]
+        else:
+            values[option.dest] = converted
+    if not _place(command, positionals, values):
+        return None
+    return Parsed(db, command, values)
+
+
+def _place(command: Command, positionals: list[str], values: dict[str, object]) -> bool:
+    """Give the positional words to the command's arguments; False when they do not fit."""
+    wanted = [argument for argument in command.arguments if argument.required and not argument.many]
+    many = [argument for argument in command.arguments if argument.many]
+    optional = [argument for argument in command.arguments if not argument.required and not argument.many]
+    if many:
+        if len(command.arguments) != 1 or (many[0].required and not positionals):
+            return False
+        values[many[0].dest] = tuple(positionals)
+        return True
+    if len(positionals) < len(wanted) or len(positionals) > len(wanted) + len(optional):
+        return False
+    if optional and wanted:
+        return False  # no command mixes them; keep the rule simple
+    for argument, word in zip(command.arguments, positionals, strict=False):
+        values[argument.dest] = word
+    return True

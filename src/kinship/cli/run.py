@@ -1,0 +1,200 @@
+"""The one runner: parse, open the store as the table says, call the handler, report, close.
+
+Every command goes through ``execute``, whichever parser read it (the fast one or typer), so
+how a database is opened, how a KinshipError becomes one ``Error:`` line and an exit code, and
+how the store is closed are decided here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import import_module
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kinship.cli.table import EXISTING, READ, WRITE, Command
+from kinship.errors import AmbiguousError, DataError, KinshipError
+
+if TYPE_CHECKING:
+    from kinship.cli.context import Environment
+    from kinship.store import Store
+
+
+class Stop(Exception):
+    """End the command quietly with ``code`` (a declined confirmation, for one)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Invocation:
+    """One run of one command: its parsed values, the environment, and the store it opened."""
+
+    def __init__(self, command: Command, values: dict[str, object], db: str | None) -> None:
+        self.command = command
+        self.values = values
+        self.db = db
+        self._environment: Environment | None = None
+        self._store: Store | None = None
+        self.created: list[Path] = []
+
+    @property
+    def environment(self) -> Environment:
+        """Return the environment (read once, on first use)."""
+        if self._environment is None:
+            from kinship.cli.context import load_environment
+
+            self._environment = load_environment(self.db)
+        return self._environment
+
+    # ---- values ----------------------------------------------------------------------------
+
+    def text(self, dest: str) -> str | None:
+        """Return a text parameter's value (None when not given)."""
+        value = self.values[dest]
+        assert value is None or isinstance(value, str)
+        return value
+
+    def texts(self, dest: str) -> tuple[str, ...]:
+        """Return a repeatable parameter's values."""
+        value = self.values[dest]
+        assert isinstance(value, tuple)
+        return tuple(str(item) for item in value)
+
+    def number(self, dest: str) -> int | None:
+        """Return a whole-number parameter's value (None when not given)."""
+        value = self.values[dest]
+        assert value is None or isinstance(value, int)
+        return value
+
+    def flag(self, dest: str) -> bool:
+        """Return whether a flag was given."""
+        return bool(self.values[dest])
+
+    # ---- the store -------------------------------------------------------------------------
+
+    def store(self, *, read_only: bool | None = None) -> Store:
+        """Open the database the way the command table says (once; the runner closes it)."""
+        if self._store is not None:
+            return self._store
+        environment = self.environment
+        mode = self.command.store
+        if mode == WRITE:
+            self._note_created(environment.db_path)
+            self._store = environment.open()
+        elif mode == READ:
+            self._store = environment.open_for_reading()
+        elif mode == EXISTING:
+            from kinship.cli.context import check_db_exists
+
+            check_db_exists(environment)
+            self._store = environment.open(create=False, read_only=True if read_only is None else read_only)
+        else:
+            raise AssertionError(f"{self.command.name} does not open the database")
+        return self._store
+
+    def _note_created(self, path: Path) -> None:
+        """Remember the file and folders opening ``path`` will create, to remove them on failure."""
+        if path.exists():
+            return
+        missing = [path]
+        folder = path.parent
+        while not folder.exists() and folder != folder.parent:
+            missing.append(folder)
+            folder = folder.parent
+        self.created = missing
+
+    def close(self, failed: bool) -> None:
+        """Close the store; after a failure, remove a database this command created."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        if failed and self.created:
+            database = self.created[0]
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{database}{suffix}").unlink(missing_ok=True)
+            for folder in self.created[1:]:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+
+
+def execute(command: Command, values: dict[str, object], db: str | None) -> int:
+    """Run ``command`` with its parsed ``values``; return the exit code (KinshipError propagates)."""
+    module_name, _, function_name = command.handler.partition(":")
+    handler = getattr(import_module(f"kinship.cli.commands.{module_name}"), function_name)
+    invocation = Invocation(command, values, db)
+    failed = True
+    try:
+        code = handler(invocation)
+        failed = False
+    except Stop as stop:
+        code = stop.code
+    finally:
+        invocation.close(failed)
+    return 0 if code is None else int(code)
+
+
+def report_error(error: KinshipError) -> int:
+    """Print a KinshipError as ``Error: …`` plus its hint on stderr; return its exit code."""
+    lines = [f"Error: {error.message}"]
+    if isinstance(error, AmbiguousError) and error.candidates:
+        lines.append("Candidates: " + ", ".join(error.candidates))
+    if error.hint:
+        lines.append(f"Hint: {error.hint}")
+    sys.stderr.write("\n".join(lines) + "\n")
+    return error.exit_code
+
+
+def dispatch(args: list[str]) -> int:
+    """Run ``args`` through the fast parser, or the typer app when it does not apply."""
+    if not args:
+        args = ["--help"]  # bare `kinship` shows what it can do
+    if "_KINSHIP_COMPLETE" not in os.environ:
+        from kinship.cli.parse import parse
+
+        parsed = parse(args)
+        if parsed is not None:
+            return execute(parsed.command, parsed.values, parsed.db)
+    from kinship.cli.app import run_app
+
+    return run_app(args)
+
+
+def _unexpected(exc: Exception) -> int:
+    import sqlite3
+
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+        exc, (sqlite3.ProgrammingError, sqlite3.InterfaceError)
+    ):
+        return report_error(
+            DataError(
+                f"the database could not be used ({exc}); nothing was changed",
+                "run `kinship db check`; restore a backup if it reports damage",
+            )
+        )
+    sys.stderr.write(
+        f"Error: kinship hit an unexpected problem ({type(exc).__name__}); nothing was changed\n"
+        "Hint: run again with KINSHIP_DEBUG=1 to see the details, and report it\n"
+    )
+    return 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run kinship with ``argv`` (default: the process arguments) and exit."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = dispatch(args)
+    except KinshipError as error:
+        code = report_error(error)
+    except KeyboardInterrupt:
+        sys.stderr.write("Error: interrupted; nothing was changed\n")
+        code = 130
+    except Exception as exc:  # the last line of defence: no traceback reaches a user
+        if os.environ.get("KINSHIP_DEBUG") == "1":
+            raise
+        code = _unexpected(exc)
+    sys.exit(code)

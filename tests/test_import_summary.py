@@ -1,0 +1,109 @@
+"""An import never loses data silently: real files through ``transfer.import_files`` into a real
+SQLite store, and the summary model (created / matched / added / left out, and why nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from kinship import transfer
+from kinship.errors import DataError
+from kinship.store import Store, open_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(tmp_path / "kinship.db", NOW)
+    yield opened
+    opened.close()
+
+
+def run(store: Store, *paths: Path, **options: object) -> transfer.ImportSummary:
+    return transfer.import_files(store, NOW, BERLIN, list(paths), **options)  # type: ignore[arg-type]
+
+
+def test_older_telegram_export_imports_its_partner_end_to_end(store: Store) -> None:
+    path = FIXTURES / "telegram" / "kinship-desktop-1x_personal_chat.json"
+    summary = run(store, path)
+    assert summary.created == ("Ana Lima",)
+    assert summary.added == 3
+    again = run(store, path, me="Sam Rivera")
+    assert (again.added, again.created, again.nothing) == (0, (), "nothing new: all 3 already imported")
+    assert dict(again.left_out) == {"already_imported": 3}
+
+
+def test_chat_with_only_the_owners_messages_is_refused_saying_why(store: Store, tmp_path: Path) -> None:
+    export = json.loads((FIXTURES / "telegram" / "kinship-desktop-1x_personal_chat.json").read_text())
+    export["messages"] = [m for m in export["messages"] if m.get("from_id") != 183427006]
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(export))
+    with pytest.raises(
+        DataError, match="nothing to import: every message is from you — is `--me` right"
+    ) as caught:
+        run(store, path)
+    assert caught.value.exit_code == 5
+    assert store.contacts() == []
+
+
+def test_calendar_system_addresses_never_become_people_even_with_new(store: Store) -> None:
+    path = FIXTURES / "ics" / "icalevents-recurrenceid_google.ics"
+    summary = run(store, path, new=True)
+    assert summary.created == ()
+    assert dict(summary.left_out)["system_addresses"] == 4
+    assert summary.as_json()["left_out"]["system_addresses"] == 4
+    assert store.contacts() == []
+
+
+def test_calendar_summary_counts_recurrences_cut_at_today_and_people_left_out(
+    store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "cal.ics"
+    path.write_text(
+        "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:w1\nDTSTART:20261001T170000Z\nRRULE:FREQ=WEEKLY\n"
+        "ATTENDEE;CN=Ana Lima:mailto:ana@example.org\nEND:VEVENT\nBEGIN:VEVENT\nUID:f1\n"
+        "DTSTART:20270101T170000Z\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    dry = run(store, path, dry_run=True)
+    assert dry.added == 0
+    assert dict(dry.left_out) == {
+        "after_now": 1,
+        "nobody_known": 8,  # Thursdays from 1 October; 26 November is tonight
+        "recurrences_cut": 1,
+        "unknown_participants": 1,
+    }
+    assert dry.nothing == "nothing to import: nobody in it is a contact yet — pass --new to add them"
+    assert any("recurring events cut at today: 1" in line for line in dry.lines())
+    real = run(store, path, new=True)
+    assert (real.created, real.added) == (("Ana Lima",), 8)
+
+
+def test_dry_run_reports_what_the_import_then_does(store: Store) -> None:
+    path = FIXTURES / "contacts-csv" / "kinship-outlook_desktop.csv"
+    dry = run(store, path, dry_run=True)
+    assert store.contacts() == []
+    real = run(store, path)
+    assert dry.as_json() | {"dry_run": False} == real.as_json()
+    assert real.created == ("Ana Lima", "Ben Okafor", "Dentist Dr. Weiß")
+    assert dict(real.left_out) == {"fax_numbers": 2}
+    ana = store.contacts()[0]
+    assert (ana.emails, ana.birthday) == (("ana.lima@example.org", "ana@home.example"), "1988-05-23")
+
+
+def test_linkedin_contact_is_added_on_its_connected_day_and_matches_later(store: Store) -> None:
+    run(store, FIXTURES / "contacts-csv" / "kinship-outlook_desktop.csv")
+    summary = run(store, FIXTURES / "contacts-csv" / "kinship-linkedin_Connections.csv")
+    assert summary.matched == 1  # Ana Lima, by email
+    assert summary.created == ("Erik Johansson",)
+    assert dict(summary.left_out) == {"rows_without_name": 1}
+    erik = next(contact for contact in store.contacts() if contact.name == "Erik Johansson")
+    assert erik.created is not None and erik.created.date() == dt.date(2019, 11, 17)
+    assert erik.note == "Company: Nordic Bikes, AB"
