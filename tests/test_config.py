@@ -173,3 +173,29 @@ def test_config_report_never_fails_on_an_unreadable_file(tmp_path: Path, data: b
     rows, trouble = config_module.config_report(path)
     assert trouble is not None and str(path) in trouble and "line 1" in trouble
     assert {row.source for row in rows} == {"default"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"fade_factor = 20\ncolour = 'blue'\n[circles]\nfriends = 0\n",
+        b"fade_factor = \xff\n",
+        b"not toml [",
+        b"a = " + b"[" * 5000,
+    ],
+)
+def test_kinship_config_never_fails_and_shows_what_is_wrong(kinship_env: Path, data: bytes) -> None:
+    (kinship_env / "config.toml").write_bytes(data)
+    assert run("people").exit_code == 2  # every other command stops on it
+    shown = json.loads(ok("config", "--json").stdout)
+    problems = {key: entry["problem"] for key, entry in shown.items() if "problem" in entry}
+    assert problems, shown
+    if b"colour" in data:
+        assert "from 1 to 10, not 20" in problems["fade_factor"]
+        assert shown["fade_factor"]["value"] == 1.5
+        assert "unknown setting" in problems["colour"]
+        assert "from 1 to 3650" in problems["circles.friends"]
+    else:
+        assert "config.toml" in problems["config_file"] and "line 1" in problems["config_file"]
+    text = ok("config").stdout
+    assert "! " in text and "fade_factor" in text

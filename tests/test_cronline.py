@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.conftest import ok
 from tests.kinship_process import kinship_script
 
 from kinship import cronline
@@ -57,20 +58,23 @@ def test_systemd_words_escape_specifiers_and_variables() -> None:
     assert cronline.systemd_environment("TZ", "Europe/Berlin") == 'Environment="TZ=Europe/Berlin"'
 
 
-def test_the_printed_line_runs_under_a_bare_sh_with_hostile_paths(tmp_path: Path) -> None:
-    """What cron does: the command part, % handled, run by `env -i sh -c` (no PATH, no HOME)."""
+def test_the_printed_line_runs_under_a_bare_sh_with_hostile_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kinship cron`'s line as cron runs it: the command part, % handled, under `env -i sh -c`."""
     folder = tmp_path / NASTY
     folder.mkdir()
     database = folder / "kin ship's 100%.db"
     open_store(database, dt.datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("UTC"))).close()
     config = folder / "cfg $USER %d.toml"
     config.write_text("greeting = 'hello'\n")  # an unknown key: the warning proves this file was read
-    line = cronline.cron_line(
-        [str(kinship_script()), "--db", str(database), "remind"],
-        {"KINSHIP_CONFIG": str(config), "TZ": "Europe/Berlin"},
-    )
+    monkeypatch.setenv("KINSHIP_CONFIG", str(config))
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    printed = ok("--db", str(database), "cron").stdout.splitlines()
+    line = next(text for text in printed if text.startswith("0 8 * * * "))
     command, stdin = cronline.command_as_cron_runs_it(line)
     assert stdin == ""
+    assert str(kinship_script()) in shlex.split(command)
     done = subprocess.run(
         ["env", "-i", "/bin/sh", "-c", command],
         stdin=subprocess.DEVNULL,
@@ -81,3 +85,4 @@ def test_the_printed_line_runs_under_a_bare_sh_with_hostile_paths(tmp_path: Path
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == f"Warning: {config}: unknown setting 'greeting' (ignored)\n"
+    assert 'Environment="KINSHIP_CONFIG=' in "\n".join(printed)

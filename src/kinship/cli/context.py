@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kinship import dates
-from kinship.errors import DataError
+from kinship.errors import DataError, UsageError
 from kinship.models import Settings
 from kinship.store import Store, open_empty_store, open_store
 
@@ -106,11 +106,25 @@ def _now(env: dict[str, str], zone: dt.tzinfo) -> dt.datetime:
     return dates.parse_now(text, zone)
 
 
-def load_environment(db_option: str | None = None) -> Environment:
-    """Read the environment, the config file and the clock."""
+def load_environment(db_option: str | None = None, *, config_problems_ok: bool = False) -> Environment:
+    """Read the environment, the config file and the clock.
+
+    With ``config_problems_ok`` (for ``kinship config``) a bad config file is not an error: its
+    bad keys keep their defaults and nothing is printed (the command shows the problems).
+    """
     env = dict(os.environ)
     cfg_path = config_path(env)
-    settings, sources = load_settings(_read_config(cfg_path), cfg_path)
+    if config_problems_ok:
+        from kinship import config
+
+        try:
+            raw = config.read_config(cfg_path)
+        except UsageError:
+            raw = {}
+        loaded = config.load_settings(raw, cfg_path)
+        settings, sources = loaded.settings, loaded.sources
+    else:
+        settings, sources = load_settings(_read_config(cfg_path), cfg_path)
     if env.get("KINSHIP_TIMEZONE"):
         settings = settings._replace(timezone=env["KINSHIP_TIMEZONE"])
         sources["timezone"] = "env KINSHIP_TIMEZONE"
