@@ -24,6 +24,13 @@ _SIDE_FILES = ("-journal", "-wal", "-shm")  # what SQLite may leave beside a tem
 
 def check_new_target(path: Path) -> None:
     """Refuse a target that exists, is a symbolic link, or whose folder does not exist (exit 2)."""
+    try:
+        _check_new_target(path)
+    except OSError as exc:  # a name too long, a folder we may not look into…
+        raise UsageError(f"cannot write {str(path)[:200]}: {exc.strerror}", "choose another path") from exc
+
+
+def _check_new_target(path: Path) -> None:
     if path.is_symlink():
         raise UsageError(
             f"{path} is a symbolic link; kinship never writes through one", "choose a new file name"
