@@ -331,6 +331,7 @@ def merge_contacts(
             )
         kept = store.contact(keep.rowid)
         dup = store.contact(duplicate.rowid)
+        store.journal_note("m", [dup.id, kept.id, dup.name, kept.name])  # sync redirects the duplicate
         store.move_links(duplicate.rowid, keep.rowid)
         values = (
             ("alias", (dup.name, *dup.aliases)),

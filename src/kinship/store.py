@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kinship.errors import DataError
 from kinship.models import (
@@ -35,7 +35,7 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges")
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -393,7 +393,9 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: 
     except BaseException:
         conn.close()
         raise
-    return Store(conn, path)
+    store = Store(conn, path)
+    store.journal_now = now
+    return store
 
 
 def _database_error(path: Path, exc: sqlite3.DatabaseError, doing: str) -> DataError:
@@ -495,6 +497,11 @@ def _one_contact(summary_sql: str) -> str:
 class Store:
     """One open kinship database. Every command runs in one ``read()`` or ``write()`` block."""
 
+    journal_now: dt.datetime | None = None
+    """When the journal says a change was made (``open_store`` sets the command's "now")."""
+    _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
+    _journal_extra: dict[str, Any] | None = None
+
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
@@ -505,16 +512,24 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[Store]:
-        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it."""
+    def write(
+        self, describe: str | None = None, *, undoes: str | None = None, redoes: str | None = None
+    ) -> Iterator[Store]:
+        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it.
+
+        What the block changed becomes one journal entry in the same transaction (SPEC §11),
+        described by ``describe`` (else in words told from the changes themselves).
+        """
         try:
             self._watch_links()  # outside the transaction: a rollback must not drop them
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _database_error(self.path, exc, "write to") from exc
         try:
+            self.journal_start()
             yield self
             self.refresh_contact_days()
+            self.journal_record(describe, undoes=undoes, redoes=redoes)
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             _rollback(self.conn)
@@ -527,6 +542,64 @@ class Store:
         except BaseException:
             _rollback(self.conn)
             raise
+
+    # ---- the change journal (journal_store.py does the work) --------------------------------
+
+    def journal_start(self) -> None:
+        """Start capturing row changes for the next journal entry (inside a write transaction)."""
+        self._journal_extra = None
+        if self._journal is None:
+            from kinship import journal_store
+
+            self._journal = (
+                journal_store.Capture(self.conn) if journal_store.journal_ready(self.conn) else False
+            )
+        if self._journal:
+            self._journal.start()
+
+    def journal_note(self, section: str, item: Any) -> None:
+        """Add an item the row changes cannot tell (a merge: ``"m"``) to the pending entry."""
+        if self._journal_extra is None:
+            self._journal_extra = {}
+        self._journal_extra.setdefault(section, []).append(item)
+
+    def journal_record(
+        self,
+        describe: str | None = None,
+        *,
+        undoes: str | None = None,
+        redoes: str | None = None,
+        force: bool = False,
+    ) -> str | None:
+        """Turn what was captured since ``journal_start`` into one entry; return its id (None: no change).
+
+        With ``force`` an entry is recorded even when nothing changed (an undo of rows gone since).
+        """
+        if not self._journal:
+            return None
+        from kinship import journal_store
+
+        changes = self._journal.changes()
+        if self._journal_extra:
+            changes.update(self._journal_extra)
+        self._journal_extra = None
+        if not changes and not force:
+            self._journal.finish()
+            return None
+        now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
+        if self._journal.device is None:
+            self._journal.device = journal_store.device_id(self.conn)
+        entry_id = journal_store.record_entry(
+            self.conn,
+            changes,
+            words=describe or journal_store.describe(self.conn, changes),
+            now_ms=int(now.timestamp() * 1000),
+            undoes=undoes,
+            redoes=redoes,
+            device=self._journal.device,
+        )
+        self._journal.finish()
+        return entry_id
 
     @contextmanager
     def read(self) -> Iterator[Store]:
@@ -773,7 +846,7 @@ class Store:
         if wanted is not None:
             sql += f" WHERE id IN ({','.join('?' * len(wanted))})" if wanted else " WHERE 0"
             params = wanted
-        sql += " ORDER BY name_key, id"
+        sql += " ORDER BY name_key, uid"  # not by row id: the same contacts list alike on every device
         result = []
         for (
             rowid,
@@ -1504,14 +1577,25 @@ class Store:
     # ---- export -------------------------------------------------------------------------------
 
     def iter_interactions(self, chunk: int = 2000) -> Iterator[Interaction]:
-        """Yield every interaction, oldest row first, a chunk at a time (bounded memory)."""
-        last = 0
-        while True:
+        """Yield every interaction in time order (local day, instant, then stable id), bounded memory.
+
+        The order never depends on when rows were inserted, so two databases holding the same log
+        (two devices after ``kinship sync``) export the same bytes (SPEC §11). Rows are read a run
+        of days at a time, about ``chunk`` rows, each run sorted through the day index.
+        """
+        days = self.conn.execute(
+            "SELECT day, count(*) FROM interactions GROUP BY day ORDER BY day"
+        ).fetchall()
+        start = 0
+        while start < len(days):
+            end, total = start, 0
+            while end < len(days) and (total == 0 or total + days[end][1] <= chunk):
+                total += days[end][1]
+                end += 1
             rows = self.conn.execute(
-                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.id > ? ORDER BY i.id LIMIT ?",
-                (last, chunk),
+                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.day BETWEEN ? AND ?"
+                " ORDER BY i.day, i.at, i.uid",
+                (days[start][0], days[end - 1][0]),
             ).fetchall()
-            if not rows:
-                return
             yield from self._interactions_from_rows(rows)
-            last = int(rows[-1][0])
+            start = end

@@ -1,4 +1,4 @@
-"""Table entries: import, export (handlers in ``cli/commands/files.py``)."""
+"""Table entries: import, export, sync (handlers in ``cli/commands/files.py``; sync in ``history.py``)."""
 
 from __future__ import annotations
 
@@ -57,5 +57,38 @@ COMMANDS: tuple[Command, ...] = (
             ),
             Option("--output", "output", "Write here (0600) instead of stdout.", short="-o", metavar="FILE"),
         ),
+    ),
+    Command(
+        "sync",
+        "Exchange changes with your other devices through a folder your sync tool shares.",
+        (
+            "kinship sync ~/Sync/kinship",
+            "kinship sync ~/Dropbox/kinship --dry-run",
+            "kinship sync DIR --name laptop",
+        ),
+        "history:sync",
+        WRITE,
+        (
+            Argument(
+                "folder",
+                "DIR",
+                "The shared folder (else config `sync_dir`); never the database's own.",
+                required=False,
+            ),
+        ),
+        (
+            Option(
+                "--dry-run", "dry_run", "Show what would change; write nothing.", kind="flag", default=False
+            ),
+            Option(
+                "--name",
+                "name",
+                "This device's name as others see it (default: the host name).",
+                metavar="NAME",
+            ),
+            JSON,
+        ),
+        "The folder holds your log as files: use one only your devices see, or encrypted storage."
+        " See docs/sync.md for Syncthing, Dropbox or git.",
     ),
 )
