@@ -339,8 +339,12 @@ def _migrate(conn: sqlite3.Connection, path: Path, now: dt.datetime) -> None:
         raise
 
 
-def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: bool = False) -> Store:
+def open_store(
+    path: Path, now: dt.datetime, *, create: bool = True, read_only: bool = False, migrate: bool = True
+) -> Store:
     """Open (and create or migrate when needed) the kinship database at ``path``.
+
+    With ``migrate`` False a pending migration is left pending (``db status``, completion).
 
     With ``create`` False a missing file is a DataError (cron must not create a database
     at a mistyped path). A file kinship may not write (or in a folder it may not write) is a
@@ -384,7 +388,7 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: 
         else:
             applied, has_tables = _applied_migrations(conn, path)
         pending = _check_version(applied, has_tables, path)
-        if pending:
+        if pending and migrate:
             _migrate(conn, path, now)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.OperationalError as exc:
