@@ -7,7 +7,7 @@ from kinship.cli.spec import JSON, READ, WRITE, Argument, Command, Option
 COMMANDS: tuple[Command, ...] = (
     Command(
         "import",
-        "Import contacts (vCard, Google CSV) and interactions (calendars, chats); all or nothing.",
+        "Import contacts (vCard, Google, Outlook, LinkedIn CSV) and interactions (calendars, chats); all or nothing.",
         (
             "kinship import contacts.vcf",
             "kinship import 'WhatsApp Chat with Ana.txt' --me 'Sam'",
@@ -20,7 +20,7 @@ COMMANDS: tuple[Command, ...] = (
             Option(
                 "--format",
                 "format",
-                "One of vcard, google-csv, ics, whatsapp, telegram, sms-xml or json.",
+                "One of vcard, google-csv, outlook-csv, linkedin-csv, ics, whatsapp, telegram, sms-xml or json.",
                 short="-f",
                 metavar="FORMAT",
             ),
@@ -37,7 +37,8 @@ COMMANDS: tuple[Command, ...] = (
             ),
             JSON,
         ),
-        "Message bodies and event titles are never stored. Re-importing a file changes nothing.",
+        "Message bodies and event titles are never stored. Re-importing a file changes nothing."
+        " The summary (and --json) says what was created, matched and added, and what was left out and why.",
     ),
     Command(
         "export",
