@@ -696,6 +696,7 @@ class _Applier:
         self.conn.execute(
             "INSERT OR REPLACE INTO journal_redirects(uid, into_uid) VALUES (?, ?)", (dup, keep_uid)
         )
+        journal_store.merge_versions(self.conn, dup, keep_uid)
         if dup_rowid is not None and keep_rowid is not None:
             merge_rows(self.conn, dup_rowid, keep_rowid)
 
