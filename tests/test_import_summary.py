@@ -107,3 +107,89 @@ def test_linkedin_contact_is_added_on_its_connected_day_and_matches_later(store:
     erik = next(contact for contact in store.contacts() if contact.name == "Erik Johansson")
     assert erik.created is not None and erik.created.date() == dt.date(2019, 11, 17)
     assert erik.note == "Company: Nordic Bikes, AB"
+
+
+# ---- the data rules (validate.py) in every importer, kinship JSON included (issue 9) ----------
+
+
+def _export(tmp_path: Path) -> dict[str, object]:
+    import io
+
+    source = open_store(tmp_path / "source.db", NOW)
+    with source.write():
+        ana = source.insert_contact(name="Ana Lima", name_key="ana lima", created=NOW)
+        for days in (1, 2):
+            when = NOW - dt.timedelta(days=days)
+            source.insert_interaction(
+                when=when,
+                day=when.date(),
+                channel=transfer.Channel.CALL,
+                created=NOW,
+                contact_rowids=[ana],
+                source=f"whatsapp:ana:{days}",
+            )
+    out = io.StringIO()
+    transfer.write_json_export(source, NOW, out)
+    source.close()
+    document: dict[str, object] = json.loads(out.getvalue())
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["interactions"][1].update(feel=99),
+            r"interaction 2 \(\w+\): feel must be a whole number from 1 to 5",
+        ),
+        (lambda d: d["interactions"][0].update(minutes=-5), r"interaction 1 \(\w+\): minutes must be"),
+        (lambda d: d["contacts"][0].update(circle="enemies"), r"contact 1 \(\w+\): circle must be one of"),
+        (
+            lambda d: d["contacts"][0].update(phones=["abc"]),
+            r"contact 1 \(\w+\): phone must be a phone number",
+        ),
+        (
+            lambda d: d["interactions"][0].update(day="2020-01-01"),
+            r"interaction 1 \(\w+\): day must be the local day",
+        ),
+        (
+            lambda d: d["interactions"][1].update(id=d["interactions"][0]["id"]),
+            r"interaction 2 repeats the id '\w+' of an earlier interaction: the file is inconsistent",
+        ),
+        (
+            lambda d: d["interactions"][1].update(source=d["interactions"][0]["source"]),
+            r"interaction 2 repeats the source 'whatsapp:ana:1' of an earlier interaction",
+        ),
+        (
+            lambda d: d["contacts"].append(dict(d["contacts"][0], name="Other")),
+            r"contact 2 repeats the id '\w+' of contact 1: the file is inconsistent",
+        ),
+    ],
+)
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_json_import_breaking_a_rule_is_refused_whole_naming_record_and_rule(
+    store: Store, tmp_path: Path, change: object, message: str, dry_run: bool
+) -> None:
+    document = _export(tmp_path)
+    change(document)  # type: ignore[operator]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document, indent=2))
+    with pytest.raises(DataError, match=message) as caught:
+        run(store, path, dry_run=dry_run)
+    assert caught.value.exit_code == 5
+    assert store.contacts() == []
+
+
+def test_contact_file_values_that_break_a_rule_are_left_out_and_counted(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "cards.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana at example\r\nEMAIL:ana@example.org\r\n"
+        "BDAY:2031-01-01\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:\x07\r\nEMAIL:bell@example.org\r\n"
+        "END:VCARD\r\n"
+    )
+    summary = run(store, path)
+    (ana,) = store.contacts()
+    assert (ana.emails, ana.birthday) == (("ana@example.org",), None)
+    left_out = dict(summary.left_out)
+    assert left_out["invalid: name must not contain control characters"] == 1
+    assert any(key.startswith("invalid: birthday must be a real date") for key in left_out)

@@ -782,6 +782,36 @@ def _board_at(store: Store, settings: Settings, as_of: dt.date) -> Board:
     return _board_from(store, settings, as_of, store.contact_summaries(as_of))
 
 
+class SnoozedContact(NamedTuple):
+    """A snooze of a whole contact in force: every nudge about them waits until ``until``."""
+
+    contact: ContactRef
+    made: dt.date
+    until: dt.date
+
+
+def snoozed_contacts(store: Store, as_of: dt.date) -> list[SnoozedContact]:
+    """Return the contact snoozes in force on ``as_of`` (the longest per contact), by name."""
+    with store.read():
+        state = store.nudge_state()
+        longest: dict[str, tuple[dt.date, dt.date]] = {}
+        for snooze in state.snoozes:
+            if snooze.contact_id is not None and snooze.made <= as_of < snooze.until:
+                known = longest.get(snooze.contact_id)
+                if known is None or snooze.until > known[1]:
+                    longest[snooze.contact_id] = (snooze.made, snooze.until)
+        rowids = [store.contact_rowid(uid) for uid in longest]
+        names = {contact.id: contact.name for contact in store.contacts(r for r in rowids if r is not None)}
+    return sorted(
+        (
+            SnoozedContact(ContactRef(uid, names[uid]), made, until)
+            for uid, (made, until) in longest.items()
+            if uid in names
+        ),
+        key=lambda item: (name_key(item.contact.name), item.contact.id),
+    )
+
+
 def hidden_nudges(store: Store, settings: Settings, as_of: dt.date) -> list[Hidden]:
     """Return the nudges a snooze or dismissal in force on ``as_of`` leaves out, with handles."""
     with store.read():

@@ -854,6 +854,8 @@ def key_hash(key: str) -> str:
 
 
 def _common_prefix(first: str, second: str) -> int:
+    if first[:HANDLE_MIN] != second[:HANDLE_MIN]:
+        return 0  # the usual case; any length under HANDLE_MIN gives the same handle
     length = 0
     for one, two in zip(first, second, strict=False):
         if one != two:

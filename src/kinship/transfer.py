@@ -71,7 +71,7 @@ class ImportSummary:
         if self.left_out:
             lines.append("  left out:")
             for reason, count in self.left_out:
-                lines.append(f"    {LEFT_OUT.get(reason, reason.replace('_', ' '))}: {count}")
+                lines.append(f"    {LEFT_OUT.get(reason, reason)}: {count}")
         if self.unmatched_names:
             names = ", ".join(self.unmatched_names[:10])
             more = f" and {len(self.unmatched_names) - 10} more" if len(self.unmatched_names) > 10 else ""
@@ -339,6 +339,7 @@ def import_files(
             present_sources=_present_sources(store, [record.source_id for record in interactions]),
             hand_logged=_already_logged(store, (record.day for record in interactions)),
             new=new,
+            now=now,
         )
         left_out: dict[str, int] = {}
         for item in read:
@@ -352,6 +353,8 @@ def import_files(
         ):
             if count:
                 left_out[reason] = count
+        for rule, count in plan.invalid:
+            left_out[f"invalid: {rule}"] = count
         nothing, not_understood = nothing_reason(
             plan.is_empty, bool(contacts or interactions), left_out, new=new
         )
@@ -476,21 +479,42 @@ def _parse_day(value: Any, label: str, what: str) -> dt.date:
 def _import_exports(
     store: Store, now: dt.datetime, exports: Sequence[_ReadFile], *, dry_run: bool, progress: Progress | None
 ) -> ImportSummary:
+    from kinship import validate
+    from kinship.errors import ValidationError
+
     created: list[str] = []
     added = 0
     skipped = 0
     state_rows = 0
     context = store.read() if dry_run else store.write()
     with context:
+        before = store.last_interaction_rowid()  # rows above it came from this import
         for item in exports:
             assert item.export is not None
             data = item.export
+            seen_contacts: dict[str, int] = {}
+            seen_uids: set[bytes] = set()  # only for --dry-run, which writes nothing to ask
+            seen_sources: set[str] = set()
             rowids: dict[str, int] = {}
             by_name: dict[str, list[int]] = {}
             for entry in store.name_entries():
                 by_name.setdefault(name_key(entry.name), []).append(entry.rowid)
             for number, raw in enumerate(data.contacts, start=1):
-                contact = _contact_from_json(raw, f"{item.label}: contact {number}")
+                where = f"{item.label}: contact {number}"
+                contact = _contact_from_json(raw, where)
+                if contact.id in seen_contacts:
+                    raise DataError(
+                        f"{where} repeats the id {contact.id!r} of contact {seen_contacts[contact.id]}:"
+                        " the file is inconsistent; nothing was imported",
+                        "export it again from kinship",
+                    )
+                seen_contacts[contact.id] = number
+                try:
+                    validate.contact_record(contact, now.date())
+                except ValidationError as exc:
+                    raise DataError(
+                        f"{where} ({contact.id}): {exc.message}; nothing was imported", "fix that record"
+                    ) from None
                 source = f"kinship:{contact.id}"
                 existing = store.contact_rowid(contact.id)
                 if existing is None:
@@ -530,8 +554,36 @@ def _import_exports(
             for number, raw in enumerate(data.interactions(), start=1):
                 label = f"{item.label}: interaction {number}"
                 interaction = _interaction_from_json(raw, label)
+                try:
+                    validate.interaction_record(interaction, now)
+                except ValidationError as exc:
+                    raise DataError(
+                        f"{label} ({interaction.id}): {exc.message}; nothing was imported", "fix that record"
+                    ) from None
                 uid = _uid_bytes(interaction.id)
-                if store.interaction_rowid(uid) is not None:
+                present = store.interaction_rowid(uid)
+                if (present is not None and present > before) or uid in seen_uids:
+                    raise DataError(
+                        f"{label} repeats the id {interaction.id!r} of an earlier interaction:"
+                        " the file is inconsistent; nothing was imported",
+                        "export it again from kinship",
+                    )
+                if interaction.source is not None:
+                    by_source = store.interaction_rowid_by_source(interaction.source)
+                    if (by_source is not None and by_source > before) or interaction.source in seen_sources:
+                        raise DataError(
+                            f"{label} repeats the source {interaction.source!r} of an earlier interaction:"
+                            " the file is inconsistent; nothing was imported",
+                            "export it again from kinship",
+                        )
+                    if dry_run:
+                        seen_sources.add(interaction.source)
+                    if by_source is not None and present is None:
+                        skipped += 1  # imported before from the same file under another id
+                        continue
+                if dry_run:
+                    seen_uids.add(uid)
+                if present is not None:
                     skipped += 1
                     continue
                 added += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kinship.cli.table import CHANNELS, CIRCLES
+from kinship.cli.spec import CHANNELS, CIRCLES
 
 
 def completions(incomplete: str, names: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kinship.cli.table import EXISTING, READ, WRITE, Command
+from kinship.cli.spec import EXISTING, READ, WRITE, Command
 from kinship.errors import AmbiguousError, DataError, KinshipError
 
 if TYPE_CHECKING:
@@ -155,6 +155,12 @@ def dispatch(args: list[str]) -> int:
         args = ["--help"]  # bare `kinship` shows what it can do
     if "_KINSHIP_COMPLETE" not in os.environ:
         from kinship.cli.parse import parse
+        from kinship.cli.prerender import saved_page
+
+        page = saved_page(args)
+        if page is not None:
+            sys.stdout.write(page)
+            return 0
 
         parsed = parse(args)
         if parsed is not None:
