@@ -131,7 +131,10 @@ def test_undo_removes_only_the_last_log() -> None:
     assert run("undo").exit_code == 2  # no terminal: needs --yes
     ok("undo", "--yes")
     assert [item["people"][0]["name"] for item in history()] == ["Ana Lima"]
-    assert run("undo", "--yes").exit_code == 3  # nothing left that `log` recorded last
+    ok("undo", "--yes")  # undo steps further back: the log with Ana
+    assert history() == []
+    ok("redo", "--yes")
+    assert [item["people"][0]["name"] for item in history()] == ["Ana Lima"]
 
 
 @pytest.mark.usefixtures("two_people")

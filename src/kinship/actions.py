@@ -331,6 +331,7 @@ def merge_contacts(
             )
         kept = store.contact(keep.rowid)
         dup = store.contact(duplicate.rowid)
+        store.journal_note("m", [dup.id, kept.id, dup.name, kept.name])  # sync redirects the duplicate
         store.move_links(duplicate.rowid, keep.rowid)
         values = (
             ("alias", (dup.name, *dup.aliases)),
@@ -881,24 +882,31 @@ def _reminder_time(now: dt.datetime, as_of: dt.date) -> dt.datetime:
 
 
 def remind_digest(
-    store: Store, settings: Settings, now: dt.datetime, as_of: dt.date, *, dry_run: bool = False
+    store: Store,
+    settings: Settings,
+    now: dt.datetime,
+    as_of: dt.date,
+    *,
+    dry_run: bool = False,
+    budget: bool = True,
 ) -> Digest:
     """Return what ``kinship remind`` says at the end of ``as_of`` and (unless ``dry_run``) record it.
 
     At most one digest per ``remind_repeat_days`` (the ``remind_budget`` highest nudges in force,
     birthdays on the day always), and between digests only a birthday on its day (SPEC §8). The
     check and the record run under one write lock, so two ``remind`` runs never send twice.
+    Without ``budget`` (``--json`` lists them all, SPEC §6) every nudge due is sent and recorded.
     """
     from kinship import engine
 
     if dry_run:
         with store.read():
             return engine.reminder_digest(
-                _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of
+                _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of, budget=budget
             )
     with store.write():
         digest = engine.reminder_digest(
-            _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of
+            _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of, budget=budget
         )
         made_at = _reminder_time(now, as_of)
         for nudge in digest.nudges:

@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kinship.errors import DataError
 from kinship.models import (
@@ -35,7 +35,7 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges")
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -339,8 +339,12 @@ def _migrate(conn: sqlite3.Connection, path: Path, now: dt.datetime) -> None:
         raise
 
 
-def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: bool = False) -> Store:
+def open_store(
+    path: Path, now: dt.datetime, *, create: bool = True, read_only: bool = False, migrate: bool = True
+) -> Store:
     """Open (and create or migrate when needed) the kinship database at ``path``.
+
+    With ``migrate`` False a pending migration is left pending (``db status``, completion).
 
     With ``create`` False a missing file is a DataError (cron must not create a database
     at a mistyped path). A file kinship may not write (or in a folder it may not write) is a
@@ -384,7 +388,7 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: 
         else:
             applied, has_tables = _applied_migrations(conn, path)
         pending = _check_version(applied, has_tables, path)
-        if pending:
+        if pending and migrate:
             _migrate(conn, path, now)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.OperationalError as exc:
@@ -393,7 +397,9 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: 
     except BaseException:
         conn.close()
         raise
-    return Store(conn, path)
+    store = Store(conn, path)
+    store.journal_now = now
+    return store
 
 
 def _database_error(path: Path, exc: sqlite3.DatabaseError, doing: str) -> DataError:
@@ -495,6 +501,11 @@ def _one_contact(summary_sql: str) -> str:
 class Store:
     """One open kinship database. Every command runs in one ``read()`` or ``write()`` block."""
 
+    journal_now: dt.datetime | None = None
+    """When the journal says a change was made (``open_store`` sets the command's "now")."""
+    _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
+    _journal_extra: dict[str, Any] | None = None
+
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
@@ -505,16 +516,24 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[Store]:
-        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it."""
+    def write(
+        self, describe: str | None = None, *, undoes: str | None = None, redoes: str | None = None
+    ) -> Iterator[Store]:
+        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it.
+
+        What the block changed becomes one journal entry in the same transaction (SPEC §11),
+        described by ``describe`` (else in words told from the changes themselves).
+        """
         try:
             self._watch_links()  # outside the transaction: a rollback must not drop them
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _database_error(self.path, exc, "write to") from exc
         try:
+            self.journal_start()
             yield self
             self.refresh_contact_days()
+            self.journal_record(describe, undoes=undoes, redoes=redoes)
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             _rollback(self.conn)
@@ -527,6 +546,64 @@ class Store:
         except BaseException:
             _rollback(self.conn)
             raise
+
+    # ---- the change journal (journal_store.py does the work) --------------------------------
+
+    def journal_start(self) -> None:
+        """Start capturing row changes for the next journal entry (inside a write transaction)."""
+        self._journal_extra = None
+        if self._journal is None:
+            from kinship import journal_store
+
+            self._journal = (
+                journal_store.Capture(self.conn) if journal_store.journal_ready(self.conn) else False
+            )
+        if self._journal:
+            self._journal.start()
+
+    def journal_note(self, section: str, item: Any) -> None:
+        """Add an item the row changes cannot tell (a merge: ``"m"``) to the pending entry."""
+        if self._journal_extra is None:
+            self._journal_extra = {}
+        self._journal_extra.setdefault(section, []).append(item)
+
+    def journal_record(
+        self,
+        describe: str | None = None,
+        *,
+        undoes: str | None = None,
+        redoes: str | None = None,
+        force: bool = False,
+    ) -> str | None:
+        """Turn what was captured since ``journal_start`` into one entry; return its id (None: no change).
+
+        With ``force`` an entry is recorded even when nothing changed (an undo of rows gone since).
+        """
+        if not self._journal:
+            return None
+        from kinship import journal_store
+
+        changes = self._journal.changes()
+        if self._journal_extra:
+            changes.update(self._journal_extra)
+        self._journal_extra = None
+        if not changes and not force:
+            self._journal.finish()
+            return None
+        now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
+        if self._journal.device is None:
+            self._journal.device = journal_store.device_id(self.conn)
+        entry_id = journal_store.record_entry(
+            self.conn,
+            changes,
+            words=describe or journal_store.describe(self.conn, changes),
+            now_ms=int(now.timestamp() * 1000),
+            undoes=undoes,
+            redoes=redoes,
+            device=self._journal.device,
+        )
+        self._journal.finish()
+        return entry_id
 
     @contextmanager
     def read(self) -> Iterator[Store]:
@@ -565,13 +642,12 @@ class Store:
     def integrity_problems(self) -> list[str]:
         """Return what ``PRAGMA integrity_check`` and ``foreign_key_check`` report (empty if fine).
 
-        A file so damaged that the check itself fails is reported, table by table, as what
-        could not be read, never raised.
-
         Both checks look up a table row for every index entry and a parent for every link, all
         over the file: with SQLite's default 2 MB page cache nearly every lookup re-reads a page
         from the operating system (half the time spent in system calls at a million rows). The
         cache is sized for the check instead: the whole file, up to ``CHECK_CACHE_BYTES``.
+        A file so damaged that the check itself fails is reported, table by table, as what
+        could not be read, never raised.
         """
         try:
             page_size, pages = (
@@ -777,7 +853,7 @@ class Store:
         if wanted is not None:
             sql += f" WHERE id IN ({','.join('?' * len(wanted))})" if wanted else " WHERE 0"
             params = wanted
-        sql += " ORDER BY name_key, id"
+        sql += " ORDER BY name_key, uid"  # not by row id: the same contacts list alike on every device
         result = []
         for (
             rowid,
@@ -1508,14 +1584,25 @@ class Store:
     # ---- export -------------------------------------------------------------------------------
 
     def iter_interactions(self, chunk: int = 2000) -> Iterator[Interaction]:
-        """Yield every interaction, oldest row first, a chunk at a time (bounded memory)."""
-        last = 0
-        while True:
+        """Yield every interaction in time order (local day, instant, then stable id), bounded memory.
+
+        The order never depends on when rows were inserted, so two databases holding the same log
+        (two devices after ``kinship sync``) export the same bytes (SPEC §11). Rows are read a run
+        of days at a time, about ``chunk`` rows, each run sorted through the day index.
+        """
+        days = self.conn.execute(
+            "SELECT day, count(*) FROM interactions GROUP BY day ORDER BY day"
+        ).fetchall()
+        start = 0
+        while start < len(days):
+            end, total = start, 0
+            while end < len(days) and (total == 0 or total + days[end][1] <= chunk):
+                total += days[end][1]
+                end += 1
             rows = self.conn.execute(
-                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.id > ? ORDER BY i.id LIMIT ?",
-                (last, chunk),
+                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.day BETWEEN ? AND ?"
+                " ORDER BY i.day, i.at, i.uid",
+                (days[start][0], days[end - 1][0]),
             ).fetchall()
-            if not rows:
-                return
             yield from self._interactions_from_rows(rows)
-            last = int(rows[-1][0])
+            start = end

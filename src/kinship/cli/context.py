@@ -33,9 +33,9 @@ class Environment(NamedTuple):
     stdin_terminal: bool
     env: dict[str, str]
 
-    def open(self, *, create: bool = True, read_only: bool = False) -> Store:
+    def open(self, *, create: bool = True, read_only: bool = False, migrate: bool = True) -> Store:
         """Open the database (creating it unless ``create`` is False; see ``open_store``)."""
-        return open_store(self.db_path, self.now, create=create, read_only=read_only)
+        return open_store(self.db_path, self.now, create=create, read_only=read_only, migrate=migrate)
 
     def open_for_reading(self) -> Store:
         """Open the database, or an empty one in memory when none exists yet (nothing is created).

@@ -113,13 +113,18 @@ def remind(inv: Invocation) -> None:
     environment = inv.environment
     dry_run = inv.flag("dry_run")
     day = as_of_day(environment, inv.text("as_of"))
+    json_output = inv.flag("json")
     digest = actions.remind_digest(
-        inv.store(read_only=dry_run), environment.settings, environment.now, day, dry_run=dry_run
+        inv.store(read_only=dry_run),
+        environment.settings,
+        environment.now,
+        day,
+        dry_run=dry_run,
+        budget=not json_output,  # SPEC §6: every --json lists them all
     )
     due = digest.nudges
-    if inv.flag("json"):
-        payload = {"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due], "more": digest.more}
-        print(render.dumps(payload))
+    if json_output:
+        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due]}))
         return
     if not due:
         return

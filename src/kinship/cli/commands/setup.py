@@ -153,7 +153,7 @@ def db_status(inv: Invocation) -> None:
     from kinship import render
 
     environment = inv.environment
-    status = inv.store().status()
+    status = inv.store(migrate=False).status()
     facts = {
         "path": status.path,
         "source": environment.db_source,
@@ -177,7 +177,7 @@ def db_check(inv: Invocation) -> None:
     from kinship.errors import DataError
 
     environment = inv.environment
-    problems = inv.store().integrity_problems()
+    problems = inv.store(migrate=False).integrity_problems()
     if inv.flag("json"):
         from kinship import render
 
@@ -196,7 +196,7 @@ def db_backup(inv: Invocation) -> None:
 
     environment = inv.environment
     target = inv.text("target")
-    store = inv.store()
+    store = inv.store(migrate=False)
     path = Path(target).expanduser() if target else backup_path_for(environment.db_path, environment.now)
     store.backup_to(path)
     print(f"Backed up to {path}")
