@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,8 +147,8 @@ def _read_file(
 class ExportFile:
     """A kinship JSON export: contacts and state in memory, interactions streamed from the file.
 
-    kinship writes one object a line, so a million interactions are read a line at a time; a file
-    laid out differently (another tool's) is read whole instead.
+    Any layout streams (kinship's own one object a line, re-indented, minified, keys in any
+    order): ``importers.kinship_json`` decodes one record at a time.
     """
 
     path: Path
@@ -157,98 +156,44 @@ class ExportFile:
     contacts: list[Any]
     state: Any
     interaction_count: int
-    whole: list[Any] | None = None
 
     def interactions(self) -> Iterator[Any]:
         """Yield the export's interaction objects in file order."""
-        if self.whole is not None:
-            yield from self.whole
-            return
+        from kinship.importers.kinship_json import iter_export
+
         with open(self.path, encoding="utf-8-sig") as handle:
-            for section, _number, value in _export_lines(handle, self.label):
+            for section, _number, value in iter_export(handle, self.label):
                 if section == "interactions":
                     yield value
 
 
-_HEADER = re.compile(r'^\{"kinship_export": (\d+), "exported_at": ("[^"]*"), "contacts": \[$')
-
-
-def _export_lines(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
-    """Yield (section, line number, object) of a file in kinship's own export layout.
-
-    Raises ValueError at the first line that does not fit the layout (the caller reads the file
-    whole instead) and DataError for a line that fits but is not valid JSON.
-    """
-    first = handle.readline()
-    header = _HEADER.match(first.rstrip("\n"))
-    if header is None:
-        raise ValueError("not kinship's line layout")
-    yield "header", 1, {"kinship_export": int(header[1]), "exported_at": json.loads(header[2])}
-    section = "contacts"
-    for number, raw in enumerate(handle, start=2):
-        line = raw.rstrip("\n")
-        if line == '], "interactions": [':
-            section = "interactions"
-            continue
-        if line.startswith('], "state": ') and line.endswith("}"):
-            section = "state"
-            line = line[len('], "state": ') : -1]
-        elif section == "state":
-            raise ValueError("text after the state")
-        else:
-            line = line.removesuffix(",")
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{label}: line {number}: not valid JSON ({exc.msg})", "export it again") from exc
-        yield section, number, value
-
-
 def _read_export(path: Path, label: str) -> ExportFile:
-    """Read a kinship JSON export: streamed when it has kinship's own layout, else whole."""
+    """Read a kinship JSON export's contacts and state, and count its interactions (streamed)."""
+    from kinship.importers.kinship_json import iter_export
+
     contacts: list[Any] = []
     state: Any = {}
     count = 0
-    version: Any = None
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for section, _number, value in _export_lines(handle, label):
-                if section == "header":
-                    version = value["kinship_export"]
-                elif section == "contacts":
-                    contacts.append(value)
-                elif section == "interactions":
-                    count += 1
-                else:
-                    state = value
-        whole = None
-    except (ValueError, UnicodeDecodeError):
-        data = _read_whole_export(path, label)
-        version, contacts, state = data["kinship_export"], data.get("contacts", []), data.get("state")
-        whole = data.get("interactions", [])
-        count = len(whole)
+    header: dict[str, Any] = {}
+    with open(path, encoding="utf-8-sig") as handle:
+        for section, _number, value in iter_export(handle, label):
+            if section == "header":
+                header[value[0]] = value[1]
+            elif section == "contacts":
+                contacts.append(value)
+            elif section == "interactions":
+                count += 1
+            else:
+                state = value
+    version = header.get("kinship_export")
+    if version is None:
+        raise DataError(f"{label}: not a kinship JSON export (no kinship_export key)", "pass --format")
     if version != EXPORT_VERSION:
         raise DataError(
             f"{label}: export version {version} is not one this kinship reads",
             "upgrade kinship (pip install -U kinship-cli)",
         )
-    return ExportFile(path, label, contacts, state, count, whole)
-
-
-def _read_whole_export(path: Path, label: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        where = f": line {line}" if line else ""
-        raise DataError(f"{label}{where}: not a readable kinship JSON export", "export it again") from exc
-    if not isinstance(data, dict) or data.get("kinship_export") is None:
-        raise DataError(f"{label}: not a kinship JSON export", "pass --format to name the format")
-    for key in ("contacts", "interactions"):
-        if not isinstance(data.get(key, []), list):
-            raise DataError(f"{label}: {key!r} must be a list", "export it again")
-    return data
+    return ExportFile(path, label, contacts, state, count)
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
