@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -36,26 +40,58 @@ def db_path(kinship_env: Path) -> Path:
     return kinship_env / "data" / "kinship.db"
 
 
+class _Copying(io.BytesIO):
+    """A byte stream that also copies what it is given into ``mixed`` (stdout and stderr in order)."""
+
+    def __init__(self, mixed: io.BytesIO) -> None:
+        super().__init__()
+        self.mixed = mixed
+
+    def write(self, data: Any) -> int:
+        self.mixed.write(data)
+        return super().write(data)
+
+
+@contextmanager
+def _isolated(
+    input: str | None, env: dict[str, str] | None
+) -> Iterator[tuple[io.BytesIO, io.BytesIO, io.BytesIO]]:
+    """Swap stdin, stdout, stderr and the environment for one in-process run."""
+    mixed = io.BytesIO()
+    out, err = _Copying(mixed), _Copying(mixed)
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    saved_env = dict(os.environ)
+    sys.stdin = io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8")
+    sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
+    sys.stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
+    os.environ.update(env or {})
+    try:
+        yield out, err, mixed
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
 def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
     """Run the real entry point ``main`` in-process, with captured stdin, stdout and stderr.
 
     This is the dispatcher users run: the fast parser first, the typer app for the rest.
     """
-    runner = CliRunner()
     exception: BaseException | None = None
-    with runner.isolation(input=input, env=env) as (stdout, stderr, output):
+    with _isolated(input, env) as (stdout, stderr, output):
         try:
             main(list(args))
             code = 0
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-        except Exception as error:
+        except Exception as error:  # reported through the Result, as CliRunner does
             exception = error
             code = 1
         sys.stdout.flush()
         sys.stderr.flush()
         stdout_bytes, stderr_bytes, output_bytes = stdout.getvalue(), stderr.getvalue(), output.getvalue()
-    return Result(runner, stdout_bytes, stderr_bytes, output_bytes, None, code, exception)
+    return Result(CliRunner(), stdout_bytes, stderr_bytes, output_bytes, None, code, exception)
 
 
 def ok(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from kinship.cli import run as runner
 from kinship.cli.app import build
 from kinship.cli.parse import parse
-from kinship.cli.table import COMMANDS, Command
+from kinship.cli.spec import Command
+from kinship.cli.table import COMMANDS
 
 WORDS = ["ana", "Ana Lima", "0", "3", "-5", "12", "", "-", "--", "x=y", "2w", "--note", "--help", "-v", "é"]
 

@@ -466,3 +466,15 @@ def test_a_review_with_nothing_logged_says_so() -> None:
 
 def trend_weeks_before() -> dict[str, WeekCount]:
     return {name: WeekCount(name, 0, 0) for name in weeks_back(WEEK, 12)}
+
+
+def test_a_wish_to_see_someone_in_person_becomes_a_suggestion() -> None:
+    mum = Nudge(
+        "see_in_person:c-mum:2026-01-01",
+        "see_in_person",
+        1.25,
+        "You wanted to see Mum...",
+        ContactRef("c-mum", "Mum"),
+    )
+    review = build_review(WEEK, [], {}, {}, {}, (mum,), SETTINGS)
+    assert review.suggestions[0].startswith("Make a plan to see Mum in person")

@@ -244,3 +244,20 @@ def test_merge_forget_and_import_keep_the_day_lists_exact(tmp_path: Path) -> Non
     actions.forget_contact(store, actions.find_contact(store, "dee").id)
     assert_cache_is_exact(store)
     store.close()
+
+
+def test_links_removed_by_a_cascade_are_patched_too(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "kinship.db", NOW)
+    actions.add_contact(store, NOW, ContactChanges(name="Ana Lima"))
+    for back in (3, 10):
+        when = (NOW - dt.timedelta(days=back)).isoformat()
+        actions.log_interaction(store, NOW, UTC, LogRequest(names=("ana",), when_text=when))
+
+    def delete_the_newest_interaction_row() -> None:  # as any future store method might
+        with store.write():
+            store.conn.execute("DELETE FROM interactions WHERE id = (SELECT max(id) FROM interactions)")
+
+    assert full_rebuilds(store, delete_the_newest_interaction_row) == 0
+    assert day_codes(store, "Ana Lima") == [(day_number(NOW.date()) - 3) * 2 + 1]
+    assert_cache_is_exact(store)
+    store.close()

@@ -18,6 +18,7 @@ from kinship.engine import (
     ISOLATION,
     MONTH_NAMES,
     ONLINE_ONLY,
+    SEE_IN_PERSON,
     WEEKDAY_NAMES,
     CrowdedVerdict,
     crowded_verdict,
@@ -195,7 +196,7 @@ def suggest(
     to_see: list[str] = []
     for nudge in nudges:
         if (
-            nudge.kind in (FADING, ONLINE_ONLY)
+            nudge.kind in (FADING, ONLINE_ONLY, SEE_IN_PERSON)
             and nudge.contact is not None
             and nudge.contact.name not in to_see
         ):

@@ -17,7 +17,8 @@ from kinship import __version__
 from kinship.cli.complete import completer_for
 from kinship.cli.complete import completions as completions
 from kinship.cli.parse import defaults
-from kinship.cli.table import COMMANDS, GROUPS, ROOT_EXAMPLES, ROOT_HELP, Command, Option
+from kinship.cli.spec import ROOT_EXAMPLES, ROOT_HELP, Command, Option
+from kinship.cli.table import COMMANDS, GROUPS
 
 SETTINGS: dict[str, Any] = {
     "rich_markup_mode": None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kinship.cli.table import CHANNELS, CIRCLES
+from kinship.cli.spec import CHANNELS, CIRCLES
 
 
 def completions(incomplete: str, names: list[str]) -> list[str]:
@@ -35,7 +35,7 @@ def _stored_names(ctx: Any) -> list[str]:
     environment = load_environment(db)
     if not environment.db_path.is_file():
         return []
-    store = open_store(environment.db_path, environment.now, create=False, read_only=True)
+    store = open_store(environment.db_path, environment.now, create=False, read_only=True, migrate=False)
     try:
         entries = store.name_entries()
     finally:

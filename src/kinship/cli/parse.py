@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from kinship.cli.table import Command, Option, find
+from kinship.cli.spec import Command, Option
+from kinship.cli.table import find
 
 
 class Parsed(NamedTuple):

@@ -9,7 +9,7 @@ from kinship import actions
 from kinship.actions import LogRequest
 from kinship.cli.ask import confirm, terminal_chooser
 from kinship.cli.run import Invocation
-from kinship.cli.table import CHANNELS
+from kinship.cli.spec import CHANNELS
 from kinship.render import describe_interaction
 
 if TYPE_CHECKING:

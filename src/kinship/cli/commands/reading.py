@@ -43,6 +43,18 @@ def show(inv: Invocation) -> None:
     )
     if inv.flag("json"):
         result = render.person_json(row)
+        together = row.time_together
+        result["time_together"] = (
+            None
+            if together is None
+            else {
+                "minutes_face_to_face": together.minutes_face_to_face,
+                "minutes_digital": together.minutes_digital,
+                "hours_face_to_face": together.hours_face_to_face,
+                "hours_digital": together.hours_digital,
+                "interactions_with_minutes": together.with_minutes,
+            }
+        )
         result["interactions"] = [render.interaction_json(item) for item in timeline]
         print(render.dumps(result))
         return
