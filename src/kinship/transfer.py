@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -736,15 +735,3 @@ def write_csv_export(store: Store, out: IO[str]) -> int:
             )
             count += 1
     return count
-
-
-def open_private(path: Path) -> IO[str]:
-    """Open a new export file for writing, 0600; refuse to overwrite an existing file."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as exc:
-        raise UsageError(f"{path} already exists", "choose a new file name; nothing was overwritten") from exc
-    except OSError as exc:
-        raise DataError(f"cannot write {path}: {exc.strerror}", "check the folder") from exc
-    os.chmod(path, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
