@@ -19,7 +19,7 @@ from typing import IO, Any
 from kinship.errors import DataError, UsageError
 from kinship.keys import match_key, name_key
 from kinship.models import Channel, Contact, Interaction
-from kinship.store import Store, day_number
+from kinship.store import Store
 
 EXPORT_VERSION = 1
 _NOTHING_HINT = "pass --me with your name exactly as the chat shows it (or set me in the config)"
@@ -195,38 +195,10 @@ def _read_export(path: Path, label: str) -> ExportFile:
     return ExportFile(path, label, contacts, state, count)
 
 
-def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _present_sources(store: Store, sources: Sequence[str]) -> set[str]:
-    present: set[str] = set()
-    for chunk in _chunks(sorted(set(sources))):
-        marks = ",".join("?" * len(chunk))
-        present.update(
-            row[0]
-            for row in store.conn.execute(f"SELECT source FROM interactions WHERE source IN ({marks})", chunk)
-        )
-    return present
-
-
 def _already_logged(store: Store, days: Iterable[dt.date]) -> set[tuple[dt.date, Channel, str]]:
     """Return (day, channel, contact id) of interactions logged by hand or imported from a chat."""
-    from kinship.store import CHANNELS_BY_CODE, day_from_number
-
-    wanted = sorted({day_number(day) for day in days})
-    if not wanted:
-        return set()
-    found: set[tuple[dt.date, Channel, str]] = set()
-    for day, channel, uid in store.conn.execute(
-        "SELECT i.day, i.channel, c.uid FROM interactions i JOIN links l ON l.interaction_id = i.id"
-        " JOIN contacts c ON c.id = l.contact_id WHERE i.day BETWEEN ? AND ?"
-        " AND (i.source IS NULL OR i.source NOT LIKE 'ics:%')",
-        (wanted[0], wanted[-1]),
-    ):
-        found.add((day_from_number(day), CHANNELS_BY_CODE[channel], uid))
-    return found
+    wanted = sorted(set(days))
+    return store.chat_and_hand_days(wanted[0], wanted[-1]) if wanted else set()
 
 
 def import_files(
@@ -260,7 +232,7 @@ def import_files(
             store.contacts(),
             contacts,
             interactions,
-            present_sources=_present_sources(store, [record.source_id for record in interactions]),
+            present_sources=store.present_sources(record.source_id for record in interactions),
             hand_logged=_already_logged(store, (record.day for record in interactions)),
             new=new,
             now=now,
@@ -625,7 +597,7 @@ def _import_state(store: Store, state: Any, label: str) -> int:
     if not isinstance(state, dict):
         raise DataError(f"{label}: 'state' must be an object", "export it again")
     rows = 0
-    present = {row[0] for row in store.conn.execute("SELECT uid FROM nudge_state")}
+    present = store.nudge_state_uids()
     for kind, plural in (("snooze", "snoozes"), ("dismiss", "dismissals"), ("remind", "reminders")):
         for raw in state.get(plural) or []:
             if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or raw["id"] in present:
@@ -655,10 +627,7 @@ def _state_json(store: Store) -> dict[str, list[dict[str, Any]]]:
 
     state: dict[str, list[dict[str, Any]]] = {"snoozes": [], "dismissals": [], "reminders": []}
     plural = {"snooze": "snoozes", "dismiss": "dismissals", "remind": "reminders"}
-    for uid, kind, key, contact_uid, made_at, made_day, until_day in store.conn.execute(
-        "SELECT s.uid, s.kind, s.key, c.uid, s.made_at, s.made_day, s.until_day FROM nudge_state s"
-        " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.id"
-    ):
+    for uid, kind, key, contact_uid, made_at, made_day, until_day in store.nudge_state_rows():
         state[plural[kind]].append(
             {
                 "id": uid,
