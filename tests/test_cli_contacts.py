@@ -90,7 +90,7 @@ def test_bad_add_values_write_nothing(args: list[str], code: int, db_path: Path)
     assert result.exit_code == code
     assert result.stderr.startswith("Error:")
     assert "Traceback" not in result.output
-    assert people() == []
+    assert dump(db_path) is None  # the failed command left no database behind
 
 
 def test_duplicate_name_or_alias_is_refused(db_path: Path) -> None:
@@ -230,11 +230,13 @@ def test_unknown_and_ambiguous_names_exit_3_and_4_and_write_nothing(db_path: Pat
     assert dump(db_path) == before
 
 
-def test_reading_commands_do_not_create_a_database(db_path: Path) -> None:
+def test_reading_commands_do_not_create_a_database(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KINSHIP_DB")  # the default location, with no database yet: the empty state
     assert json.loads(ok("people", "--json").stdout) == []
     assert json.loads(ok("history", "--json").stdout) == []
     assert json.loads(ok("nudges", "--json").stdout)["nudges"] == []
     assert not db_path.exists()
+    assert not any(db_path.parent.parent.rglob("*.db"))
 
 
 def test_a_never_contacted_contact_is_measured_from_the_local_day_it_was_added() -> None:

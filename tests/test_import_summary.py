@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kinship import transfer
+from kinship.cli.commands.files import summary_lines
 from kinship.errors import DataError
 from kinship.store import Store, open_store
 
@@ -81,7 +82,7 @@ def test_calendar_summary_counts_recurrences_cut_at_today_and_people_left_out(
         "unknown_participants": 1,
     }
     assert dry.nothing == "nothing to import: nobody in it is a contact yet — pass --new to add them"
-    assert any("recurring events cut at today: 1" in line for line in dry.lines())
+    assert "    recurring events cut at today: 1" in summary_lines(dry)
     real = run(store, path, new=True)
     assert (real.created, real.added) == (("Ana Lima",), 8)
 

@@ -18,9 +18,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from kinship.errors import DataError, UsageError
+from kinship.errors import DataError
 from kinship.models import (
     CHANNEL_CODES,
     Channel,
@@ -35,7 +35,7 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges")
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -173,9 +173,9 @@ def _applied_migrations(conn: sqlite3.Connection, path: Path) -> tuple[list[str]
             ]
     except sqlite3.OperationalError as exc:  # locks, permissions: the file itself may be fine
         raise DataError(f"cannot open {path}: {exc}", "check the file's and folder's permissions") from exc
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError, MemoryError) as exc:
         raise DataError(
-            f"{path} cannot be read as a database ({exc})",
+            f"{path} cannot be read as a database ({exc or type(exc).__name__})",
             "it was left untouched; restore it from a backup (kinship db backup makes one)",
         ) from exc
     return applied, bool(tables)
@@ -218,18 +218,68 @@ def backup_path_for(path: Path, now: dt.datetime) -> Path:
 
 
 def _write_backup(conn: sqlite3.Connection, target: Path) -> None:
-    """Copy the open database into ``target`` (0600) and check the copy's integrity."""
-    _create_private_file(target)
-    copy = sqlite3.connect(str(target))
+    """Copy the open database into ``target`` (0600) whole or not at all, and check the copy.
+
+    The copy is written beside the target under a temporary name and renamed when complete;
+    an existing target or a symbolic link is refused, and a full disk is named as such.
+    """
+    from kinship.files import atomic_target, explain_failed_write
+
+    with atomic_target(target) as temporary:
+        copy = sqlite3.connect(str(temporary))
+        try:
+            conn.backup(copy)
+            result = copy.execute("PRAGMA integrity_check").fetchone()
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                size = conn.execute("PRAGMA page_size").fetchone()[0]
+                raise explain_failed_write(temporary, int(pages) * int(size)) from exc
+            raise
+        except (sqlite3.DatabaseError, MemoryError) as exc:  # the source is damaged, not the copy
+            raise DataError(
+                f"cannot back up {_conn_path(conn)}: the database is damaged ({exc})",
+                "run `kinship db check`; restore an earlier backup (NAME.bak-…) if it fails",
+            ) from exc
+        finally:
+            copy.close()
+        if result is None or result[0] != "ok":
+            raise DataError(f"the backup {target} failed its integrity check", "run kinship db check")
+
+
+def _damage_report(conn: sqlite3.Connection, failure: BaseException) -> list[str]:
+    """Return what is damaged when the integrity check itself failed.
+
+    Each table (with its indexes) is checked on its own, so the report names the ones that
+    cannot be read; when even the schema cannot be read, it says so.
+    """
+    stopped = f"the integrity check stopped: {failure or type(failure).__name__}"
     try:
-        conn.backup(copy)
-        result = copy.execute("PRAGMA integrity_check").fetchone()
-    finally:
-        copy.close()
-    os.chmod(target, 0o600)
-    if result is None or result[0] != "ok":
-        target.unlink(missing_ok=True)
-        raise DataError(f"the backup {target} failed its integrity check", "run kinship db check")
+        names = [
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND rootpage > 0")
+        ]
+    except (sqlite3.DatabaseError, MemoryError) as exc:
+        return [f"the schema (sqlite_master) cannot be read: {exc or type(exc).__name__}", stopped]
+    problems: list[str] = []
+    for name in sorted(names):
+        quoted = name.replace('"', '""')
+        try:
+            found = [row[0] for row in conn.execute(f'PRAGMA integrity_check("{quoted}")') if row[0] != "ok"]
+        except (sqlite3.DatabaseError, MemoryError) as exc:
+            found = [f"cannot be read: {exc or type(exc).__name__}"]
+        problems += [f"table {name}: {problem}" for problem in found]
+    return [*problems, stopped]
+
+
+def _conn_path(conn: sqlite3.Connection) -> str:
+    """Return the file an open connection reads (for messages)."""
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return "the database"
+    return str(row[2]) if row and row[2] else "the database"
 
 
 def _prune_backups(path: Path) -> None:
@@ -289,8 +339,12 @@ def _migrate(conn: sqlite3.Connection, path: Path, now: dt.datetime) -> None:
         raise
 
 
-def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: bool = False) -> Store:
+def open_store(
+    path: Path, now: dt.datetime, *, create: bool = True, read_only: bool = False, migrate: bool = True
+) -> Store:
     """Open (and create or migrate when needed) the kinship database at ``path``.
+
+    With ``migrate`` False a pending migration is left pending (``db status``, completion).
 
     With ``create`` False a missing file is a DataError (cron must not create a database
     at a mistyped path). A file kinship may not write (or in a folder it may not write) is a
@@ -298,6 +352,11 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: 
     SQLite would otherwise leave NAME-wal / NAME-shm beside it, and a read-only NAME-shm keeps
     the database unwritable even after its permissions are fixed.
     """
+    if path.is_symlink() and not path.exists():
+        raise DataError(
+            f"{path} is a symbolic link to {os.readlink(path)}, which does not exist",
+            "point --db or KINSHIP_DB at the database itself, or fix the link; nothing was created",
+        )
     if not path.exists():
         if not create:
             raise DataError(
@@ -329,7 +388,7 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: 
         else:
             applied, has_tables = _applied_migrations(conn, path)
         pending = _check_version(applied, has_tables, path)
-        if pending:
+        if pending and migrate:
             _migrate(conn, path, now)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.OperationalError as exc:
@@ -338,7 +397,9 @@ def open_store(path: Path, now: dt.datetime, *, create: bool = True, read_only: 
     except BaseException:
         conn.close()
         raise
-    return Store(conn, path)
+    store = Store(conn, path)
+    store.journal_now = now
+    return store
 
 
 def _database_error(path: Path, exc: sqlite3.DatabaseError, doing: str) -> DataError:
@@ -353,6 +414,16 @@ def _database_error(path: Path, exc: sqlite3.DatabaseError, doing: str) -> DataE
     else:  # DatabaseError proper: "database disk image is malformed", "file is not a database"
         hint = "nothing was changed; run `kinship db check`, and restore a backup (NAME.bak-…) if it fails"
     return DataError(f"cannot {doing} {path}: {text}", hint)
+
+
+def _damaged(path: Path, exc: BaseException) -> DataError:
+    """Return the DataError for damaged contents: SQLite ran out of memory on a garbled record,
+    or a text value is not UTF-8."""
+    what = "a record too large to be real" if isinstance(exc, MemoryError) else "text that is not UTF-8"
+    return DataError(
+        f"cannot read {path}: the database is damaged ({what})",
+        "nothing was changed; run `kinship db check`, and restore a backup (NAME.bak-…) if it fails",
+    )
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -430,6 +501,11 @@ def _one_contact(summary_sql: str) -> str:
 class Store:
     """One open kinship database. Every command runs in one ``read()`` or ``write()`` block."""
 
+    journal_now: dt.datetime | None = None
+    """When the journal says a change was made (``open_store`` sets the command's "now")."""
+    _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
+    _journal_extra: dict[str, Any] | None = None
+
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
@@ -440,25 +516,94 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[Store]:
-        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it."""
+    def write(
+        self, describe: str | None = None, *, undoes: str | None = None, redoes: str | None = None
+    ) -> Iterator[Store]:
+        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it.
+
+        What the block changed becomes one journal entry in the same transaction (SPEC §11),
+        described by ``describe`` (else in words told from the changes themselves).
+        """
         try:
             self._watch_links()  # outside the transaction: a rollback must not drop them
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _database_error(self.path, exc, "write to") from exc
         try:
+            self.journal_start()
             yield self
             self.refresh_contact_days()
+            self.journal_record(describe, undoes=undoes, redoes=redoes)
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             _rollback(self.conn)
             if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
                 raise  # a bug, not a data problem: the last line of defence reports it
             raise _database_error(self.path, exc, "write to") from exc
+        except (MemoryError, UnicodeDecodeError) as exc:
+            _rollback(self.conn)
+            raise _damaged(self.path, exc) from exc
         except BaseException:
             _rollback(self.conn)
             raise
+
+    # ---- the change journal (journal_store.py does the work) --------------------------------
+
+    def journal_start(self) -> None:
+        """Start capturing row changes for the next journal entry (inside a write transaction)."""
+        self._journal_extra = None
+        if self._journal is None:
+            from kinship import journal_store
+
+            self._journal = (
+                journal_store.Capture(self.conn) if journal_store.journal_ready(self.conn) else False
+            )
+        if self._journal:
+            self._journal.start()
+
+    def journal_note(self, section: str, item: Any) -> None:
+        """Add an item the row changes cannot tell (a merge: ``"m"``) to the pending entry."""
+        if self._journal_extra is None:
+            self._journal_extra = {}
+        self._journal_extra.setdefault(section, []).append(item)
+
+    def journal_record(
+        self,
+        describe: str | None = None,
+        *,
+        undoes: str | None = None,
+        redoes: str | None = None,
+        force: bool = False,
+    ) -> str | None:
+        """Turn what was captured since ``journal_start`` into one entry; return its id (None: no change).
+
+        With ``force`` an entry is recorded even when nothing changed (an undo of rows gone since).
+        """
+        if not self._journal:
+            return None
+        from kinship import journal_store
+
+        changes = self._journal.changes()
+        if self._journal_extra:
+            changes.update(self._journal_extra)
+        self._journal_extra = None
+        if not changes and not force:
+            self._journal.finish()
+            return None
+        now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
+        if self._journal.device is None:
+            self._journal.device = journal_store.device_id(self.conn)
+        entry_id = journal_store.record_entry(
+            self.conn,
+            changes,
+            words=describe or journal_store.describe(self.conn, changes),
+            now_ms=int(now.timestamp() * 1000),
+            undoes=undoes,
+            redoes=redoes,
+            device=self._journal.device,
+        )
+        self._journal.finish()
+        return entry_id
 
     @contextmanager
     def read(self) -> Iterator[Store]:
@@ -470,6 +615,8 @@ class Store:
             if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
                 raise
             raise _database_error(self.path, exc, "read") from exc
+        except (MemoryError, UnicodeDecodeError) as exc:
+            raise _damaged(self.path, exc) from exc
         finally:
             _rollback(self.conn)
 
@@ -499,6 +646,8 @@ class Store:
         over the file: with SQLite's default 2 MB page cache nearly every lookup re-reads a page
         from the operating system (half the time spent in system calls at a million rows). The
         cache is sized for the check instead: the whole file, up to ``CHECK_CACHE_BYTES``.
+        A file so damaged that the check itself fails is reported, table by table, as what
+        could not be read, never raised.
         """
         page_size, pages = (
             self.conn.execute("PRAGMA page_size").fetchone()[0],
@@ -513,14 +662,14 @@ class Store:
                 f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
                 for row in self.conn.execute("PRAGMA foreign_key_check")
             ]
+        except (sqlite3.DatabaseError, MemoryError) as exc:
+            return _damage_report(self.conn, exc)
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(previous)}")
         return problems
 
     def backup_to(self, target: Path) -> None:
         """Write a consistent online copy of the database to ``target`` (0600)."""
-        if target.exists():
-            raise UsageError(f"{target} already exists", "choose a new file name; nothing was overwritten")
         _write_backup(self.conn, target)
 
     # ---- meta ---------------------------------------------------------------------------
@@ -701,7 +850,7 @@ class Store:
         if wanted is not None:
             sql += f" WHERE id IN ({','.join('?' * len(wanted))})" if wanted else " WHERE 0"
             params = wanted
-        sql += " ORDER BY name_key, id"
+        sql += " ORDER BY name_key, uid"  # not by row id: the same contacts list alike on every device
         result = []
         for (
             rowid,
@@ -1432,14 +1581,25 @@ class Store:
     # ---- export -------------------------------------------------------------------------------
 
     def iter_interactions(self, chunk: int = 2000) -> Iterator[Interaction]:
-        """Yield every interaction, oldest row first, a chunk at a time (bounded memory)."""
-        last = 0
-        while True:
+        """Yield every interaction in time order (local day, instant, then stable id), bounded memory.
+
+        The order never depends on when rows were inserted, so two databases holding the same log
+        (two devices after ``kinship sync``) export the same bytes (SPEC §11). Rows are read a run
+        of days at a time, about ``chunk`` rows, each run sorted through the day index.
+        """
+        days = self.conn.execute(
+            "SELECT day, count(*) FROM interactions GROUP BY day ORDER BY day"
+        ).fetchall()
+        start = 0
+        while start < len(days):
+            end, total = start, 0
+            while end < len(days) and (total == 0 or total + days[end][1] <= chunk):
+                total += days[end][1]
+                end += 1
             rows = self.conn.execute(
-                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.id > ? ORDER BY i.id LIMIT ?",
-                (last, chunk),
+                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.day BETWEEN ? AND ?"
+                " ORDER BY i.day, i.at, i.uid",
+                (days[start][0], days[end - 1][0]),
             ).fetchall()
-            if not rows:
-                return
             yield from self._interactions_from_rows(rows)
-            last = int(rows[-1][0])
+            start = end

@@ -55,31 +55,6 @@ class ImportSummary:
     left_out: tuple[tuple[str, int], ...] = ()
     nothing: str | None = None
 
-    def lines(self) -> list[str]:
-        """Return the summary as lines of plain text."""
-        from kinship.importers.records import LEFT_OUT
-
-        verb = "Would import" if self.dry_run else "Imported"
-        lines = [f"{verb} {', '.join(self.files)} ({', '.join(sorted(set(self.formats)))})"]
-        created = len(self.created)
-        shown = ", ".join(self.created[:10]) + (f" and {created - 10} more" if created > 10 else "")
-        lines.append(f"  contacts created: {created}" + (f" ({shown})" if created else ""))
-        if self.matched:
-            lines.append(f"  contacts matched: {self.matched}")
-        lines.append(f"  contacts updated: {self.updated}")
-        lines.append(f"  interactions added: {self.added}")
-        if self.left_out:
-            lines.append("  left out:")
-            for reason, count in self.left_out:
-                lines.append(f"    {LEFT_OUT.get(reason, reason)}: {count}")
-        if self.unmatched_names:
-            names = ", ".join(self.unmatched_names[:10])
-            more = f" and {len(self.unmatched_names) - 10} more" if len(self.unmatched_names) > 10 else ""
-            lines.append(f"  not contacts: {names}{more} (pass --new to add them)")
-        if self.nothing:
-            lines.append(f"  {self.nothing}")
-        return lines
-
     def as_json(self) -> dict[str, Any]:
         """Return the summary as a JSON object."""
         return {
@@ -115,6 +90,11 @@ def nothing_reason(
         return "nothing to import: everything is dated after now — are the clock and time zone right?", False
     if left_out.get("unknown_participants") and not new:
         return "nothing to import: nobody in it is a contact yet — pass --new to add them", False
+    if left_out.get("nobody_known"):
+        return (
+            "nothing to import: no event or chat in it is with one of your contacts (by attendee or by name)",
+            False,
+        )
     if left_out.get("hand_logged"):
         return "nothing to import: those days are already logged", False
     return "nothing to import: the file holds no contacts, events or messages kinship reads", False

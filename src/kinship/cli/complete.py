@@ -35,7 +35,7 @@ def _stored_names(ctx: Any) -> list[str]:
     environment = load_environment(db)
     if not environment.db_path.is_file():
         return []
-    store = open_store(environment.db_path, environment.now, create=False, read_only=True)
+    store = open_store(environment.db_path, environment.now, create=False, read_only=True, migrate=False)
     try:
         entries = store.name_entries()
     finally:

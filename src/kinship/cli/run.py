@@ -39,6 +39,7 @@ class Invocation:
         self._environment: Environment | None = None
         self._store: Store | None = None
         self.created: list[Path] = []
+        self.no_database_yet = False
 
     @property
     def environment(self) -> Environment:
@@ -75,8 +76,12 @@ class Invocation:
 
     # ---- the store -------------------------------------------------------------------------
 
-    def store(self, *, read_only: bool | None = None) -> Store:
-        """Open the database the way the command table says (once; the runner closes it)."""
+    def store(self, *, read_only: bool = True, migrate: bool = True) -> Store:
+        """Open the database the way the command table says (once; the runner closes it).
+
+        ``read_only`` and ``migrate`` matter only to ``read-never-create`` commands: ``remind``
+        records what it sent, ``db status`` must show a pending migration as pending.
+        """
         if self._store is not None:
             return self._store
         environment = self.environment
@@ -85,15 +90,28 @@ class Invocation:
             self._note_created(environment.db_path)
             self._store = environment.open()
         elif mode == READ:
-            self._store = environment.open_for_reading()
+            self._store = self._open_for_reading(environment)
         elif mode == EXISTING:
             from kinship.cli.context import check_db_exists
 
             check_db_exists(environment)
-            self._store = environment.open(create=False, read_only=True if read_only is None else read_only)
+            self._store = environment.open(create=False, read_only=read_only, migrate=migrate)
         else:
             raise AssertionError(f"{self.command.name} does not open the database")
         return self._store
+
+    def _open_for_reading(self, environment: Environment) -> Store:
+        """Open for a command that only reads: a missing database is never created (SPEC §3)."""
+        path = environment.db_path
+        if not path.exists() and environment.db_source != "default":
+            raise DataError(
+                f"no kinship database at {path} (named by {environment.db_source})",
+                "check the path for a typo; `kinship db path` shows where kinship looks,"
+                " and the first command that writes (kinship add NAME) creates it",
+            )
+        if not path.exists():
+            self.no_database_yet = True
+        return environment.open_for_reading()
 
     def _note_created(self, path: Path) -> None:
         """Remember the file and folders opening ``path`` will create, to remove them on failure."""
@@ -111,7 +129,7 @@ class Invocation:
         if self._store is not None:
             self._store.close()
             self._store = None
-        if failed and self.created:
+        if failed and self.created and _holds_nothing(self.created[0]):
             database = self.created[0]
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -120,6 +138,26 @@ class Invocation:
                     folder.rmdir()
                 except OSError:
                     break
+
+
+def _holds_nothing(database: Path) -> bool:
+    """Return whether ``database`` holds no contact and no interaction (another process may
+    have created it at the same moment and written to it: then it stays)."""
+    import sqlite3
+
+    if not database.is_file():
+        return True
+    try:
+        conn = sqlite3.connect(database)
+        try:
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM contacts) + (SELECT count(*) FROM interactions)"
+            ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return True  # no kinship tables yet: nothing of anyone's is in it
+    return row is None or row[0] == 0
 
 
 def execute(command: Command, values: dict[str, object], db: str | None) -> int:
@@ -135,6 +173,11 @@ def execute(command: Command, values: dict[str, object], db: str | None) -> int:
         code = stop.code
     finally:
         invocation.close(failed)
+    if invocation.no_database_yet:
+        sys.stderr.write(
+            f"Hint: there is no kinship database yet ({invocation.environment.db_path});"
+            " the first command that writes creates it, e.g. kinship add 'Ana Lima'\n"
+        )
     return 0 if code is None else int(code)
 
 

@@ -276,7 +276,7 @@ def parse_sms_xml(
         raise DataError(
             f"{label}: line {handler._line()}: refused XML ({type(exc).__name__})", _HINT
         ) from None
-    except (xml.sax.SAXException, ValueError, UnicodeError) as exc:
+    except (xml.sax.SAXException, ValueError, LookupError) as exc:  # LookupError: an unknown encoding
         raise DataError(
             f"{label}: line {handler._line()}: cannot read this XML ({type(exc).__name__})", _HINT
         ) from None

@@ -84,7 +84,13 @@ def edit(inv: Invocation) -> None:
         remove_emails=inv.texts("unemail"),
         remove_phones=inv.texts("unphone"),
     )
-    contact = actions.edit_contact(inv.store(), str(inv.text("name")), changes, terminal_chooser(environment))
+    contact = actions.edit_contact(
+        inv.store(),
+        str(inv.text("name")),
+        changes,
+        terminal_chooser(environment),
+        today=environment.now.date(),
+    )
     print(f"Updated {contact.name}")
 
 

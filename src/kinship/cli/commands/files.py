@@ -4,9 +4,37 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kinship.cli.run import Invocation
+
+if TYPE_CHECKING:
+    from kinship.transfer import ImportSummary
+
+
+def summary_lines(summary: ImportSummary) -> list[str]:
+    """Return an import summary as lines of plain text: what changed, what was left out and why."""
+    from kinship.importers.records import LEFT_OUT
+
+    verb = "Would import" if summary.dry_run else "Imported"
+    lines = [f"{verb} {', '.join(summary.files)} ({', '.join(sorted(set(summary.formats)))})"]
+    created = len(summary.created)
+    shown = ", ".join(summary.created[:10]) + (f" and {created - 10} more" if created > 10 else "")
+    lines.append(f"  contacts created: {created}" + (f" ({shown})" if created else ""))
+    if summary.matched:
+        lines.append(f"  contacts matched: {summary.matched}")
+    lines.append(f"  contacts updated: {summary.updated}")
+    lines.append(f"  interactions added: {summary.added}")
+    if summary.left_out:
+        lines.append("  left out:")
+        lines.extend(f"    {LEFT_OUT.get(reason, reason)}: {count}" for reason, count in summary.left_out)
+    if summary.unmatched_names:
+        names = ", ".join(summary.unmatched_names[:10])
+        more = f" and {len(summary.unmatched_names) - 10} more" if len(summary.unmatched_names) > 10 else ""
+        lines.append(f"  not contacts: {names}{more} (pass --new to add them)")
+    if summary.nothing:
+        lines.append(f"  {summary.nothing}")
+    return lines
 
 
 def import_files(inv: Invocation) -> None:
@@ -49,7 +77,7 @@ def import_files(inv: Invocation) -> None:
     if json_output:
         print(render.dumps(summary.as_json()))
         return
-    print("\n".join(summary.lines()))
+    print("\n".join(summary_lines(summary)))
 
 
 def export(inv: Invocation) -> None:
