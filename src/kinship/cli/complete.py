@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from kinship.cli.spec import CHANNELS, CIRCLES
+from kinship.cli.spec import CIRCLES
 
 
 def completions(incomplete: str, names: list[str]) -> list[str]:
@@ -52,8 +52,10 @@ def complete_names(ctx: Any, incomplete: str) -> list[str]:
 
 
 def complete_channels(incomplete: str) -> list[str]:
-    """Shell completion: the channels of ``--via``."""
-    return [channel for channel in CHANNELS if channel.startswith(incomplete.lower())]
+    """Shell completion: the channels of ``--via`` (and the everyday words, once one is begun)."""
+    from kinship.channels import complete_words
+
+    return complete_words(incomplete)
 
 
 def complete_circles(incomplete: str) -> list[str]:
