@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from kinship import __version__
 from kinship.cli.complete import completer_for
@@ -20,7 +21,25 @@ from kinship.cli.parse import defaults
 from kinship.cli.spec import ROOT_EXAMPLES, ROOT_HELP, Command, Option
 from kinship.cli.table import COMMANDS, GROUPS
 
+
+class Group(TyperGroup):
+    """A command group whose unknown command is "did you mean" (exit 2), as on the fast path."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if (
+            args
+            and not ctx.resilient_parsing
+            and not args[0].startswith("-")
+            and args[0] not in self.commands
+        ):
+            from kinship.cli.suggest import unknown_command
+
+            raise unknown_command(args[0], None if ctx.parent is None else ctx.info_name)
+        return super().resolve_command(ctx, args)
+
+
 SETTINGS: dict[str, Any] = {
+    "cls": Group,
     "rich_markup_mode": None,
     "no_args_is_help": True,
     "pretty_exceptions_enable": False,
