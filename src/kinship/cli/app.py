@@ -16,7 +16,6 @@ from typer.core import TyperGroup
 
 from kinship import __version__
 from kinship.cli.complete import completer_for
-from kinship.cli.complete import completions as completions
 from kinship.cli.parse import defaults
 from kinship.cli.spec import ROOT_EXAMPLES, ROOT_HELP, Command, Option
 from kinship.cli.table import COMMANDS, GROUPS
@@ -148,6 +147,14 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _show_completion(value: str | None) -> None:
+    if value is not None:
+        from kinship.cli.complete import script
+
+        print(script(value), end="")
+        raise typer.Exit()
+
+
 def root(
     db: str | None = typer.Option(
         None,
@@ -158,6 +165,14 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    show_completion: str | None = typer.Option(
+        None,
+        "--show-completion",
+        metavar="SHELL",
+        callback=_show_completion,
+        is_eager=True,
+        help="Print the completion script for bash, zsh or fish.",
+    ),
 ) -> None:
     """Keep your relationships alive (the help text comes from the table)."""
 
@@ -165,7 +180,7 @@ def root(
 def build(only: str | None = None) -> typer.Typer:
     """Return the typer app for every command (or just the group or command named ``only``)."""
     examples = "\b\nExamples:\n" + "\n".join(f"  {example}" for example in ROOT_EXAMPLES)
-    app = typer.Typer(name="kinship", help=f"{ROOT_HELP}\n\n{examples}", **SETTINGS)
+    app = typer.Typer(name="kinship", help=f"{ROOT_HELP}\n\n{examples}", add_completion=False, **SETTINGS)
     app.callback()(root)
     groups: dict[str, typer.Typer] = {}
     for command in COMMANDS:
