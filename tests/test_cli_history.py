@@ -13,7 +13,11 @@ def test_undo_list_undo_and_redo(db_path: Path) -> None:
     ok("log", "ana", "--via", "call")
     ok("edit", "ana", "--note", "met at uni")
     listed = json.loads(ok("undo", "--list", "--json").stdout)
-    assert [item["words"] for item in listed] == ["edit: Ana Lima", "log: call with Ana Lima", "add: Ana Lima"]
+    assert [item["words"] for item in listed] == [
+        "edit: Ana Lima",
+        "log: call with Ana Lima",
+        "add: Ana Lima",
+    ]
     assert "edit: Ana Lima" in ok("undo", "--list").stdout
     assert run("undo").exit_code == 2  # no terminal: needs --yes
     assert ok("undo", "--yes").stdout.strip() == "Took back edit: Ana Lima"

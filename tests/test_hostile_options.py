@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from tests.conftest import ok, run
 
-from kinship.cli.table import COMMANDS, Argument, Command, Option
+from kinship.cli.spec import Argument, Command, Option
+from kinship.cli.table import COMMANDS
 
 HOSTILE = [
     "",

@@ -649,11 +649,14 @@ class Store:
         A file so damaged that the check itself fails is reported, table by table, as what
         could not be read, never raised.
         """
-        page_size, pages = (
-            self.conn.execute("PRAGMA page_size").fetchone()[0],
-            self.conn.execute("PRAGMA page_count").fetchone()[0],
-        )
-        previous = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        try:
+            page_size, pages = (
+                self.conn.execute("PRAGMA page_size").fetchone()[0],
+                self.conn.execute("PRAGMA page_count").fetchone()[0],
+            )
+            previous = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        except (sqlite3.DatabaseError, MemoryError) as exc:
+            return _damage_report(self.conn, exc)
         wanted_kib = min(int(page_size) * int(pages), CHECK_CACHE_BYTES) // 1024
         self.conn.execute(f"PRAGMA cache_size = -{max(wanted_kib, 2000)}")
         try:
