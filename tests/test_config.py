@@ -89,7 +89,7 @@ def test_a_config_file_that_is_not_utf8_names_the_line(kinship_env: Path) -> Non
 @pytest.mark.parametrize("text", ["colour = 'blue'\n", "[circles]\npets = 3\n"])
 def test_an_unknown_key_is_a_warning_not_an_error(kinship_env: Path, text: str) -> None:
     config(kinship_env, text)
-    result = ok("add", "Ana Lima")
+    result = ok("log", "ana", "--new")
     assert result.stderr.startswith("Warning:") and "config.toml" in result.stderr
     assert "ignored" in result.stderr
 

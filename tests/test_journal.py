@@ -262,3 +262,28 @@ def test_every_column_of_the_tracked_tables_is_captured(world: Store) -> None:
     for table in journal_store.TRACKED:
         captured = journal_store.columns_of(world.conn, f"journal_capture_{table}")
         assert captured == ["jop", *journal_store.columns_of(world.conn, table)], table
+
+
+def test_the_journal_keeps_a_thousand_entries_or_ninety_days(world: Store) -> None:
+    device = journal_store.device_id(world.conn)
+    old = int((NOW - dt.timedelta(days=100)).timestamp())
+    recent = int((NOW - dt.timedelta(days=10)).timestamp())
+    with world.write():
+        for number in range(1100):  # old entries, from before the small log's
+            world.conn.execute(
+                "INSERT INTO journal(id, device, at, words, changes) VALUES (?, ?, ?, 'old', NULL)",
+                (f"{number:012x}{device}0000", device, old if number < 1050 else recent),
+            )
+    actions.edit_contact(world, "Cy", ContactChanges(note="one more"))
+    words = [row[1] for row in journal_rows(world)]
+    assert len(words) == 1000  # the newest 1,000 (the small log's seven, the edit, 992 made-up ones)
+    assert "edit: Cy Park" in words and "add: Ana Lima" in words
+    remaining_old = world.conn.execute("SELECT count(*) FROM journal WHERE at = ?", (old,)).fetchone()[0]
+    assert remaining_old == 1050 - 108  # the 108 oldest went: beyond the newest 1,000 and over 90 days
+    recent_count = world.conn.execute("SELECT count(*) FROM journal WHERE at = ?", (recent,)).fetchone()[0]
+    assert recent_count == 50
+    # within 90 days nothing goes, however many entries there are
+    with world.write():
+        world.conn.execute("UPDATE journal SET at = ? WHERE at = ?", (recent, old))
+    actions.edit_contact(world, "Cy", ContactChanges(note="and another"))
+    assert len(journal_rows(world)) == 1001

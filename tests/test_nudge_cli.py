@@ -124,3 +124,23 @@ def test_a_digest_keeps_to_remind_budget_and_counts_the_rest(db_path: Path, kins
         ok("remind", "--json", "--dry-run", env={"KINSHIP_NOW": "2027-01-02T08:00:00"}).stdout
     )
     assert len(payload["nudges"]) == 4  # every --json lists them all
+
+
+def test_three_weeks_of_daily_cron_runs_give_one_digest_a_week_and_the_birthday(db_path: Path) -> None:
+    """`remind --as-of DAY` every morning, as cron would: the README's "never nag twice a week"."""
+    import datetime as dt
+
+    ok("add", "Ana Lima", "--every", "1w")
+    ok("add", "Ben Ode", "--birthday", "1990-12-20")
+    spoke: dict[str, list[str]] = {}
+    start = dt.date(2026, 12, 1)
+    for offset in range(22):
+        day = (start + dt.timedelta(days=offset)).isoformat()
+        out = ok("remind", "--as-of", day, env={"KINSHIP_NOW": f"{day}T08:00:00"}).stdout
+        if out:
+            spoke[day] = out.splitlines()
+    # Ana (added 26 November, every week) is fading from 7 December: digests on the 7th, 14th and
+    # 21st; Ben's birthday comes in the digest of the 14th (in 6 days) and alone on the 20th
+    assert sorted(spoke) == ["2026-12-07", "2026-12-14", "2026-12-20", "2026-12-21"]
+    assert len(spoke["2026-12-14"]) == 2 and "in 6 days" in spoke["2026-12-14"][1]
+    assert len(spoke["2026-12-20"]) == 1 and "birthday today" in spoke["2026-12-20"][0]

@@ -131,5 +131,5 @@ def test_completion_never_migrates(db_path: Path) -> None:
 
     ok("add", "Ana Lima")
     _make_older(db_path)
-    assert complete_names(None, "an") == ["ana Lima"]
+    assert complete_names(None, "an") == ["Ana Lima"]
     assert json.loads(ok("db", "status", "--json").stdout)["pending"] == ["m003_nudges"]

@@ -171,6 +171,15 @@ class ThreeDevices(RuleBasedStateMachine):
         self._try(lambda: history_actions.undo(self.stores[device]))
 
     @rule(device=DEVICES)
+    def redo(self, device: int) -> None:
+        self._try(lambda: history_actions.redo(self.stores[device]))
+
+    @rule(device=DEVICES, name=st.sampled_from(NAMES), new=st.sampled_from(NAMES))
+    def rename(self, device: int, name: str, new: str) -> None:
+        store = self.stores[device]
+        self._try(lambda: actions.edit_contact(store, name, ContactChanges(name=new + " Jr")))
+
+    @rule(device=DEVICES)
     def sync(self, device: int) -> None:
         sync.sync(self.stores[device], self.folder)
 

@@ -412,8 +412,24 @@ def _revived(conn: sqlite3.Connection, uid: str, version: str) -> None:
         set_version(conn, uid, RECORD, version)
 
 
+def merge_versions(conn: sqlite3.Connection, dup: str, keep: str) -> None:
+    """Carry a merged-away contact's value versions (aliases, tags…) over to the one it went into.
+
+    Values merge by additions and removals: a removal of the duplicate's tag that this device
+    applied before the merge must still beat an older addition of it to the kept contact.
+    """
+    conn.execute(
+        "INSERT INTO journal_versions(uid, field, version) SELECT ?, field, version FROM journal_versions"
+        " WHERE uid = ? AND field LIKE 'v:%' AND true"
+        " ON CONFLICT(uid, field) DO UPDATE SET version = excluded.version WHERE excluded.version > version",
+        (keep, dup),
+    )
+
+
 def record_versions(conn: sqlite3.Connection, changes: dict[str, Any], version: str) -> None:
     """Record the versions sync merges by for what a local entry changed (SPEC §11)."""
+    for dup, keep, *_names in changes.get("m", []):
+        merge_versions(conn, dup, keep)
     contacts = changes.get("c", {})
     for uid in contacts.get("new", []):
         _revived(conn, uid, version)

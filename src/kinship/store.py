@@ -1007,6 +1007,45 @@ class Store:
         row = self.conn.execute("SELECT max(id) FROM interactions").fetchone()
         return int(row[0] or 0)
 
+    def present_sources(self, sources: Iterable[str]) -> set[str]:
+        """Return which of ``sources`` interactions in the log were imported from."""
+        wanted = sorted(set(sources))
+        present: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT source FROM interactions WHERE source IN ({marks})"
+            present.update(row[0] for row in self.conn.execute(query, chunk))
+        return present
+
+    def chat_and_hand_days(self, first: dt.date, last: dt.date) -> set[tuple[dt.date, Channel, str]]:
+        """Return (day, channel, contact id) of interactions from ``first`` to ``last`` that were
+        logged by hand or imported from a chat (not from a calendar)."""
+        found: set[tuple[dt.date, Channel, str]] = set()
+        for day, channel, uid in self.conn.execute(
+            "SELECT i.day, i.channel, c.uid FROM interactions i JOIN links l ON l.interaction_id = i.id"
+            " JOIN contacts c ON c.id = l.contact_id WHERE i.day BETWEEN ? AND ?"
+            " AND (i.source IS NULL OR i.source NOT LIKE 'ics:%')",
+            (day_number(first), day_number(last)),
+        ):
+            found.add((day_from_number(day), CHANNELS_BY_CODE[channel], uid))
+        return found
+
+    def nudge_state_uids(self) -> set[str]:
+        """Return the stable ids of every snooze, dismissal and reminder."""
+        return {row[0] for row in self.conn.execute("SELECT uid FROM nudge_state")}
+
+    def nudge_state_rows(self) -> list[tuple[str, str, str | None, str | None, int, int, int | None]]:
+        """Return every nudge-state row as (uid, kind, key, contact uid, made_at, made_day,
+        until_day), oldest first: what an export writes."""
+        return [
+            tuple(row)
+            for row in self.conn.execute(
+                "SELECT s.uid, s.kind, s.key, c.uid, s.made_at, s.made_day, s.until_day FROM nudge_state s"
+                " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.id"
+            )
+        ]
+
     def delete_interaction(self, rowid: int) -> None:
         """Delete one interaction and its links."""
         self.conn.execute("DELETE FROM links WHERE interaction_id = ?", (rowid,))

@@ -118,11 +118,15 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
             report.name = store.get_meta(journal_store.DEVICE_NAME_KEY) or device
             # a first exchange with this folder sends everything this device holds, as weak
             # puts under an id from before what this sync itself records (its merges)
-            snapshot = None
-            if _published(store, resolved, device) is None:
+            # (written before anything is applied: what others sent is not sent back to them)
+            after = _published(store, resolved, device)
+            if after is None:
                 now = store.journal_now
                 now_ms = 0 if now is None else int(now.timestamp() * 1000)
-                snapshot = journal_store.record_marker(store.conn, "sync: everything so far", now_ms)
+                after = journal_store.record_marker(store.conn, "sync: everything so far", now_ms)
+                report.sent += _publish(
+                    store, resolved, device, report.name, after, snapshot=True, dry_run=dry_run
+                )
             applier = _Applier(store.conn)
             for entry, ops in _incoming(resolved, device, store.conn, report):
                 store.journal_start()
@@ -150,7 +154,9 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
             store.journal_start()
             for words in applier.merge_namesakes(store):
                 report.merged.append(words)
-            report.sent = _publish(store, resolved, device, report.name, snapshot, dry_run=dry_run)
+            report.sent += _publish(
+                store, resolved, device, report.name, after, snapshot=False, dry_run=dry_run
+            )
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -269,24 +275,23 @@ def _published(store: Store, folder: Path, device: str) -> str | None:
 
 
 def _publish(
-    store: Store, folder: Path, device: str, name: str, snapshot: str | None, *, dry_run: bool
+    store: Store, folder: Path, device: str, name: str, after: str, *, snapshot: bool, dry_run: bool
 ) -> int:
-    """Write this device's entries not yet in ``folder`` as one new file; return how many."""
+    """Write this device's entries after ``after`` (or, as ``snapshot``, everything it holds
+    under the marker ``after``) to ``folder`` as one new file; return how many entries."""
     conn = store.conn
     key = PUBLISHED_PREFIX + str(folder)
     own = folder / device
     heads: list[tuple[str, int, str, str | None, str | None, bool]] = []
-    if snapshot is not None:
-        heads.append((snapshot, 0, "everything this device holds", None, None, True))
-        after = snapshot
+    if snapshot:
+        heads.append((after, 0, "everything this device holds", None, None, True))
     else:
-        after = _published(store, folder, device) or ""
-    for entry_id, at, words, undoes, redoes in conn.execute(
-        "SELECT id, at, words, undoes, redoes FROM journal WHERE device = ? AND id > ? AND changes IS NOT NULL"
-        " ORDER BY id",
-        (device, after),
-    ):
-        heads.append((str(entry_id), int(at), str(words), undoes, redoes, False))
+        for entry_id, at, words, undoes, redoes in conn.execute(
+            "SELECT id, at, words, undoes, redoes FROM journal WHERE device = ? AND id > ?"
+            " AND changes IS NOT NULL ORDER BY id",
+            (device, after),
+        ):
+            heads.append((str(entry_id), int(at), str(words), undoes, redoes, False))
     if not heads or dry_run:
         return len(heads)
     first, last = heads[0][0], heads[-1][0]
@@ -496,6 +501,12 @@ class _Applier:
         self.conn = conn
         self.columns = {short: journal_store.columns_of(conn, table) for short, table in _TABLES.items()}
         self.created: list[str] = []
+        # a million received interactions name the same few thousand contacts: look each up once
+        self._contacts: dict[str | None, int | None] = {}
+        self._tombstones = (
+            conn.execute("SELECT 1 FROM journal_versions WHERE field = ? LIMIT 1", (TOMBSTONE,)).fetchone()
+            is not None
+        )
 
     # -- lookups
     def resolve(self, uid: str | None) -> str | None:
@@ -510,11 +521,16 @@ class _Applier:
 
     def contact_rowid(self, uid: str | None) -> int | None:
         """Return the row id of a contact (after redirects), or None."""
-        uid = self.resolve(uid)
-        if uid is None:
-            return None
-        row = self.conn.execute("SELECT id FROM contacts WHERE uid = ?", (uid,)).fetchone()
-        return None if row is None else int(row[0])
+        if uid in self._contacts:
+            return self._contacts[uid]
+        resolved = self.resolve(uid)
+        row = (
+            None
+            if resolved is None
+            else self.conn.execute("SELECT id FROM contacts WHERE uid = ?", (resolved,)).fetchone()
+        )
+        self._contacts[uid] = None if row is None else int(row[0])
+        return self._contacts[uid]
 
     def _rowid(self, table: str, uid: str) -> int | None:
         key: Any = bytes.fromhex(uid) if table == "i" else uid
@@ -541,9 +557,11 @@ class _Applier:
     def put(self, op: dict[str, Any], version: str) -> None:
         """Create a record (weak: never over a tombstone) or bring one back (strong: if newer)."""
         table, uid, strong = str(op["t"]), str(op["uid"]), bool(op.get("strong"))
-        if table == "c" and self.resolve(uid) != uid:
-            return  # merged away elsewhere
-        tombstone = get_version(self.conn, uid, TOMBSTONE)
+        if table == "c":
+            self._contacts.clear()
+            if self.resolve(uid) != uid:
+                return  # merged away elsewhere
+        tombstone = get_version(self.conn, uid, TOMBSTONE) if self._tombstones else None
         if tombstone is not None and not (strong and version > tombstone):
             return
         rowid = self._rowid(table, uid)
@@ -633,10 +651,12 @@ class _Applier:
         if revived is not None and revived > version:
             return
         set_version(self.conn, uid, TOMBSTONE, version)
+        self._tombstones = True
         rowid = self._rowid(table, uid)
         if rowid is None:
             return
         if table == "c":
+            self._contacts.clear()
             forget_rows(self.conn, rowid)
         elif table == "i":
             self.conn.execute("DELETE FROM links WHERE interaction_id = ?", (rowid,))
@@ -667,6 +687,7 @@ class _Applier:
 
     def merge(self, dup: str, keep: str) -> None:
         """Fold ``dup`` into ``keep`` here too (its interactions logged here since included)."""
+        self._contacts.clear()
         keep_uid = self.resolve(keep)
         if keep_uid == dup or keep_uid is None:
             return
@@ -675,12 +696,14 @@ class _Applier:
         self.conn.execute(
             "INSERT OR REPLACE INTO journal_redirects(uid, into_uid) VALUES (?, ?)", (dup, keep_uid)
         )
+        journal_store.merge_versions(self.conn, dup, keep_uid)
         if dup_rowid is not None and keep_rowid is not None:
             merge_rows(self.conn, dup_rowid, keep_rowid)
 
     def merge_namesakes(self, store: Store) -> list[str]:
         """Merge each contact received in this sync into one of the same name made here; return words."""
         done = []
+        self._contacts.clear()
         for uid in self.created:
             row = self.conn.execute(
                 "SELECT id, name_key, created, uid, name FROM contacts WHERE uid = ?", (uid,)

@@ -11,8 +11,6 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import IO, Any
 from kinship.errors import DataError, UsageError
 from kinship.keys import match_key, name_key
 from kinship.models import Channel, Contact, Interaction
-from kinship.store import Store, day_number
+from kinship.store import Store
 
 EXPORT_VERSION = 1
 _NOTHING_HINT = "pass --me with your name exactly as the chat shows it (or set me in the config)"
@@ -148,8 +146,8 @@ def _read_file(
 class ExportFile:
     """A kinship JSON export: contacts and state in memory, interactions streamed from the file.
 
-    kinship writes one object a line, so a million interactions are read a line at a time; a file
-    laid out differently (another tool's) is read whole instead.
+    Any layout streams (kinship's own one object a line, re-indented, minified, keys in any
+    order): ``importers.kinship_json`` decodes one record at a time.
     """
 
     path: Path
@@ -157,132 +155,50 @@ class ExportFile:
     contacts: list[Any]
     state: Any
     interaction_count: int
-    whole: list[Any] | None = None
 
     def interactions(self) -> Iterator[Any]:
         """Yield the export's interaction objects in file order."""
-        if self.whole is not None:
-            yield from self.whole
-            return
+        from kinship.importers.kinship_json import iter_export
+
         with open(self.path, encoding="utf-8-sig") as handle:
-            for section, _number, value in _export_lines(handle, self.label):
+            for section, _number, value in iter_export(handle, self.label):
                 if section == "interactions":
                     yield value
 
 
-_HEADER = re.compile(r'^\{"kinship_export": (\d+), "exported_at": ("[^"]*"), "contacts": \[$')
-
-
-def _export_lines(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
-    """Yield (section, line number, object) of a file in kinship's own export layout.
-
-    Raises ValueError at the first line that does not fit the layout (the caller reads the file
-    whole instead) and DataError for a line that fits but is not valid JSON.
-    """
-    first = handle.readline()
-    header = _HEADER.match(first.rstrip("\n"))
-    if header is None:
-        raise ValueError("not kinship's line layout")
-    yield "header", 1, {"kinship_export": int(header[1]), "exported_at": json.loads(header[2])}
-    section = "contacts"
-    for number, raw in enumerate(handle, start=2):
-        line = raw.rstrip("\n")
-        if line == '], "interactions": [':
-            section = "interactions"
-            continue
-        if line.startswith('], "state": ') and line.endswith("}"):
-            section = "state"
-            line = line[len('], "state": ') : -1]
-        elif section == "state":
-            raise ValueError("text after the state")
-        else:
-            line = line.removesuffix(",")
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{label}: line {number}: not valid JSON ({exc.msg})", "export it again") from exc
-        yield section, number, value
-
-
 def _read_export(path: Path, label: str) -> ExportFile:
-    """Read a kinship JSON export: streamed when it has kinship's own layout, else whole."""
+    """Read a kinship JSON export's contacts and state, and count its interactions (streamed)."""
+    from kinship.importers.kinship_json import iter_export
+
     contacts: list[Any] = []
     state: Any = {}
     count = 0
-    version: Any = None
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for section, _number, value in _export_lines(handle, label):
-                if section == "header":
-                    version = value["kinship_export"]
-                elif section == "contacts":
-                    contacts.append(value)
-                elif section == "interactions":
-                    count += 1
-                else:
-                    state = value
-        whole = None
-    except (ValueError, UnicodeDecodeError):
-        data = _read_whole_export(path, label)
-        version, contacts, state = data["kinship_export"], data.get("contacts", []), data.get("state")
-        whole = data.get("interactions", [])
-        count = len(whole)
+    header: dict[str, Any] = {}
+    with open(path, encoding="utf-8-sig") as handle:
+        for section, _number, value in iter_export(handle, label):
+            if section == "header":
+                header[value[0]] = value[1]
+            elif section == "contacts":
+                contacts.append(value)
+            elif section == "interactions":
+                count += 1
+            else:
+                state = value
+    version = header.get("kinship_export")
+    if version is None:
+        raise DataError(f"{label}: not a kinship JSON export (no kinship_export key)", "pass --format")
     if version != EXPORT_VERSION:
         raise DataError(
             f"{label}: export version {version} is not one this kinship reads",
             "upgrade kinship (pip install -U kinship-cli)",
         )
-    return ExportFile(path, label, contacts, state, count, whole)
-
-
-def _read_whole_export(path: Path, label: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        where = f": line {line}" if line else ""
-        raise DataError(f"{label}{where}: not a readable kinship JSON export", "export it again") from exc
-    if not isinstance(data, dict) or data.get("kinship_export") is None:
-        raise DataError(f"{label}: not a kinship JSON export", "pass --format to name the format")
-    for key in ("contacts", "interactions"):
-        if not isinstance(data.get(key, []), list):
-            raise DataError(f"{label}: {key!r} must be a list", "export it again")
-    return data
-
-
-def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _present_sources(store: Store, sources: Sequence[str]) -> set[str]:
-    present: set[str] = set()
-    for chunk in _chunks(sorted(set(sources))):
-        marks = ",".join("?" * len(chunk))
-        present.update(
-            row[0]
-            for row in store.conn.execute(f"SELECT source FROM interactions WHERE source IN ({marks})", chunk)
-        )
-    return present
+    return ExportFile(path, label, contacts, state, count)
 
 
 def _already_logged(store: Store, days: Iterable[dt.date]) -> set[tuple[dt.date, Channel, str]]:
     """Return (day, channel, contact id) of interactions logged by hand or imported from a chat."""
-    from kinship.store import CHANNELS_BY_CODE, day_from_number
-
-    wanted = sorted({day_number(day) for day in days})
-    if not wanted:
-        return set()
-    found: set[tuple[dt.date, Channel, str]] = set()
-    for day, channel, uid in store.conn.execute(
-        "SELECT i.day, i.channel, c.uid FROM interactions i JOIN links l ON l.interaction_id = i.id"
-        " JOIN contacts c ON c.id = l.contact_id WHERE i.day BETWEEN ? AND ?"
-        " AND (i.source IS NULL OR i.source NOT LIKE 'ics:%')",
-        (wanted[0], wanted[-1]),
-    ):
-        found.add((day_from_number(day), CHANNELS_BY_CODE[channel], uid))
-    return found
+    wanted = sorted(set(days))
+    return store.chat_and_hand_days(wanted[0], wanted[-1]) if wanted else set()
 
 
 def import_files(
@@ -316,7 +232,7 @@ def import_files(
             store.contacts(),
             contacts,
             interactions,
-            present_sources=_present_sources(store, [record.source_id for record in interactions]),
+            present_sources=store.present_sources(record.source_id for record in interactions),
             hand_logged=_already_logged(store, (record.day for record in interactions)),
             new=new,
             now=now,
@@ -681,7 +597,7 @@ def _import_state(store: Store, state: Any, label: str) -> int:
     if not isinstance(state, dict):
         raise DataError(f"{label}: 'state' must be an object", "export it again")
     rows = 0
-    present = {row[0] for row in store.conn.execute("SELECT uid FROM nudge_state")}
+    present = store.nudge_state_uids()
     for kind, plural in (("snooze", "snoozes"), ("dismiss", "dismissals"), ("remind", "reminders")):
         for raw in state.get(plural) or []:
             if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or raw["id"] in present:
@@ -711,10 +627,7 @@ def _state_json(store: Store) -> dict[str, list[dict[str, Any]]]:
 
     state: dict[str, list[dict[str, Any]]] = {"snoozes": [], "dismissals": [], "reminders": []}
     plural = {"snooze": "snoozes", "dismiss": "dismissals", "remind": "reminders"}
-    for uid, kind, key, contact_uid, made_at, made_day, until_day in store.conn.execute(
-        "SELECT s.uid, s.kind, s.key, c.uid, s.made_at, s.made_day, s.until_day FROM nudge_state s"
-        " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.id"
-    ):
+    for uid, kind, key, contact_uid, made_at, made_day, until_day in store.nudge_state_rows():
         state[plural[kind]].append(
             {
                 "id": uid,
@@ -791,15 +704,3 @@ def write_csv_export(store: Store, out: IO[str]) -> int:
             )
             count += 1
     return count
-
-
-def open_private(path: Path) -> IO[str]:
-    """Open a new export file for writing, 0600; refuse to overwrite an existing file."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as exc:
-        raise UsageError(f"{path} already exists", "choose a new file name; nothing was overwritten") from exc
-    except OSError as exc:
-        raise DataError(f"cannot write {path}: {exc.strerror}", "check the folder") from exc
-    os.chmod(path, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")

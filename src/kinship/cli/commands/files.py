@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kinship.cli.run import Invocation
 
@@ -91,14 +91,20 @@ def export(inv: Invocation) -> None:
         raise UsageError(f"unknown export format {fmt!r}", "use json or csv")
     environment = inv.environment
     store = inv.store()
-    out = transfer.open_private(Path(output).expanduser()) if output else sys.stdout
-    try:
+
+    def write(out: IO[str]) -> int:
         if fmt == "json":
-            count = transfer.write_json_export(store, environment.now, out)
-        else:
-            count = transfer.write_csv_export(store, out)
-    finally:
-        if output:
-            out.close()
+            return transfer.write_json_export(store, environment.now, out)
+        return transfer.write_csv_export(store, out)
+
+    if output in (None, "-"):  # `-o -` is stdout, as everywhere
+        output = None
+        count = write(sys.stdout)
+    else:
+        from kinship.files import write_text_atomically
+
+        # whole or not at all: a temporary file beside the target, fsynced, then renamed; never
+        # through a symlink, never over an existing file
+        count = write_text_atomically(Path(output).expanduser(), write)
     if output:
         sys.stderr.write(f"Exported {count} interactions to {output}\n")

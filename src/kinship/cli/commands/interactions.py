@@ -18,14 +18,10 @@ if TYPE_CHECKING:
 
 
 def channel(text: str) -> Channel:
-    """Return the channel ``text`` names."""
-    from kinship.errors import UsageError
-    from kinship.models import Channel
+    """Return the channel ``text`` names (its own name or an everyday word: SPEC §4)."""
+    from kinship.channels import channel_from_word
 
-    try:
-        return Channel(text.strip().lower())
-    except ValueError as exc:
-        raise UsageError(f"unknown channel {text!r}", f"use one of: {', '.join(CHANNELS)}") from exc
+    return channel_from_word(text)
 
 
 def _ask_who(environment: Environment) -> tuple[list[str], Channel]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from kinship import actions
 from kinship.cli.ask import terminal_chooser
 from kinship.cli.run import Invocation
+from kinship.errors import UsageError
+
+SHOW_LIMIT = 20
+"""Interactions ``kinship show`` lists unless given --limit or --all (SPEC §4)."""
 
 
 def people(inv: Invocation) -> None:
@@ -34,12 +38,16 @@ def show(inv: Invocation) -> None:
     from kinship import render
 
     environment = inv.environment
+    limit = inv.number("limit")
+    if limit is not None and inv.flag("all"):
+        raise UsageError("--limit and --all do not go together", "give one of them")
     row, timeline = actions.show_contact(
         inv.store(),
         environment.settings,
         environment.now.date(),
         str(inv.text("name")),
         terminal_chooser(environment),
+        limit=None if inv.flag("all") else limit or SHOW_LIMIT,
     )
     if inv.flag("json"):
         result = render.person_json(row)

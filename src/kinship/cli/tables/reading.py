@@ -21,7 +21,19 @@ COMMANDS: tuple[Command, ...] = (
         "reading:show",
         READ,
         (NAME,),
-        (JSON,),
+        (
+            Option(
+                "--limit",
+                "limit",
+                "At most this many interactions in the timeline (default: 20).",
+                kind="int",
+                short="-l",
+                metavar="N",
+                low=1,
+            ),
+            Option("--all", "all", "Show the whole timeline.", kind="flag", default=False),
+            JSON,
+        ),
     ),
     Command(
         "history",
