@@ -655,8 +655,8 @@ def show_contact(
     """
     from kinship import engine
 
-    if limit is not None and limit < 1:
-        raise UsageError(f"--limit must be 1 or more, not {limit}", "e.g. --limit 20")
+    if limit is not None:
+        validate.whole_number(limit, "--limit", 1, MAX_LIMIT)
     with store.read():
         entry = resolve_name(entries_for(store, text), text, choose)
         contact = store.contact(entry.rowid)
