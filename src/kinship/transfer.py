@@ -109,9 +109,13 @@ class _ReadFile:
 
 
 def _open_checked(path: Path, label: str) -> IO[bytes]:
-    if not path.exists():
+    try:
+        missing, folder = not path.exists(), path.is_dir()
+    except OSError as exc:  # a name the system refuses (too long, …) names no file
+        raise UsageError(f"{label[:80]}: not a usable file name ({exc.strerror})", "check the path") from exc
+    if missing:
         raise UsageError(f"{label}: no such file", "check the path")
-    if path.is_dir():
+    if folder:
         raise DataError(f"{label} is a folder, not a readable file", "name the exported file itself")
     try:
         return open(path, "rb")
