@@ -6,6 +6,7 @@ from kinship import actions
 from kinship.actions import ContactChanges
 from kinship.cli.ask import confirm, terminal_chooser
 from kinship.cli.run import Invocation
+from kinship.render import output
 
 
 def _every(text: str | None) -> int | None:
@@ -37,7 +38,7 @@ def add(inv: Invocation) -> None:
     )
     actions.check_circle(circle)
     contact = actions.add_contact(inv.store(), environment.now, changes)
-    print(f"Added {contact.name}")
+    output.text(f"Added {contact.name}")
 
 
 def edit(inv: Invocation) -> None:
@@ -64,7 +65,7 @@ def edit(inv: Invocation) -> None:
         remove_phones=inv.texts("unphone"),
     )
     contact = actions.edit_contact(inv.store(), str(inv.text("name")), changes, terminal_chooser(environment))
-    print(f"Updated {contact.name}")
+    output.text(f"Updated {contact.name}")
 
 
 def archive(inv: Invocation) -> None:
@@ -72,7 +73,7 @@ def archive(inv: Invocation) -> None:
     contact = actions.set_archived(
         inv.store(), str(inv.text("name")), True, terminal_chooser(inv.environment)
     )
-    print(f"Archived {contact.name}")
+    output.text(f"Archived {contact.name}")
 
 
 def unarchive(inv: Invocation) -> None:
@@ -80,7 +81,7 @@ def unarchive(inv: Invocation) -> None:
     contact = actions.set_archived(
         inv.store(), str(inv.text("name")), False, terminal_chooser(inv.environment)
     )
-    print(f"Unarchived {contact.name}")
+    output.text(f"Unarchived {contact.name}")
 
 
 def merge(inv: Invocation) -> None:
@@ -88,7 +89,7 @@ def merge(inv: Invocation) -> None:
     contact = actions.merge_contacts(
         inv.store(), str(inv.text("keep")), str(inv.text("duplicate")), terminal_chooser(inv.environment)
     )
-    print(f"Merged into {contact.name}")
+    output.text(f"Merged into {contact.name}")
 
 
 def forget(inv: Invocation) -> None:
@@ -100,4 +101,4 @@ def forget(inv: Invocation) -> None:
         environment, f"Forget {contact.name} and their one-person interactions for good?", inv.flag("yes")
     )
     forgotten, removed = actions.forget_contact(store, contact.id)
-    print(f"Forgot {forgotten.name} and {removed} interaction{'s' if removed != 1 else ''}")
+    output.text(f"Forgot {forgotten.name} and {removed} interaction{'s' if removed != 1 else ''}")

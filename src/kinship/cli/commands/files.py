@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from kinship.cli.run import Invocation
+from kinship.render import output
 
 
 def import_files(inv: Invocation) -> None:
     """Import contacts and interactions from exported files; all or nothing."""
-    from kinship import render, transfer
+    from kinship import transfer
 
     environment = inv.environment
     json_output = inv.flag("json")
@@ -47,9 +48,9 @@ def import_files(inv: Invocation) -> None:
         if dry_run:
             store.close()
     if json_output:
-        print(render.dumps(summary.as_json()))
+        output.json(summary.as_json())
         return
-    print("\n".join(summary.lines()))
+    output.text("\n".join(summary.lines()))
 
 
 def export(inv: Invocation) -> None:

@@ -10,7 +10,7 @@ from kinship.actions import LogRequest
 from kinship.cli.ask import confirm, terminal_chooser
 from kinship.cli.run import Invocation
 from kinship.cli.spec import CHANNELS
-from kinship.render import describe_interaction
+from kinship.render import describe_interaction, output
 
 if TYPE_CHECKING:
     from kinship.cli.context import Environment
@@ -65,7 +65,7 @@ def log(inv: Invocation) -> None:
     interaction = actions.log_interaction(
         inv.store(), environment.now, environment.zone, request, choose=terminal_chooser(environment)
     )
-    print(f"Logged {describe_interaction(interaction)}  (id {interaction.id[:8]})")
+    output.text(f"Logged {describe_interaction(interaction)}  (id {interaction.id[:8]})")
 
 
 def undo(inv: Invocation) -> None:
@@ -74,7 +74,7 @@ def undo(inv: Invocation) -> None:
     last = actions.last_logged(store)
     confirm(inv.environment, f"Remove {describe_interaction(last)}?", inv.flag("yes"))
     removed = actions.undo_last(store, expected_id=last.id)
-    print(f"Removed {describe_interaction(removed)}")
+    output.text(f"Removed {describe_interaction(removed)}")
 
 
 def amend(inv: Invocation) -> None:
@@ -101,10 +101,10 @@ def amend(inv: Invocation) -> None:
         remove=inv.texts("remove"),
         choose=terminal_chooser(environment),
     )
-    print(f"Amended {describe_interaction(changed)}  (id {changed.id[:8]})")
+    output.text(f"Amended {describe_interaction(changed)}  (id {changed.id[:8]})")
 
 
 def unlog(inv: Invocation) -> None:
     """Remove one interaction by its id."""
     removed = actions.unlog_interaction(inv.store(), str(inv.text("interaction_id")))
-    print(f"Removed {describe_interaction(removed)}")
+    output.text(f"Removed {describe_interaction(removed)}")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from kinship import actions
 from kinship.cli.ask import terminal_chooser
 from kinship.cli.context import Environment
 from kinship.cli.run import Invocation
+from kinship.render import output
 
 
 def as_of_day(environment: Environment, as_of: str | None) -> dt.date:
@@ -27,14 +27,17 @@ def nudges(inv: Invocation) -> None:
     day = as_of_day(environment, inv.text("as_of"))
     found = actions.nudges(inv.store(), environment.settings, day)
     if inv.flag("json"):
-        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in found]}))
+        output.json({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in found]})
+    elif environment.color:
+        from kinship.render import terminal
+
+        terminal.nudges(found, render.KIND_TITLES)
     else:
-        print(render.nudges_text(found))
+        output.text(render.nudges_text(found))
 
 
 def review(inv: Invocation) -> None:
     """Print the weekly review as text, JSON or Markdown."""
-    from kinship import render
     from kinship import review as weekly
     from kinship.errors import UsageError
 
@@ -45,12 +48,21 @@ def review(inv: Invocation) -> None:
     day = as_of_day(environment, inv.text("as_of"))
     result = actions.weekly_review(inv.store(), environment.settings, day, inv.text("week"))
     if json_output:
-        print(render.dumps(weekly.review_json(result)))
+        output.json(weekly.review_json(result))
     elif markdown:
-        print(weekly.review_markdown(result))
+        output.text(weekly.review_markdown(result))
+    elif environment.color:
+        from kinship.render import terminal
+
+        plain = weekly.review_text(result, width=min(terminal.width(), 100))
+        terminal.review(result, plain)
     else:
-        width = min(os.get_terminal_size().columns, 100) if environment.terminal else 80
-        print(weekly.review_text(result, width=width))
+        width = 80
+        if environment.terminal:  # NO_COLOR on a terminal: plain text at its width (80 if it says 0)
+            from kinship.render.terminal import width as terminal_width
+
+            width = min(terminal_width(), 100)
+        output.text(weekly.review_text(result, width=width))
 
 
 def notify_desktop(messages: list[str], environment: Environment) -> bool:
@@ -61,7 +73,9 @@ def notify_desktop(messages: list[str], environment: Environment) -> bool:
     program = shutil.which("notify-send", path=environment.env.get("PATH"))
     if program is None:
         return False
-    body = "\n".join(messages)
+    from kinship.render.safe import shown
+
+    body = "\n".join(shown(message) for message in messages)
     try:
         done = subprocess.run(
             [program, "--app-name=kinship", "kinship", body],
@@ -88,13 +102,13 @@ def remind(inv: Invocation) -> None:
         inv.store(read_only=dry_run), environment.settings, environment.now, day, dry_run=dry_run
     )
     if inv.flag("json"):
-        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due]}))
+        output.json({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due]})
         return
     if not due:
         return
     if inv.flag("notify") and not dry_run and notify_desktop([n.message for n in due], environment):
         return
-    print(render.reminder_text(due))
+    output.text(render.reminder_text(due))
 
 
 def snooze(inv: Invocation) -> None:
@@ -120,10 +134,10 @@ def snooze(inv: Invocation) -> None:
         key=key,
         choose=terminal_chooser(environment),
     )
-    print(f"Snoozed {what} until {until.isoformat()}")
+    output.text(f"Snoozed {what} until {until.isoformat()}")
 
 
 def dismiss(inv: Invocation) -> None:
     """Dismiss one nudge for good."""
     clean = actions.dismiss(inv.store(), inv.environment.now, str(inv.text("key")))
-    print(f"Dismissed {clean}")
+    output.text(f"Dismissed {clean}")

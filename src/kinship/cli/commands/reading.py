@@ -5,6 +5,7 @@ from __future__ import annotations
 from kinship import actions
 from kinship.cli.ask import terminal_chooser
 from kinship.cli.run import Invocation
+from kinship.render import output
 
 
 def people(inv: Invocation) -> None:
@@ -20,10 +21,10 @@ def people(inv: Invocation) -> None:
         tag=inv.text("tag"),
     )
     if inv.flag("json"):
-        print(render.dumps([render.person_json(row) for row in rows]))
+        output.json([render.person_json(row) for row in rows])
         return
     if not rows:
-        print("No contacts yet. Add one with: kinship add 'Ana Lima' --circle friends")
+        output.text("No contacts yet. Add one with: kinship add 'Ana Lima' --circle friends")
         return
     header, cells = render.people_rows(rows)
     render.print_table(header, cells, rich_output=environment.color)
@@ -32,29 +33,41 @@ def people(inv: Invocation) -> None:
 def show(inv: Invocation) -> None:
     """Show one contact and their timeline."""
     from kinship import render
+    from kinship.errors import UsageError
 
     environment = inv.environment
+    json_output = inv.flag("json")
+    limit = None if inv.flag("all") else inv.number("limit")
+    if inv.flag("all") and inv.number("limit") is not None:
+        raise UsageError("--limit and --all exclude each other", "pick one")
+    if limit is None and not inv.flag("all"):
+        limit = 20
     row, timeline = actions.show_contact(
         inv.store(),
         environment.settings,
         environment.now.date(),
         str(inv.text("name")),
         terminal_chooser(environment),
+        limit=None if limit is None else limit + 1,  # one more tells whether there are more
     )
-    if inv.flag("json"):
+    if json_output:
         result = render.person_json(row)
-        result["interactions"] = [render.interaction_json(item) for item in timeline]
-        print(render.dumps(result))
+        kept = timeline if limit is None else timeline[:limit]
+        result["interactions"] = [render.interaction_json(item) for item in kept]
+        output.json(result)
         return
-    width = max(len(label) for label, _ in render.contact_details(row))
-    for label, value in render.contact_details(row):
-        print(f"{label.ljust(width)}  {value}")
-    print()
+    details = render.contact_details(row)
+    width = max(len(label) for label, _ in details)
+    output.text("\n".join(f"{label.ljust(width)}  {value}" for label, value in details) + "\n")
     if timeline:
-        header, cells = render.history_rows(timeline)
-        render.print_table(header, cells, rich_output=environment.color, title="Timeline")
+        shown_items = timeline if limit is None else timeline[:limit]
+        header, cells = render.history_rows(shown_items)
+        title = "Timeline" if len(shown_items) == len(timeline) else f"Timeline (latest {len(shown_items)})"
+        render.print_table(header, cells, rich_output=environment.color, title=title)
+        if len(shown_items) < len(timeline):
+            output.text(f"(more: kinship show '{row.contact.name}' --all, or --limit N)")
     else:
-        print(f"No interactions yet. Log one with: kinship log '{row.contact.name}'")
+        output.text(f"No interactions yet. Log one with: kinship log '{row.contact.name}'")
 
 
 def history(inv: Invocation) -> None:
@@ -76,10 +89,10 @@ def history(inv: Invocation) -> None:
         choose=terminal_chooser(environment),
     )
     if json_output:
-        print(render.dumps([render.interaction_json(item) for item in found]))
+        output.json_list(render.interaction_json(item) for item in found)
         return
     if not found:
-        print("No interactions yet. Log one with: kinship log ana")
+        output.text("No interactions yet. Log one with: kinship log ana")
         return
     header, cells = render.history_rows(found)
     render.print_table(header, cells, rich_output=environment.color)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from kinship.cli.run import Invocation
+from kinship.render import output
 
 
 def demo(inv: Invocation) -> None:
@@ -30,14 +31,14 @@ def demo(inv: Invocation) -> None:
         found = actions.nudges(store, environment.settings, today)
     finally:
         store.close()
-    print(f"A sample year: 10 people, {count} interactions, in {path}\n")
-    print(weekly.review_text(result))
-    print()
-    print("Nudges today")
-    print("------------")
-    print(render.nudges_text(found))
-    print()
-    print(f"Explore it: kinship --db {path} people   (your own data is untouched)")
+    output.text(f"A sample year: 10 people, {count} interactions, in {path}\n")
+    output.text(weekly.review_text(result))
+    output.text("")
+    output.text("Nudges today")
+    output.text("------------")
+    output.text(render.nudges_text(found))
+    output.text("")
+    output.text(f"Explore it: kinship --db {path} people   (your own data is untouched)")
 
 
 def cron(inv: Invocation) -> None:
@@ -66,28 +67,29 @@ def cron(inv: Invocation) -> None:
     args = [*launcher, "--db", str(environment.db_path.absolute()), "remind"]
     # crontab turns an unescaped % into a newline; systemd reads % as a specifier
     cron_line = shlex.join([*env_prefix, *args]).replace("%", "\\%")
-    print("# kinship: a morning reminder at 08:00. Add it with `crontab -e`.")
-    print("# cron mails any output to you (set MAILTO=you@example.org above the line).")
-    print(f"0 8 * * * {cron_line}")
-    print()
-    print("# Or, with systemd: ~/.config/systemd/user/kinship-remind.service")
-    print("[Unit]\nDescription=kinship reminders\n\n[Service]\nType=oneshot")
+    output.text("# kinship: a morning reminder at 08:00. Add it with `crontab -e`.")
+    output.text("# cron mails any output to you (set MAILTO=you@example.org above the line).")
+    output.text(f"0 8 * * * {cron_line}")
+    output.text("")
+    output.text("# Or, with systemd: ~/.config/systemd/user/kinship-remind.service")
+    output.text("[Unit]\nDescription=kinship reminders\n\n[Service]\nType=oneshot")
     for assignment in env_prefix:
-        print(f"Environment={shlex.quote(assignment)}".replace("%", "%%"))
-    print(f"ExecStart={shlex.join([*args, '--notify'])}".replace("%", "%%"))
-    print()
-    print("# ~/.config/systemd/user/kinship-remind.timer")
-    print(
+        output.text(f"Environment={shlex.quote(assignment)}".replace("%", "%%"))
+    output.text(f"ExecStart={shlex.join([*args, '--notify'])}".replace("%", "%%"))
+    output.text("")
+    output.text("# ~/.config/systemd/user/kinship-remind.timer")
+    output.text(
         "[Unit]\nDescription=kinship reminders every morning\n\n[Timer]\nOnCalendar=*-*-* 08:00\nPersistent=true"
     )
-    print("\n[Install]\nWantedBy=timers.target")
-    print("# then: systemctl --user daemon-reload && systemctl --user enable --now kinship-remind.timer")
-    print("# docs/cron.md explains both, and how to test the line with cron's bare environment.")
+    output.text("\n[Install]\nWantedBy=timers.target")
+    output.text(
+        "# then: systemctl --user daemon-reload && systemctl --user enable --now kinship-remind.timer"
+    )
+    output.text("# docs/cron.md explains both, and how to test the line with cron's bare environment.")
 
 
 def config(inv: Invocation) -> None:
     """Print the effective settings and where each came from."""
-    from kinship import render
 
     environment = inv.environment
     settings = environment.settings
@@ -116,32 +118,29 @@ def config(inv: Invocation) -> None:
         )
     )
     if inv.flag("json"):
-        print(render.dumps({label: {"value": shown, "source": source} for label, shown, source in rows}))
+        output.json({label: {"value": shown, "source": source} for label, shown, source in rows})
         return
     width = max(len(name) for name, _, _ in rows)
     for label, shown, source in rows:
-        print(f"{label.ljust(width)}  {'-' if shown is None else shown}  ({source})")
+        output.text(f"{label.ljust(width)}  {'-' if shown is None else shown}  ({source})")
 
 
 def db_path(inv: Invocation) -> None:
     """Print where the database is."""
     environment = inv.environment
     if inv.flag("json"):
-        from kinship import render
-
         facts = {
             "path": str(environment.db_path),
             "source": environment.db_source,
             "exists": environment.db_path.exists(),
         }
-        print(render.dumps(facts))
+        output.json(facts)
         return
-    print(environment.db_path)
+    output.text(str(environment.db_path))
 
 
 def db_status(inv: Invocation) -> None:
     """Show the schema and migration state and the size of the database."""
-    from kinship import render
 
     environment = inv.environment
     status = inv.store(migrate=False).status()
@@ -156,11 +155,11 @@ def db_status(inv: Invocation) -> None:
         "journal_mode": status.journal_mode,
     }
     if inv.flag("json"):
-        print(render.dumps(facts))
+        output.json(facts)
         return
     for label, value in facts.items():
         shown = ", ".join(value) if isinstance(value, list) else value
-        print(f"{label:<13} {shown if shown != '' else '-'}")
+        output.text(f"{label:<13} {shown if shown != '' else '-'}")
 
 
 def db_check(inv: Invocation) -> None:
@@ -170,15 +169,13 @@ def db_check(inv: Invocation) -> None:
     environment = inv.environment
     problems = inv.store(migrate=False).integrity_problems()
     if inv.flag("json"):
-        from kinship import render
-
-        print(render.dumps({"path": str(environment.db_path), "ok": not problems, "problems": problems}))
+        output.json({"path": str(environment.db_path), "ok": not problems, "problems": problems})
     if problems:
         raise DataError(
             f"{len(problems)} problem(s) found: {problems[0]}", "restore from a backup (kinship db backup)"
         )
     if not inv.flag("json"):
-        print(f"ok: {environment.db_path} passed the integrity check")
+        output.text(f"ok: {environment.db_path} passed the integrity check")
 
 
 def db_backup(inv: Invocation) -> None:
@@ -190,4 +187,4 @@ def db_backup(inv: Invocation) -> None:
     store = inv.store(migrate=False)
     path = Path(target).expanduser() if target else backup_path_for(environment.db_path, environment.now)
     store.backup_to(path)
-    print(f"Backed up to {path}")
+    output.text(f"Backed up to {path}")

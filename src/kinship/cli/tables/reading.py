@@ -16,12 +16,24 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "show",
-        "Show one contact: details, rhythm, and a timeline of interactions.",
-        ("kinship show ana --json",),
+        "Show one contact: details, rhythm, and their latest interactions (20 unless --limit or --all).",
+        ("kinship show ana", "kinship show ana --all --json"),
         "reading:show",
         READ,
         (NAME,),
-        (JSON,),
+        (
+            Option(
+                "--limit",
+                "limit",
+                "Show at most N interactions (default: 20).",
+                kind="int",
+                short="-l",
+                metavar="N",
+                low=1,
+            ),
+            Option("--all", "all", "Show every interaction.", kind="flag", default=False),
+            JSON,
+        ),
     ),
     Command(
         "history",
