@@ -64,6 +64,9 @@ def edit(inv: Invocation) -> None:
         remove_emails=inv.texts("unemail"),
         remove_phones=inv.texts("unphone"),
     )
+    if changes == ContactChanges():
+        output.text("Nothing to change (give an option such as --circle, --every or --tag)")
+        return
     contact = actions.edit_contact(inv.store(), str(inv.text("name")), changes, terminal_chooser(environment))
     output.text(f"Updated {contact.name}")
 
@@ -85,11 +88,20 @@ def unarchive(inv: Invocation) -> None:
 
 
 def merge(inv: Invocation) -> None:
-    """Merge a duplicate into the contact to keep."""
-    contact = actions.merge_contacts(
-        inv.store(), str(inv.text("keep")), str(inv.text("duplicate")), terminal_chooser(inv.environment)
+    """Merge a duplicate into the contact to keep, after confirming; say how much moved."""
+    environment = inv.environment
+    store = inv.store()
+    choose = terminal_chooser(environment)
+    keep = actions.find_contact(store, str(inv.text("keep")), choose)
+    duplicate = actions.find_contact(store, str(inv.text("duplicate")), choose)
+    moving = len(actions.history(store, environment.now, environment.zone, name=duplicate.id, limit=None))
+    confirm(
+        environment, f"Merge {duplicate.name} into {keep.name} ({moving} interactions move)?", inv.flag("yes")
     )
-    output.text(f"Merged into {contact.name}")
+    contact = actions.merge_contacts(store, keep.id, duplicate.id)
+    output.text(
+        f"Merged {duplicate.name} into {contact.name}: {moving} interaction{'s' if moving != 1 else ''} moved"
+    )
 
 
 def forget(inv: Invocation) -> None:

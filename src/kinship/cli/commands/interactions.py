@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kinship import actions
 from kinship.actions import LogRequest
 from kinship.cli.ask import confirm, terminal_chooser
+from kinship.cli.channels import channel
 from kinship.cli.run import Invocation
 from kinship.cli.spec import CHANNELS
 from kinship.render import describe_interaction, output
@@ -15,17 +16,7 @@ from kinship.render import describe_interaction, output
 if TYPE_CHECKING:
     from kinship.cli.context import Environment
     from kinship.models import Channel
-
-
-def channel(text: str) -> Channel:
-    """Return the channel ``text`` names."""
-    from kinship.errors import UsageError
-    from kinship.models import Channel
-
-    try:
-        return Channel(text.strip().lower())
-    except ValueError as exc:
-        raise UsageError(f"unknown channel {text!r}", f"use one of: {', '.join(CHANNELS)}") from exc
+    from kinship.store import Store
 
 
 def _ask_who(environment: Environment) -> tuple[list[str], Channel]:
@@ -62,10 +53,29 @@ def log(inv: Invocation) -> None:
         group=group,
         create_new=inv.flag("new"),
     )
+    store = inv.store()
+    new_names = _new_names(store, request.names) if request.create_new else []
     interaction = actions.log_interaction(
-        inv.store(), environment.now, environment.zone, request, choose=terminal_chooser(environment)
+        store, environment.now, environment.zone, request, choose=terminal_chooser(environment)
     )
-    output.text(f"Logged {describe_interaction(interaction)}  (id {interaction.id[:8]})")
+    created = f"; new contact{'s' if len(new_names) > 1 else ''}: {', '.join(new_names)}" if new_names else ""
+    output.text(f"Logged {describe_interaction(interaction)}  (id {interaction.id[:8]}{created})")
+
+
+def _new_names(store: Store, names: tuple[str, ...]) -> list[str]:
+    """Return the names ``--new`` will create: those that name no contact yet."""
+    from kinship.errors import AmbiguousError, NotFoundError
+
+    found = []
+    with store.read():
+        for text in names:
+            try:
+                actions.resolve_name(actions.entries_for(store, text), text)
+            except NotFoundError:
+                found.append(" ".join(text.split()))
+            except AmbiguousError:
+                pass
+    return found
 
 
 def undo(inv: Invocation) -> None:
@@ -105,6 +115,11 @@ def amend(inv: Invocation) -> None:
 
 
 def unlog(inv: Invocation) -> None:
-    """Remove one interaction by its id."""
-    removed = actions.unlog_interaction(inv.store(), str(inv.text("interaction_id")))
+    """Remove one interaction by its id, after confirming."""
+    store = inv.store()
+    given = str(inv.text("interaction_id"))
+    if not inv.flag("yes"):
+        target = actions.find_interaction(store, given)
+        confirm(inv.environment, f"Remove {describe_interaction(target)}?", False)
+    removed = actions.unlog_interaction(store, given)
     output.text(f"Removed {describe_interaction(removed)}")
