@@ -78,3 +78,9 @@ def test_show_limits_the_timeline_and_all_shows_everything() -> None:
     assert len(json.loads(ok("show", "ana", "--json", "--all").stdout)["interactions"]) == 25
     text = ok("show", "ana").stdout
     assert "--all" in text and text.count(" 12:00  in-person") == 20
+
+
+def test_a_filter_that_matches_nobody_says_so() -> None:
+    ok("add", "Ana Lima", "--circle", "friends")
+    said = ok("people", "--circle", "family").stdout
+    assert said.startswith("No contacts match --circle family") and "yet" not in said

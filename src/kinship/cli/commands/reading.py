@@ -23,6 +23,10 @@ def people(inv: Invocation) -> None:
     if inv.flag("json"):
         output.json([render.person_json(row) for row in rows])
         return
+    if not rows and (inv.text("circle") or inv.text("tag")):
+        given = [f"--{name} {inv.text(name)}" for name in ("circle", "tag") if inv.text(name)]
+        output.text(f"No contacts match {' '.join(given)}. See them all with: kinship people")
+        return
     if not rows:
         output.text("No contacts yet. Add one with: kinship add 'Ana Lima' --circle friends")
         return
