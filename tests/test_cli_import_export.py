@@ -9,6 +9,7 @@ import json
 import stat
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import dump, ok, run
@@ -172,7 +173,24 @@ def test_csv_export_escapes_formulas() -> None:
 
 
 NOW = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
-texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20)
+
+
+def _valid_text(text: str) -> bool:
+    """True for text every data rule accepts as a name and a note (what the store may hold)."""
+    from kinship import validate
+    from kinship.errors import ValidationError
+
+    try:
+        validate.name(text)
+        validate.note(text)
+    except ValidationError:
+        return False
+    return True
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20).filter(
+    _valid_text
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -256,3 +274,24 @@ def test_a_folder_is_not_a_readable_import_file(tmp_path: Path) -> None:
     result = run("import", str(tmp_path))
     assert result.exit_code == 5  # SPEC §4: missing is 2, unreadable is 5
     assert result.stderr.startswith("Error:")
+
+
+def test_export_to_dash_is_stdout_and_never_writes_through_a_symlink_or_over_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok("add", "Ana Lima")
+    monkeypatch.chdir(tmp_path)
+    assert json.loads(ok("export", "-o", "-").stdout)["kinship_export"] == 1
+    assert not (tmp_path / "-").exists()
+    existing = tmp_path / "old.json"
+    existing.write_text("keep me")
+    assert run("export", "-o", str(existing)).exit_code == 2
+    assert existing.read_text() == "keep me"
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "elsewhere.json")  # dangling
+    assert run("export", "-o", str(link)).exit_code == 2
+    assert not (tmp_path / "elsewhere.json").exists()
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.endswith(".json")) == [
+        "link.json",
+        "old.json",
+    ]

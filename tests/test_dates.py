@@ -44,7 +44,99 @@ WALL_CASES = [
     ("9:15", dt.datetime(2026, 11, 26, 9, 15)),
     ("November 3, 2026 5:45 PM", dt.datetime(2026, 11, 3, 17, 45)),
     ("2026-11-09T08:15", dt.datetime(2026, 11, 9, 8, 15)),  # ISO 8601, never read day-first
+    # the everyday phrases of SPEC §4
+    ("yesterday at 7pm", dt.datetime(2026, 11, 25, 19, 0)),
+    ("yesterday at 19:30", dt.datetime(2026, 11, 25, 19, 30)),
+    ("friday at 8 pm", dt.datetime(2026, 11, 20, 20, 0)),
+    ("this morning", dt.datetime(2026, 11, 26, 9, 0)),
+    ("yesterday evening", dt.datetime(2026, 11, 25, 19, 0)),
+    ("yesterday afternoon", dt.datetime(2026, 11, 25, 15, 0)),
+    ("yesterday noon", dt.datetime(2026, 11, 25, 12, 0)),
+    ("yesterday at noon", dt.datetime(2026, 11, 25, 12, 0)),
+    ("last night", dt.datetime(2026, 11, 25, 21, 0)),
+    ("last friday evening", dt.datetime(2026, 11, 20, 19, 0)),
+    ("an hour ago", dt.datetime(2026, 11, 26, 9, 0)),
+    ("a day ago", dt.datetime(2026, 11, 25, 10, 0)),
+    ("half an hour ago", dt.datetime(2026, 11, 26, 9, 30)),
 ]
+
+# Thursday 26 November 2026, 20:00 local: late enough for every part of today
+EVENING_CASES = [
+    ("noon", dt.datetime(2026, 11, 26, 12, 0)),
+    ("midday", dt.datetime(2026, 11, 26, 12, 0)),
+    ("this morning", dt.datetime(2026, 11, 26, 9, 0)),
+    ("this afternoon", dt.datetime(2026, 11, 26, 15, 0)),
+    ("this evening", dt.datetime(2026, 11, 26, 19, 0)),
+    ("tonight", dt.datetime(2026, 11, 26, 19, 0)),
+    ("today at 7pm", dt.datetime(2026, 11, 26, 19, 0)),
+]
+
+
+@pytest.mark.parametrize(("text", "wall"), EVENING_CASES)
+def test_parts_of_today(text: str, wall: dt.datetime) -> None:
+    zone = ZoneInfo("Europe/Berlin")
+    now = dt.datetime(2026, 11, 26, 20, 0, tzinfo=zone)
+    assert dates.parse_when(text, now, zone).replace(tzinfo=None) == wall
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["tomorrow", "tomorrow 7pm", "next friday", "in 2 days", "tonight", "noon", "2026-11-27", "2030-01-01"],
+)
+def test_a_future_day_is_refused_as_in_the_future_not_as_unreadable(text: str) -> None:
+    with pytest.raises(UsageError, match="in the future"):
+        dates.parse_when(text, _now("Europe/Berlin"), ZoneInfo("Europe/Berlin"))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("999999999d ago", "more than 100 years"),
+        ("9" * 5000 + "d ago", "more than 100 years"),
+        ("101y ago", "more than 100 years"),
+        ("1899-12-31", "before 1900"),
+        ("0001-01-01", "1900"),
+        ("0001-01-01T00:00+14:00", "1900"),
+        ("9999-12-31 23:59", "in the future|from 1900 to 5 minutes from now"),
+        ("in 999999999 years", "more than 100 years"),
+    ],
+)
+def test_times_out_of_range_name_the_limit(text: str, words: str) -> None:
+    for zone in ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        with pytest.raises(UsageError, match=words):
+            dates.parse_when(text, _now(zone), ZoneInfo(zone))
+
+
+@pytest.mark.parametrize("text", ["0001-01-01", "1899-12-31", "3000-01-01", "9999-12-31"])
+def test_as_of_days_lie_in_the_years_1900_to_2999(text: str) -> None:
+    with pytest.raises(UsageError, match=r"1900-2999|1900 to 2999"):
+        dates.parse_day(text, _now("UTC"), ZoneInfo("UTC"))
+    assert dates.parse_day("2999-12-31", _now("UTC"), ZoneInfo("UTC")) == dt.date(2999, 12, 31)
+    assert dates.parse_day("tomorrow", _now("UTC"), ZoneInfo("UTC")) == dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize("text", ["9999-W52", "0001-W01", "1899-W52", "3000-W01"])
+def test_weeks_lie_in_the_years_1900_to_2999(text: str) -> None:
+    with pytest.raises(UsageError, match="1900-2999"):
+        dates.parse_week(text)
+    assert dates.parse_week("2999w52") == "2999-W52"
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("2026-11-26T10:00", True),
+        ("1900-01-01T00:00+00:00", True),
+        ("0001-01-01", False),
+        ("9999-12-31", False),
+    ],
+)
+def test_kinship_now_lies_in_the_years_1900_to_2999(text: str, ok: bool) -> None:
+    if ok:
+        assert dates.parse_now(text, ZoneInfo("UTC")).tzinfo is not None
+    else:
+        with pytest.raises(UsageError, match="KINSHIP_NOW"):
+            dates.parse_now(text, ZoneInfo("UTC"))
 
 
 @pytest.mark.parametrize("zone", ZONES)
@@ -112,7 +204,9 @@ def test_durations(text: str, days: int) -> None:
     assert dates.parse_duration(text) == days
 
 
-@pytest.mark.parametrize("text", ["1m", "m", "0d", "2", "fortnight", "-3d", "3h"])
+@pytest.mark.parametrize(
+    "text", ["1m", "m", "0d", "2", "fortnight", "-3d", "3h", "101y", "99999999y", "9" * 5000 + "d"]
+)
 def test_bad_or_ambiguous_durations_are_refused(text: str) -> None:
     with pytest.raises(UsageError):
         dates.parse_duration(text)

@@ -1081,3 +1081,9 @@ def test_hidden_json_says_why_since_and_until() -> None:
         ago(-4).isoformat(),
         True,
     )
+
+
+def test_a_digest_without_budget_holds_every_nudge_due() -> None:
+    nudges = [keyed(f"fading:{n:02d}:x", 10 - n) for n in range(10)]
+    digest = reminder_digest(nudges, NO_STATE, SETTINGS, AS_OF, budget=False)
+    assert (len(digest.nudges), digest.more) == (10, 0)

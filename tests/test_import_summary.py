@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kinship import transfer
+from kinship.cli.commands.files import summary_lines
 from kinship.errors import DataError
 from kinship.store import Store, open_store
 
@@ -81,7 +82,7 @@ def test_calendar_summary_counts_recurrences_cut_at_today_and_people_left_out(
         "unknown_participants": 1,
     }
     assert dry.nothing == "nothing to import: nobody in it is a contact yet — pass --new to add them"
-    assert any("recurring events cut at today: 1" in line for line in dry.lines())
+    assert "    recurring events cut at today: 1" in summary_lines(dry)
     real = run(store, path, new=True)
     assert (real.created, real.added) == (("Ana Lima",), 8)
 
@@ -107,3 +108,123 @@ def test_linkedin_contact_is_added_on_its_connected_day_and_matches_later(store:
     erik = next(contact for contact in store.contacts() if contact.name == "Erik Johansson")
     assert erik.created is not None and erik.created.date() == dt.date(2019, 11, 17)
     assert erik.note == "Company: Nordic Bikes, AB"
+
+
+# ---- the data rules (validate.py) in every importer, kinship JSON included (issue 9) ----------
+
+
+def _export(tmp_path: Path) -> dict[str, object]:
+    import io
+
+    source = open_store(tmp_path / "source.db", NOW)
+    with source.write():
+        ana = source.insert_contact(name="Ana Lima", name_key="ana lima", created=NOW)
+        for days in (1, 2):
+            when = NOW - dt.timedelta(days=days)
+            source.insert_interaction(
+                when=when,
+                day=when.date(),
+                channel=transfer.Channel.CALL,
+                created=NOW,
+                contact_rowids=[ana],
+                source=f"whatsapp:ana:{days}",
+            )
+    out = io.StringIO()
+    transfer.write_json_export(source, NOW, out)
+    source.close()
+    document: dict[str, object] = json.loads(out.getvalue())
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["interactions"][1].update(feel=99),
+            r"interaction 2 \(\w+\): feel must be a whole number from 1 to 5",
+        ),
+        (lambda d: d["interactions"][0].update(minutes=-5), r"interaction 1 \(\w+\): minutes must be"),
+        (lambda d: d["contacts"][0].update(circle="enemies"), r"contact 1 \(\w+\): circle must be one of"),
+        (
+            lambda d: d["contacts"][0].update(phones=["abc"]),
+            r"contact 1 \(\w+\): phone must be a phone number",
+        ),
+        (
+            lambda d: d["interactions"][0].update(day="2020-01-01"),
+            r"interaction 1 \(\w+\): day must be the local day",
+        ),
+        (
+            lambda d: d["interactions"][1].update(id=d["interactions"][0]["id"]),
+            r"interaction 2 repeats the id '\w+' of an earlier interaction: the file is inconsistent",
+        ),
+        (
+            lambda d: d["interactions"][1].update(source=d["interactions"][0]["source"]),
+            r"interaction 2 repeats the source 'whatsapp:ana:\d' of an earlier interaction",
+        ),
+        (
+            lambda d: d["contacts"].append(dict(d["contacts"][0], name="Other")),
+            r"contact 2 repeats the id '\w+' of contact 1: the file is inconsistent",
+        ),
+    ],
+)
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_json_import_breaking_a_rule_is_refused_whole_naming_record_and_rule(
+    store: Store, tmp_path: Path, change: object, message: str, dry_run: bool
+) -> None:
+    document = _export(tmp_path)
+    change(document)  # type: ignore[operator]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document, indent=2))
+    with pytest.raises(DataError, match=message) as caught:
+        run(store, path, dry_run=dry_run)
+    assert caught.value.exit_code == 5
+    assert store.contacts() == []
+
+
+def test_contact_file_values_that_break_a_rule_are_left_out_and_counted(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "cards.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEMAIL:ana at example\r\nEMAIL:ana@example.org\r\n"
+        "BDAY:2031-01-01\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:\x07\r\nEMAIL:bell@example.org\r\n"
+        "END:VCARD\r\n"
+    )
+    summary = run(store, path)
+    (ana,) = store.contacts()
+    assert (ana.emails, ana.birthday) == (("ana@example.org",), None)
+    left_out = dict(summary.left_out)
+    assert left_out["invalid: name must not contain control characters"] == 1
+    assert any(key.startswith("invalid: birthday must be a real date") for key in left_out)
+
+
+# ---- one road: file -> plan -> import -> export -> import into an empty log, the same export ----
+
+ROUND_TRIP = [
+    ("vcard/ezvcard-John_Doe_IPHONE.vcf", None),
+    ("contacts-csv/google_contacts_current_header.csv", None),
+    ("contacts-csv/kinship-outlook_desktop.csv", None),
+    ("contacts-csv/kinship-linkedin_Connections.csv", None),
+    ("ics/khal-event_dt_partstat.ics", None),
+    ("whatsapp/chatminer-ddmmyy_24hrs.txt", "John Doe"),
+    ("telegram/kinship-desktop-1x_personal_chat.json", None),
+    ("sms-xml/shruggie-edge_cases.xml", None),
+]
+
+
+@pytest.mark.parametrize(("name", "me"), ROUND_TRIP)
+def test_every_format_round_trips_through_kinship_json(tmp_path: Path, name: str, me: str | None) -> None:
+    import io
+
+    first_store = open_store(tmp_path / "first.db", NOW)
+    run(first_store, FIXTURES / name, me=me, new=True)
+    assert run(first_store, FIXTURES / name, me=me, new=True).added == 0  # importing again adds nothing
+    first = io.StringIO()
+    transfer.write_json_export(first_store, NOW, first)
+    first_store.close()
+    minified = tmp_path / "export.json"  # another layout than kinship's own: it must stream too
+    minified.write_text(json.dumps(json.loads(first.getvalue()), separators=(",", ":")))
+    second_store = open_store(tmp_path / "second.db", NOW)
+    run(second_store, minified)
+    second = io.StringIO()
+    transfer.write_json_export(second_store, NOW, second)
+    second_store.close()
+    assert json.loads(second.getvalue()) == json.loads(first.getvalue())

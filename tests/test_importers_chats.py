@@ -463,3 +463,19 @@ def test_mixed_date_orders_name_the_line_that_gives_it_away() -> None:
     text = "20/01/19, 11:23 - Ana: hi\n21/01/19, 11:24 - Me: hi\n01/25/19, 11:25 - Ana: hm\n"
     with pytest.raises(DataError, match=r"^chat\.txt: line 3: the dates mix"):
         whatsapp_text(text)
+
+
+def test_missed_calls_and_unsent_texts_are_counted_not_imported() -> None:
+    data = (
+        b'<smses count="2"><sms address="+15550000001" date="1700000000000" type="3" body="draft"/>'
+        b'<sms address="+15550000001" date="1700000000000" type="1" body="hi"/></smses>'
+    )
+    left_out = LeftOut()
+    assert len(parse_sms_xml(data, zone=UTC, label="sms.xml", left_out=left_out)) == 1
+    assert left_out == LeftOut({"not_sent": 1})
+    calls = (
+        b'<calls count="1"><call number="+15550000001" duration="0" date="1700000000000" type="3"/></calls>'
+    )
+    left_out = LeftOut()
+    assert parse_sms_xml(calls, zone=UTC, label="calls.xml", left_out=left_out) == []
+    assert left_out == LeftOut({"missed_calls": 1})

@@ -6,6 +6,8 @@ The one other clean error is the UsageError of a chat whose owner cannot be told
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,9 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kinship.errors import DataError, UsageError
-from kinship.importers.detect import detect_format
+from kinship.importers.contacts_csv import parse_linkedin_csv, parse_outlook_csv
+from kinship.importers.detect import FORMATS, detect_format
 from kinship.importers.google_csv import parse_google_csv
 from kinship.importers.ics import parse_ics
+from kinship.importers.kinship_json import iter_export
 from kinship.importers.sms_xml import parse_sms_xml
 from kinship.importers.telegram import parse_telegram
 from kinship.importers.vcard import parse_vcard
@@ -37,6 +41,9 @@ PARSERS: dict[str, Callable[[bytes], object]] = {
     ),
     "telegram": lambda data: parse_telegram(data, zone=BERLIN, me="Author 1", label="f"),
     "sms-xml": lambda data: parse_sms_xml(data, zone=BERLIN, label="f"),
+    "outlook-csv": lambda data: parse_outlook_csv(data, label="f"),
+    "linkedin-csv": lambda data: parse_linkedin_csv(data, label="f"),
+    "json": lambda data: list(iter_export(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig"), "f")),
 }
 SEEDS: dict[str, bytes] = {
     "vcard": (FIXTURES / "vcard" / "ezvcard-gmail-single.vcf").read_bytes(),
@@ -45,6 +52,18 @@ SEEDS: dict[str, bytes] = {
     "whatsapp": (FIXTURES / "whatsapp" / "chatminer-ddmmyy_24hrs.txt").read_bytes(),
     "telegram": (FIXTURES / "telegram" / "chatminer-batch_export.json").read_bytes(),
     "sms-xml": (FIXTURES / "sms-xml" / "shruggie-edge_cases.xml").read_bytes(),
+    "outlook-csv": (FIXTURES / "contacts-csv" / "kinship-outlook_com.csv").read_bytes(),
+    "linkedin-csv": (FIXTURES / "contacts-csv" / "kinship-linkedin_Connections.csv").read_bytes(),
+    "json": json.dumps(
+        {
+            "kinship_export": 1,
+            "exported_at": "2026-11-26T10:00:00+00:00",
+            "contacts": [{"id": "c1", "name": "Ana Lima", "emails": ["ana@example.org"]}],
+            "interactions": [{"id": "i1", "when": "2026-11-25T10:00:00+01:00", "channel": "call"}],
+            "state": {"snoozes": []},
+        },
+        indent=2,
+    ).encode(),
 }
 
 
@@ -90,4 +109,4 @@ def test_detect_format_returns_a_format_or_a_data_error(head: bytes, name: str) 
     except DataError as exc:
         assert exc.hint is not None and "--format" in exc.hint
         return
-    assert fmt in ("vcard", "google-csv", "ics", "whatsapp", "telegram", "sms-xml", "json")
+    assert fmt in FORMATS

@@ -202,6 +202,17 @@ def test_unsnooze_by_name_ends_the_contact_snooze(two_fading: Store) -> None:
         actions.unquiet(two_fading, SETTINGS, NOW, "ben", kind="snooze")
 
 
+def test_a_contact_snooze_is_listed_even_when_no_nudge_is_behind_it(two_fading: Store) -> None:
+    actions.quiet(two_fading, SETTINGS, NOW, "ana", days=10)
+    log(two_fading, TODAY, "Ana Lima")  # Ana is no longer fading: no nudge, the snooze holds
+    assert [(s.contact.name, s.until) for s in actions.snoozed_contacts(two_fading, TODAY)] == [
+        ("Ana Lima", TODAY + dt.timedelta(days=10))
+    ]
+    assert actions.snoozed_contacts(two_fading, TODAY + dt.timedelta(days=10)) == []
+    actions.unquiet(two_fading, SETTINGS, NOW, "ana", kind="snooze")
+    assert actions.snoozed_contacts(two_fading, TODAY) == []
+
+
 def test_unsnooze_by_the_handle_of_a_contact_snoozed_nudge_ends_the_contact_snooze(two_fading: Store) -> None:
     actions.quiet(two_fading, SETTINGS, NOW, "ben", days=30)
     hidden = actions.hidden_nudges(two_fading, SETTINGS, TODAY)

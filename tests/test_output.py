@@ -53,12 +53,27 @@ def test_plain_columns_align_by_display_width() -> None:
 
 
 @pytest.fixture
-def hostile_data() -> None:
-    ok("add", HOSTILE, "--circle", "friends", "--every", "1w", "--note", "\x1b[2J")
+def hostile_data(db_path: Path) -> None:
+    """A contact, a note and a group label with markup, escapes and a bidi override.
+
+    kinship refuses control characters when they are typed (validate.py), so they are written
+    the way another tool, an older kinship or an old import could have left them: into the file.
+    """
+    import sqlite3
+
+    ok("add", "Eve Ruiz", "--circle", "friends", "--every", "1w", "--note", "calm")
     ok("add", "Ana Lima", "--circle", "friends", "--every", "1w")
-    ok("log", "eve", "--when", "2026-09-01", "--group", "[red]club[/red]", "--note", "\x1b[31mred")
+    ok("log", "eve", "--when", "2026-09-01", "--group", "club", "--note", "plain")
     ok("log", "ana", "--when", "2026-11-18", "--via", "message")
     ok("log", "ana", "--when", "2026-11-10")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE contacts SET name = ?, note = ? WHERE name = 'Eve Ruiz'", (HOSTILE, "\x1b[2J"))
+        conn.execute(
+            "UPDATE interactions SET note = ?, group_label = ? WHERE group_label = 'club'",
+            ("\x1b[31mred", "[red]club[/red]"),
+        )
+    conn.close()
 
 
 PRINTING = [

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from kinship import actions, dates, engine, review
+from kinship.errors import UsageError
 from kinship.keys import name_key
 from kinship.models import Channel, ContactRef, ContactSummary, GroupSummary, Settings, WeekCount
 from kinship.store import Store, day_from_number, day_number, open_store
@@ -193,6 +194,23 @@ def test_history_without_filters_walks_the_day_index_and_stops_at_the_limit(stor
         return count[0]
 
     assert instructions(20) * 20 < instructions(None)
+
+
+def test_show_summarises_only_its_contact_and_stops_its_timeline_at_the_limit(store: Store) -> None:
+    """`kinship show` of the busiest contact costs what showing anyone else does."""
+    statements = _statements(store, lambda: actions.show_contact(store, SETTINGS, AS_OF, "Person 4", limit=5))
+    summaries = [sql for sql in statements if "group_concat" in sql or "contact_days d" in sql]
+    assert summaries and all("WHERE c.id = " in sql for sql in summaries)
+    row, timeline = actions.show_contact(store, SETTINGS, AS_OF, "Person 4", limit=5)
+    everyone = {person.contact.id: person for person in actions.people(store, SETTINGS, AS_OF)}
+    assert row.time_together is not None  # only show adds the time together; the rest is people's row
+    assert row._replace(time_together=None) == everyone[row.contact.id]
+    assert timeline == actions.history(store, NOW, dt.UTC, name="Person 4", limit=5)
+    assert len(timeline) == 5
+    _, whole = actions.show_contact(store, SETTINGS, AS_OF, "Person 4")
+    assert whole[:5] == timeline and len(whole) > 5
+    with pytest.raises(UsageError):
+        actions.show_contact(store, SETTINGS, AS_OF, "Person 4", limit=0)
 
 
 # ---- the summaries are exact ------------------------------------------------------------------

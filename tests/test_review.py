@@ -466,3 +466,24 @@ def test_a_review_with_nothing_logged_says_so() -> None:
 
 def trend_weeks_before() -> dict[str, WeekCount]:
     return {name: WeekCount(name, 0, 0) for name in weeks_back(WEEK, 12)}
+
+
+def test_a_wish_to_see_someone_in_person_becomes_a_suggestion() -> None:
+    mum = Nudge(
+        "see_in_person:c-mum:2026-01-01",
+        "see_in_person",
+        1.25,
+        "You wanted to see Mum...",
+        ContactRef("c-mum", "Mum"),
+    )
+    review = build_review(WEEK, [], {}, {}, {}, (mum,), SETTINGS)
+    assert review.suggestions[0].startswith("Make a plan to see Mum in person")
+
+
+def test_a_week_long_before_the_log_points_to_the_first_full_week_when_it_is_ready() -> None:
+    log_start = dt.date(2026, 3, 4)  # a Wednesday: the first full week is 2026-W11 (9 to 15 March)
+    for as_of, ready in ((dt.date(2026, 3, 14), False), (dt.date(2026, 3, 15), True)):
+        review = build_review(WEEK, [], {}, {}, {}, (), SETTINGS, as_of=as_of, log_start=log_start)
+        text = " ".join(review_text(review).split())
+        assert ("`kinship review --week 2026-W11`" in text) is ready
+        assert ("will be ready to review after Sun 15 Mar 2026" in text) is not ready

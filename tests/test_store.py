@@ -177,3 +177,24 @@ def test_backup_command_refuses_to_overwrite(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="already exists"):
         opened.backup_to(target)
     opened.close()
+
+
+def test_db_check_reports_a_broken_link_and_leaves_the_page_cache_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "kinship.db"
+    opened = store.open_store(path, NOW)
+    with opened.write():
+        contact = opened.insert_contact(name="Ana Lima", name_key="ana lima", created=NOW)
+        opened.insert_interaction(
+            when=NOW, day=NOW.date(), channel=Channel.CALL, contact_rowids=[contact], created=NOW
+        )
+    assert opened.integrity_problems() == []
+    opened.close()
+    other = sqlite3.connect(path)  # foreign keys are off in other tools: a link to nobody
+    other.execute("INSERT INTO links VALUES (99, 20000, 1, 1)")
+    other.commit()
+    other.close()
+    opened = store.open_store(path, NOW)
+    cache_size = opened.conn.execute("PRAGMA cache_size").fetchone()[0]
+    assert opened.integrity_problems() == ["foreign key: links row None -> contacts"]
+    assert opened.conn.execute("PRAGMA cache_size").fetchone()[0] == cache_size
+    opened.close()

@@ -23,13 +23,17 @@ FAILING_WRITES = [
     ["log", "nobody"],
     ["log", "ana", "--via", "pigeon"],
     ["undo", "--yes"],
+    ["redo", "--yes"],
     ["amend", "abcdef", "--note", "x"],
     ["unlog", "abcdef"],
     ["snooze", "nobody", "2w"],
     ["dismiss", "no_such_key:1"],
+    ["unsnooze", "nobody"],
+    ["undismiss", "nobody"],
+    ["sync"],
     ["import", "missing-file.vcf"],
 ]
-READS = [["people"], ["show", "ana"], ["history"], ["nudges"], ["review"], ["export"]]
+READS = [["people"], ["show", "ana"], ["history"], ["nudges"], ["review"], ["groups"], ["export"]]
 EXISTING_ONLY = [["remind"], ["db", "status"], ["db", "check"], ["db", "backup"]]
 
 
@@ -127,5 +131,5 @@ def test_completion_never_migrates(db_path: Path) -> None:
 
     ok("add", "Ana Lima")
     _make_older(db_path)
-    assert complete_names(None, "an") == ["ana Lima"]
+    assert complete_names(None, "an") == ["Ana Lima"]
     assert json.loads(ok("db", "status", "--json").stdout)["pending"] == ["m003_nudges"]

@@ -244,3 +244,54 @@ def test_merge_forget_and_import_keep_the_day_lists_exact(tmp_path: Path) -> Non
     actions.forget_contact(store, actions.find_contact(store, "dee").id)
     assert_cache_is_exact(store)
     store.close()
+
+
+def test_links_removed_by_a_cascade_are_patched_too(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "kinship.db", NOW)
+    actions.add_contact(store, NOW, ContactChanges(name="Ana Lima"))
+    for back in (3, 10):
+        when = (NOW - dt.timedelta(days=back)).isoformat()
+        actions.log_interaction(store, NOW, UTC, LogRequest(names=("ana",), when_text=when))
+
+    def delete_the_newest_interaction_row() -> None:  # as any future store method might
+        with store.write():
+            store.conn.execute("DELETE FROM interactions WHERE id = (SELECT max(id) FROM interactions)")
+
+    assert full_rebuilds(store, delete_the_newest_interaction_row) == 0
+    assert day_codes(store, "Ana Lima") == [(day_number(NOW.date()) - 3) * 2 + 1]
+    assert_cache_is_exact(store)
+    store.close()
+
+
+def test_undo_and_redo_of_any_change_keep_the_day_lists_exact(tmp_path: Path) -> None:
+    from kinship import history_actions
+
+    store = open_store(tmp_path / "kinship.db", NOW)
+    for name in ("Ana Lima", "Ben Ode", "Ben Ode Jr"):
+        actions.add_contact(store, NOW, ContactChanges(name=name))
+    for back in range(0, 200, 7):
+        when = (NOW - dt.timedelta(days=back)).isoformat()
+        people = ("ana", "ben ode") if back % 2 else ("ana", "ben ode jr")
+        actions.log_interaction(store, NOW, UTC, LogRequest(names=people, when_text=when))
+    newest = actions.history(store, NOW, UTC, limit=1)[0]
+    actions.amend_interaction(
+        store,
+        NOW,
+        UTC,
+        newest.id,
+        LogRequest(when_text="2026-01-02T10:00"),
+        channel_given=False,
+        remove=("ana",),
+    )
+    actions.merge_contacts(store, "Ben Ode", "Ben Ode Jr")
+    actions.forget_contact(store, actions.find_contact(store, "ben ode").id)
+    assert_cache_is_exact(store)
+    for _ in range(3):  # the forget, the merge, the amend
+        history_actions.undo(store)
+        assert_cache_is_exact(store)
+    assert full_rebuilds(store, lambda: history_actions.undo(store)) == 0  # the last log, patched
+    assert_cache_is_exact(store)
+    for _ in range(2):
+        history_actions.redo(store)
+        assert_cache_is_exact(store)
+    store.close()

@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from kinship import dates
+from kinship import dates, validate
 from kinship.errors import AmbiguousError, NotFoundError, UsageError
 from kinship.keys import match_key, name_key
-from kinship.models import CIRCLES, Channel, Contact, ContactRef, Interaction, Nudge, Settings
+from kinship.models import Channel, Contact, ContactRef, Interaction, Nudge, Settings
 from kinship.store import NameEntry, Store
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ Chooser = Callable[[str, Sequence[NameEntry]], NameEntry | None]
 
 LAST_LOG_KEY = "last_log"
 MIN_ID_PREFIX = 6
+MAX_LIMIT = 1_000_000_000
+"""The largest ``--limit`` (beyond it SQLite's integers would overflow; nobody reads more)."""
 
 
 # ---- names ------------------------------------------------------------------------------------
@@ -150,14 +152,7 @@ class ContactChanges(NamedTuple):
 
 def check_circle(circle: str | None) -> str | None:
     """Return the circle, or raise UsageError for one that is not one of the four kinds of tie."""
-    if circle is None:
-        return None
-    value = circle.strip().lower()
-    if value in ("", "none"):
-        return None
-    if value not in CIRCLES:
-        raise UsageError(f"unknown circle {circle!r}", f"use one of: {', '.join(CIRCLES)} (or none)")
-    return value
+    return validate.circle(circle)
 
 
 def _value_key(kind: str, value: str) -> str:
@@ -167,20 +162,29 @@ def _value_key(kind: str, value: str) -> str:
     return key
 
 
-def _check_new_name(entries: Sequence[NameEntry], name: str, own_rowid: int | None = None) -> str:
-    clean = " ".join(name.split())
-    if not clean:
-        raise UsageError("a contact needs a name", "e.g. kinship add 'Ana Lima'")
+def _check_new_name(
+    entries: Sequence[NameEntry], name: str, own_rowid: int | None = None, *, field: str = "name"
+) -> str:
+    clean = validate.alias(name, field) if field == "alias" else validate.name(name, field)
     key = name_key(clean)
+    hint = "use another name, or `kinship edit` to change the existing contact"
     for entry in entries:
-        if entry.rowid != own_rowid and (
-            name_key(entry.name) == key or any(name_key(a) == key for a in entry.aliases)
-        ):
-            raise UsageError(
-                f"{entry.name!r} already exists",
-                "use another name, or `kinship edit` to change the existing contact",
-            )
+        if entry.rowid == own_rowid:
+            continue
+        if name_key(entry.name) == key:
+            raise UsageError(f"{entry.name!r} already exists", hint)
+        taken = next((a for a in entry.aliases if name_key(a) == key), None)
+        if taken is not None:
+            raise UsageError(f"{clean!r} is already an alias of {entry.name!r}", hint)
     return clean
+
+
+_VALUE_RULES: dict[str, Callable[[object, str], str]] = {
+    "alias": validate.alias,
+    "tag": validate.tag,
+    "email": validate.email,
+    "phone": validate.phone,
+}
 
 
 def _apply_values(store: Store, rowid: int, changes: ContactChanges) -> None:
@@ -192,8 +196,8 @@ def _apply_values(store: Store, rowid: int, changes: ContactChanges) -> None:
     )
     for kind, values in additions:
         for value in values:
-            if value.strip():
-                store.add_value(rowid, kind, value.strip(), _value_key(kind, value))
+            clean = _VALUE_RULES[kind](value, kind)
+            store.add_value(rowid, kind, clean, _value_key(kind, clean))
     removals = (
         ("alias", changes.remove_aliases),
         ("tag", changes.remove_tags),
@@ -204,6 +208,27 @@ def _apply_values(store: Store, rowid: int, changes: ContactChanges) -> None:
         for value in values:
             if not store.remove_value(rowid, kind, _value_key(kind, value)):
                 raise UsageError(f"{value!r} is not one of this contact's {kind}s", "see `kinship show NAME`")
+
+
+def _checked(changes: ContactChanges, today: dt.date) -> ContactChanges:
+    """Return ``changes`` with every value checked by the data rules (validate.py) and cleaned.
+
+    An empty birthday or note stays empty: ``edit`` reads it as "clear it".
+    """
+    for kind, values in (
+        ("alias", changes.aliases),
+        ("tag", changes.tags),
+        ("email", changes.emails),
+        ("phone", changes.phones),
+    ):
+        for value in values:
+            _VALUE_RULES[kind](value, kind)
+    return changes._replace(
+        circle=validate.circle(changes.circle),
+        every_days=None if changes.every_days is None else validate.rhythm_days(changes.every_days),
+        birthday=validate.birthday(changes.birthday, today) if changes.birthday else changes.birthday,
+        note=validate.note(changes.note) if changes.note else changes.note,
+    )
 
 
 def _see_every(days: int | None) -> int | None:
@@ -217,29 +242,42 @@ def _see_every(days: int | None) -> int | None:
 
 def add_contact(store: Store, now: dt.datetime, changes: ContactChanges) -> Contact:
     """Create a contact; refuse a name or alias that is already taken."""
-    if changes.name is None:
+    wanted = changes.name
+    if wanted is None:
         raise UsageError("a contact needs a name", "e.g. kinship add 'Ana Lima'")
+    changes = _checked(changes, now.date())
     with store.write():
         entries = store.name_entries()
-        name = _check_new_name(entries, changes.name)
+        name = _check_new_name(entries, wanted)
         for alias in changes.aliases:
-            _check_new_name(entries, alias)
+            _check_new_name(entries, alias, field="alias")
         rowid = store.insert_contact(
             name=name,
             name_key=name_key(name),
             created=now,
-            circle=check_circle(changes.circle),
+            circle=changes.circle,
             every_days=changes.every_days,
-            birthday=changes.birthday,
-            note=changes.note,
+            birthday=changes.birthday or None,
+            note=changes.note or None,
             see_every_days=_see_every(changes.see_every_days),
         )
         _apply_values(store, rowid, changes)
         return store.contact(rowid)
 
 
-def edit_contact(store: Store, text: str, changes: ContactChanges, choose: Chooser | None = None) -> Contact:
-    """Change a contact: set fields, add or remove aliases, tags, emails and phones."""
+def edit_contact(
+    store: Store,
+    text: str,
+    changes: ContactChanges,
+    choose: Chooser | None = None,
+    *,
+    today: dt.date | None = None,
+) -> Contact:
+    """Change a contact: set fields, add or remove aliases, tags, emails and phones.
+
+    ``today`` (the local today) bounds a birthday; without it only the year 9999 does.
+    """
+    changes = _checked(changes, dt.date.max if today is None else today)
     with store.write():
         entries = store.name_entries()
         entry = resolve_name(entries, text, choose)
@@ -249,11 +287,11 @@ def edit_contact(store: Store, text: str, changes: ContactChanges, choose: Choos
             fields["name"] = new_name
             fields["name_key"] = name_key(new_name)
         for alias in changes.aliases:
-            _check_new_name(entries, alias, entry.rowid)
+            _check_new_name(entries, alias, entry.rowid, field="alias")
         if changes.clear_circle:
             fields["circle"] = None
         elif changes.circle is not None:
-            fields["circle"] = check_circle(changes.circle)
+            fields["circle"] = changes.circle
         if changes.clear_every:
             fields["every_days"] = None
         elif changes.every_days is not None:
@@ -293,6 +331,7 @@ def merge_contacts(
             )
         kept = store.contact(keep.rowid)
         dup = store.contact(duplicate.rowid)
+        store.journal_note("m", [dup.id, kept.id, dup.name, kept.name])  # sync redirects the duplicate
         store.move_links(duplicate.rowid, keep.rowid)
         values = (
             ("alias", (dup.name, *dup.aliases)),
@@ -345,11 +384,20 @@ class LogRequest(NamedTuple):
 
 
 def check_log_values(minutes: int | None, feel: int | None) -> None:
-    """Refuse minutes below zero and feelings outside 1-5."""
-    if minutes is not None and minutes < 0:
-        raise UsageError(f"--minutes must be 0 or more, not {minutes}", "e.g. --minutes 45")
-    if feel is not None and not 1 <= feel <= 5:
-        raise UsageError(f"--feel must be from 1 to 5, not {feel}", "1 = draining, 5 = wonderful")
+    """Refuse minutes outside 0-1440 and feelings outside 1-5 (validate.py's rules)."""
+    if minutes is not None:
+        validate.minutes(minutes)
+    if feel is not None:
+        validate.feel(feel)
+
+
+def _checked_request(request: LogRequest) -> LogRequest:
+    """Return ``request`` with minutes, feel, note and group checked by the data rules, cleaned."""
+    check_log_values(request.minutes, request.feel)
+    return request._replace(
+        note=validate.note(request.note) if request.note else request.note,
+        group=validate.group_label(request.group) if request.group else request.group,
+    )
 
 
 def _resolve_people(
@@ -362,7 +410,7 @@ def _resolve_people(
         except NotFoundError:
             if not create_new:
                 raise
-            people.append(" ".join(text.split()))
+            people.append(validate.name(text))
     return people
 
 
@@ -377,11 +425,11 @@ def log_interaction(
     names = tuple(name for name in request.names if name.strip())
     if not names and not request.group:
         raise UsageError("name at least one person, or a --group activity", "e.g. kinship log ana --via call")
-    check_log_values(request.minutes, request.feel)
+    request = _checked_request(request)
     when = (
         now.astimezone(zone) if request.when_text is None else dates.parse_when(request.when_text, now, zone)
     )
-    dates.check_not_future(when, now)
+    validate.when(when, now)
     people = _resolve_people(store, names, request.create_new, choose)
     with store.write():
         # another command may have changed the contacts between resolving and the write lock
@@ -472,10 +520,10 @@ def amend_interaction(
     choose: Chooser | None = None,
 ) -> Interaction:
     """Correct one interaction: any log option given replaces that field; people are added/removed."""
-    check_log_values(request.minutes, request.feel)
+    request = _checked_request(request)
     when = None if request.when_text is None else dates.parse_when(request.when_text, now, zone)
     if when is not None:
-        dates.check_not_future(when, now)
+        validate.when(when, now)
     with store.write():
         rowid = _interaction_by_prefix(store, prefix)
         current = store.interaction(rowid)
@@ -613,8 +661,8 @@ def show_contact(
     """
     from kinship import engine
 
-    if limit is not None and limit < 1:
-        raise UsageError(f"--limit must be 1 or more, not {limit}", "e.g. --limit 20")
+    if limit is not None:
+        validate.whole_number(limit, "--limit", 1, MAX_LIMIT)
     with store.read():
         entry = resolve_name(entries_for(store, text), text, choose)
         contact = store.contact(entry.rowid)
@@ -648,8 +696,8 @@ def history(
     choose: Chooser | None = None,
 ) -> list[Interaction]:
     """Return interactions newest first, optionally of one person, since a time, at most ``limit``."""
-    if limit is not None and limit < 1:
-        raise UsageError(f"--limit must be 1 or more, not {limit}", "e.g. --limit 20")
+    if limit is not None:
+        validate.whole_number(limit, "--limit", 1, MAX_LIMIT)
     since = None if since_text is None else dates.parse_when(since_text, now, zone)
     with store.read():
         rowid = None if name is None else resolve_name(entries_for(store, name), name, choose).rowid
@@ -741,6 +789,36 @@ def _board_at(store: Store, settings: Settings, as_of: dt.date) -> Board:
     return _board_from(store, settings, as_of, store.contact_summaries(as_of))
 
 
+class SnoozedContact(NamedTuple):
+    """A snooze of a whole contact in force: every nudge about them waits until ``until``."""
+
+    contact: ContactRef
+    made: dt.date
+    until: dt.date
+
+
+def snoozed_contacts(store: Store, as_of: dt.date) -> list[SnoozedContact]:
+    """Return the contact snoozes in force on ``as_of`` (the longest per contact), by name."""
+    with store.read():
+        state = store.nudge_state()
+        longest: dict[str, tuple[dt.date, dt.date]] = {}
+        for snooze in state.snoozes:
+            if snooze.contact_id is not None and snooze.made <= as_of < snooze.until:
+                known = longest.get(snooze.contact_id)
+                if known is None or snooze.until > known[1]:
+                    longest[snooze.contact_id] = (snooze.made, snooze.until)
+        rowids = [store.contact_rowid(uid) for uid in longest]
+        names = {contact.id: contact.name for contact in store.contacts(r for r in rowids if r is not None)}
+    return sorted(
+        (
+            SnoozedContact(ContactRef(uid, names[uid]), made, until)
+            for uid, (made, until) in longest.items()
+            if uid in names
+        ),
+        key=lambda item: (name_key(item.contact.name), item.contact.id),
+    )
+
+
 def hidden_nudges(store: Store, settings: Settings, as_of: dt.date) -> list[Hidden]:
     """Return the nudges a snooze or dismissal in force on ``as_of`` leaves out, with handles."""
     with store.read():
@@ -761,7 +839,7 @@ def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | 
     if week is not None and week.strip().lower() == "this":
         chosen = dates.iso_week(as_of)
     else:
-        chosen = dates.last_ended_week(as_of) if week is None else dates.iso_week(dates.week_start(week))
+        chosen = dates.last_ended_week(as_of) if week is None else dates.parse_week(week)
     start = dates.week_start(chosen)
     end = start + dt.timedelta(days=6)
     if start > as_of:
@@ -810,24 +888,31 @@ def _reminder_time(now: dt.datetime, as_of: dt.date) -> dt.datetime:
 
 
 def remind_digest(
-    store: Store, settings: Settings, now: dt.datetime, as_of: dt.date, *, dry_run: bool = False
+    store: Store,
+    settings: Settings,
+    now: dt.datetime,
+    as_of: dt.date,
+    *,
+    dry_run: bool = False,
+    budget: bool = True,
 ) -> Digest:
     """Return what ``kinship remind`` says at the end of ``as_of`` and (unless ``dry_run``) record it.
 
     At most one digest per ``remind_repeat_days`` (the ``remind_budget`` highest nudges in force,
     birthdays on the day always), and between digests only a birthday on its day (SPEC §8). The
     check and the record run under one write lock, so two ``remind`` runs never send twice.
+    Without ``budget`` (``--json`` lists them all, SPEC §6) every nudge due is sent and recorded.
     """
     from kinship import engine
 
     if dry_run:
         with store.read():
             return engine.reminder_digest(
-                _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of
+                _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of, budget=budget
             )
     with store.write():
         digest = engine.reminder_digest(
-            _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of
+            _nudges_at(store, settings, as_of), store.nudge_state(), settings, as_of, budget=budget
         )
         made_at = _reminder_time(now, as_of)
         for nudge in digest.nudges:

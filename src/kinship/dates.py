@@ -16,6 +16,25 @@ from kinship.errors import UsageError
 
 NOON = dt.time(12, 0)
 FUTURE_SLACK = dt.timedelta(minutes=5)
+FIRST_YEAR = 1900
+"""No time, as-of day or week before this year is accepted."""
+LAST_YEAR = 2999
+"""No as-of day, week or KINSHIP_NOW after this year is accepted."""
+MAX_DURATION_DAYS = 36_500
+"""A duration (a rhythm, a snooze) of at most 100 years."""
+_MAX_NUMBER_DIGITS = 9  # far beyond any bound below, far below int()'s digit limit
+TIMES_HINT = f"times run from {FIRST_YEAR} to 5 minutes from now"
+DAYS_HINT = f"days and weeks run from {FIRST_YEAR} to {LAST_YEAR}"
+
+PARTS_OF_DAY: dict[str, dt.time] = {
+    "morning": dt.time(9, 0),
+    "afternoon": dt.time(15, 0),
+    "evening": dt.time(19, 0),
+    "night": dt.time(21, 0),
+}
+"""The hour a part of the day stands for (``this morning``, ``yesterday evening``, ``last night``)."""
+
+NAMED_TIMES: dict[str, dt.time] = {"noon": NOON, "midday": NOON, "midnight": dt.time(0, 0)}
 
 WEEKDAYS: dict[str, int] = {
     name: index
@@ -99,7 +118,8 @@ _DUR_UNITS: dict[str, int] = {
 _TIME_RE = re.compile(
     r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?::(?P<s>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$"
 )
-_AGO_RE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>[a-z]+)\s+ago$")
+_AGO_RE = re.compile(r"^(?P<n>\d+|an?|half an?)\s*(?P<unit>[a-z]+)\s+ago$")
+_IN_RE = re.compile(r"^in\s+(?P<n>\d+|an?)\s*(?P<unit>[a-z]+)$")
 _ISO_DAY_RE = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
 _DAY_MONTH_RE = re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[a-z]+)\.?$")
 _MONTH_DAY_RE = re.compile(r"^(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?$")
@@ -149,6 +169,9 @@ def localize(wall: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 
 
 def _parse_time(text: str) -> dt.time | None:
+    named = NAMED_TIMES.get(text.strip()) or PARTS_OF_DAY.get(text.strip())
+    if named is not None:
+        return named
     match = _TIME_RE.match(text.strip())
     if not match:
         return None
@@ -182,10 +205,19 @@ def _day_part(text: str, today: dt.date) -> dt.date | None:
     """Return the day a day-only phrase names, or None when it is not one."""
     if text == "yesterday":
         return today - dt.timedelta(days=1)
-    if text == "today":
+    if text in ("today", "this"):  # "this" as in "this morning"
         return today
+    if text == "tomorrow":  # named so that it is refused as in the future, not as unreadable
+        return today + dt.timedelta(days=1)
     if text in WEEKDAYS:
         return today - dt.timedelta(days=(today.weekday() - WEEKDAYS[text]) % 7)
+    if text.startswith("next "):  # a future day: refused as such by parse_when
+        name = text[5:].strip()
+        if name in WEEKDAYS:
+            return today + dt.timedelta(days=(WEEKDAYS[name] - today.weekday()) % 7 or 7)
+        if name in ("week", "month", "year"):
+            return today + dt.timedelta(days=7)
+        return None
     if text.startswith("last "):
         name = text[5:].strip()
         if name in WEEKDAYS:
@@ -207,7 +239,19 @@ def _day_part(text: str, today: dt.date) -> dt.date | None:
 
 
 def _split_day_time(text: str) -> tuple[str, dt.time | None]:
-    """Split ``"friday 7pm"`` into ``("friday", 19:00)``; the time part is optional."""
+    """Split ``"friday 7pm"`` into ``("friday", 19:00)``; the time part is optional.
+
+    ``yesterday at 7pm``, ``friday evening`` and ``last night`` (yesterday 21:00) read too.
+    """
+    if text == "last night":
+        return "yesterday", PARTS_OF_DAY["night"]
+    if text == "tonight":
+        return "today", PARTS_OF_DAY["evening"]
+    if " at " in text:
+        day_text, _, time_text = text.rpartition(" at ")
+        when = _parse_time(time_text)
+        if when is not None:
+            return day_text.strip(), when
     parts = text.rsplit(" ", 1)
     if len(parts) == 2:
         when = _parse_time(parts[1])
@@ -222,11 +266,49 @@ def _split_day_time(text: str) -> tuple[str, dt.time | None]:
     return text, None
 
 
-def parse_when(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
-    """Return the aware local instant ``text`` names, never in the future of a day's bias.
+def _ago(amount: str, unit_text: str, text: str) -> dt.timedelta:
+    """Return the time ``amount`` ``unit_text`` spans (``an hour``, ``3d``), at most 100 years."""
+    unit = _AGO_UNITS.get(unit_text)
+    if unit is None:
+        raise UsageError(
+            f"unknown unit in {text!r}",
+            "use min, h, d, w, mo or y, e.g. '30min ago' or '3d ago'",
+        )
+    if amount.startswith("half"):
+        return unit / 2
+    if amount in ("a", "an"):
+        return unit
+    if len(amount) > _MAX_NUMBER_DIGITS or int(amount) * unit.total_seconds() > MAX_DURATION_DAYS * 86400:
+        raise UsageError(f"{text!r} is more than 100 years", TIMES_HINT)
+    return int(amount) * unit
 
-    ``now`` is aware. Raises UsageError for anything it cannot read unambiguously.
+
+def parse_when(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """Return the aware local instant ``text`` names: from 1900 to 5 minutes after ``now``.
+
+    ``now`` is aware. Raises UsageError for anything it cannot read unambiguously, and for a
+    time out of that range (a future day such as ``tomorrow`` "is in the future").
     """
+    moment = _parse_moment(text, now, zone)
+    if moment.year < FIRST_YEAR:
+        raise UsageError(f"{text.strip()!r} is before {FIRST_YEAR}", TIMES_HINT)
+    if moment - now > FUTURE_SLACK:
+        raise UsageError(
+            f"{text.strip()!r} ({moment:%Y-%m-%d %H:%M}) is in the future",
+            "name a time that has happened; " + TIMES_HINT,
+        )
+    return moment
+
+
+def _parse_moment(text: str, now: dt.datetime, zone: dt.tzinfo, hint: str = TIMES_HINT) -> dt.datetime:
+    """Return the instant ``text`` names, without bounds; an overflow is a UsageError naming ``hint``."""
+    try:
+        return _parse_unbounded(text, now, zone)
+    except OverflowError as exc:
+        raise UsageError(f"{text.strip()[:40]!r} is out of range ({hint})", hint) from exc
+
+
+def _parse_unbounded(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     raw = " ".join(text.strip().lower().split())
     if not raw:
         raise UsageError("an empty time", "try 'now', 'yesterday 7pm' or '2026-11-20 18:30'")
@@ -234,15 +316,13 @@ def parse_when(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     today = now_local.date()
     if raw in ("now", "today", "just now"):
         return now_local
+    match = _IN_RE.match(raw)
+    if match:  # "in 2 days": a future time, refused as such by parse_when
+        return now_local + _ago(match["n"], match["unit"], text)
     match = _AGO_RE.match(raw)
     if match:
-        unit = _AGO_UNITS.get(match["unit"])
-        if unit is None:
-            raise UsageError(
-                f"unknown unit in {text!r}",
-                "use min, h, d, w, mo or y, e.g. '30min ago' or '3d ago'",
-            )
-        delta = int(match["n"]) * unit
+        unit = _AGO_UNITS.get(match["unit"], dt.timedelta(0))
+        delta = _ago(match["n"], match["unit"], text)
         if unit < dt.timedelta(days=1):  # minutes and hours are elapsed time
             return (now_local.astimezone(dt.UTC) - delta).astimezone(zone)
         wall = now_local.replace(tzinfo=None) - delta  # days and weeks are calendar days
@@ -288,8 +368,35 @@ def _parse_with_dateutil(text: str, now_local: dt.datetime, zone: dt.tzinfo) -> 
 
 
 def parse_day(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.date:
-    """Return the local day ``text`` names (for ``--as-of`` and birthdays of this year)."""
-    return parse_when(text, now, zone).date()
+    """Return the local day ``text`` names, for ``--as-of``: any day of the years 1900-2999."""
+    day = _parse_moment(text, now, zone, DAYS_HINT).date()
+    return check_day(day, text.strip())
+
+
+def check_day(day: dt.date, shown: str | None = None) -> dt.date:
+    """Return ``day`` when it lies in the years 1900-2999; else a UsageError naming the limit."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise UsageError(
+            f"{shown or day.isoformat()!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}", DAYS_HINT
+        )
+    return day
+
+
+def parse_now(text: str, zone: dt.tzinfo) -> dt.datetime:
+    """Return the instant ``KINSHIP_NOW`` names (ISO 8601; local time when it has no offset).
+
+    It must lie in the years 1900-2999 so that every day kinship derives from it exists.
+    """
+    hint = "e.g. KINSHIP_NOW=2026-11-26T09:00"
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UsageError(f"KINSHIP_NOW={text[:40]!r} is not an ISO 8601 date-time", hint) from exc
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise UsageError(f"KINSHIP_NOW={text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}", hint)
+    if value.tzinfo is None:
+        return localize(value, zone)
+    return value.astimezone(zone)
 
 
 def parse_duration(text: str) -> int:
@@ -299,6 +406,8 @@ def parse_duration(text: str) -> int:
     hint = "use a number and d, w, mo or y, e.g. 3d, 2w, 1mo, 1y"
     if not match:
         raise UsageError(f"cannot read the duration {text!r}", hint)
+    if len(match["n"]) > _MAX_NUMBER_DIGITS:
+        raise UsageError(f"the duration {text!r} is more than 100 years", hint)
     unit = match["unit"]
     if unit == "m":
         raise UsageError(f"{text!r} is ambiguous: minutes or months?", "write 'mo' for months, e.g. 1mo")
@@ -307,6 +416,8 @@ def parse_duration(text: str) -> int:
     days = int(match["n"]) * _DUR_UNITS[unit]
     if days <= 0:
         raise UsageError(f"the duration {text!r} must be positive", hint)
+    if days > MAX_DURATION_DAYS:
+        raise UsageError(f"the duration {text!r} is more than 100 years ({MAX_DURATION_DAYS:,} days)", hint)
     return days
 
 
@@ -355,6 +466,16 @@ def week_start(week: str) -> dt.date:
         return dt.date.fromisocalendar(int(match["y"]), int(match["w"]), 1)
     except ValueError as exc:
         raise UsageError(f"no such week: {week}", "ISO weeks run from W01 to W52 or W53") from exc
+
+
+def parse_week(text: str) -> str:
+    """Return the ISO week a person wrote (``2026-W47``, ``2026w47``), in the years 1900-2999."""
+    match = _WEEK_RE.match(text.strip().lower())
+    if match and not FIRST_YEAR <= int(match["y"]) <= LAST_YEAR:
+        raise UsageError(
+            f"the week {text.strip()!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}", DAYS_HINT
+        )
+    return iso_week(week_start(text))
 
 
 def last_ended_week(as_of: dt.date) -> str:

@@ -854,6 +854,8 @@ def key_hash(key: str) -> str:
 
 
 def _common_prefix(first: str, second: str) -> int:
+    if first[:HANDLE_MIN] != second[:HANDLE_MIN]:
+        return 0  # the usual case; any length under HANDLE_MIN gives the same handle
     length = 0
     for one, two in zip(first, second, strict=False):
         if one != two:
@@ -972,19 +974,22 @@ class Digest(NamedTuple):
     """A digest is spoken (False: silent, or birthdays on their day alone)."""
 
 
-def reminder_digest(nudges: Sequence[Nudge], state: NudgeState, settings: Settings, as_of: dt.date) -> Digest:
+def reminder_digest(
+    nudges: Sequence[Nudge], state: NudgeState, settings: Settings, as_of: dt.date, *, budget: bool = True
+) -> Digest:
     """Return what ``kinship remind`` sends at the end of ``as_of``.
 
     At most one digest per ``remind_repeat_days`` (counted from the last digest), holding the
     ``remind_budget`` highest nudges in force that were not reminded in that window, plus every
-    birthday on its day; between digests only a birthday on its day is told, alone.
+    birthday on its day; between digests only a birthday on its day is told, alone. Without
+    ``budget`` (``--json``) a digest holds every nudge due.
     """
     due = due_reminders(nudges, state, settings, as_of)
     birthdays = [nudge for nudge in due if is_birthday_today(nudge)]
     last = last_digest_day(state, as_of)
     if last is not None and as_of < last + dt.timedelta(days=settings.remind_repeat_days):
         return Digest(birthdays, 0, False)
-    chosen = {nudge.key for nudge in due[: max(settings.remind_budget, 0)]}
+    chosen = {nudge.key for nudge in (due[: max(settings.remind_budget, 0)] if budget else due)}
     chosen.update(nudge.key for nudge in birthdays)
     shown = [nudge for nudge in due if nudge.key in chosen]
     return Digest(shown, len(due) - len(shown), bool(shown))

@@ -160,6 +160,49 @@ def m003_nudges(db: Database) -> None:
     )
 
 
+@migrations()
+def m004_journal(db: Database) -> None:
+    """The change journal (undo, redo, sync), the versions sync merges by, and this device's id."""
+    _run_statements(
+        db,
+        """
+        CREATE TABLE journal (
+            id TEXT PRIMARY KEY,
+            device TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            words TEXT NOT NULL,
+            undoes TEXT,
+            redoes TEXT,
+            changes BLOB
+        ) WITHOUT ROWID;
+
+        CREATE TABLE journal_devices (
+            device TEXT PRIMARY KEY,
+            name TEXT,
+            last_applied TEXT
+        ) WITHOUT ROWID;
+
+        CREATE TABLE journal_versions (
+            uid TEXT NOT NULL,
+            field TEXT NOT NULL,
+            version TEXT NOT NULL,
+            PRIMARY KEY (uid, field)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE journal_redirects (
+            uid TEXT PRIMARY KEY,
+            into_uid TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        INSERT OR IGNORE INTO meta(key, value) VALUES ('device_id', lower(hex(randomblob(8))));
+        """,
+    )
+    # triggers copying each changed row into journal_capture_* (journal_store.py says why)
+    from kinship.journal_store import install_capture
+
+    install_capture(db.conn)
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run each ``;``-separated statement in the caller's transaction.
 

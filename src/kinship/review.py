@@ -18,6 +18,7 @@ from kinship.engine import (
     ISOLATION,
     MONTH_NAMES,
     ONLINE_ONLY,
+    SEE_IN_PERSON,
     WEEKDAY_NAMES,
     CrowdedVerdict,
     crowded_verdict,
@@ -85,6 +86,8 @@ class Review(NamedTuple):
     """The week ended before the log's first interaction (or nothing is logged at all)."""
     budget: int = NUDGES_SHOWN
     """How many nudges the text and Markdown show (``review_budget``)."""
+    as_of: dt.date | None = None
+    """The last day the review covers (the week's end, or the as-of day inside it)."""
 
     @property
     def crowded(self) -> bool:
@@ -195,7 +198,7 @@ def suggest(
     to_see: list[str] = []
     for nudge in nudges:
         if (
-            nudge.kind in (FADING, ONLINE_ONLY)
+            nudge.kind in (FADING, ONLINE_ONLY, SEE_IN_PERSON)
             and nudge.contact is not None
             and nudge.contact.name not in to_see
         ):
@@ -299,6 +302,7 @@ def build_review(
         log_start=log_start,
         before_log=before_log,
         budget=max(settings.review_budget, 0),
+        as_of=as_of,
     )
 
 
@@ -408,10 +412,12 @@ def log_note(review: Review) -> str | None:
         )
     first = review.first_full_week or review.week
     ready = week_start(first) + dt.timedelta(days=6)
+    starts = f"Your log starts on {_short_day(review.log_start)}, after this week."
+    if review.as_of is not None and review.as_of >= ready:
+        return f"{starts} The first full week is {first}: `kinship review --week {first}`."
     return (
-        f"Your log starts on {_short_day(review.log_start)}, after this week. The first full week, "
-        f"{first}, will be ready to review after {_short_day(ready)}; until then, "
-        "`kinship review --week this` shows the week so far."
+        f"{starts} The first full week, {first}, will be ready to review after {_short_day(ready)}; "
+        "until then, `kinship review --week this` shows the week so far."
     )
 
 

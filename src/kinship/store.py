@@ -18,9 +18,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from kinship.errors import DataError, UsageError
+from kinship.errors import DataError
 from kinship.models import (
     CHANNEL_CODES,
     Channel,
@@ -35,7 +35,7 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges")
+MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -48,6 +48,8 @@ IN_PERSON_CODE = CHANNEL_CODES[Channel.IN_PERSON]
 VALUE_KINDS = ("alias", "tag", "email", "phone", "source")
 _PATCHED_DAYS_AT_MOST = 64
 """A contact with more touched days than this in one write gets its day list rebuilt instead."""
+CHECK_CACHE_BYTES = 64 * 1024 * 1024
+"""The most page cache ``db check`` takes (the whole file up to this: peak memory stays < 100 MB)."""
 
 
 def day_number(day: dt.date) -> int:
@@ -171,9 +173,9 @@ def _applied_migrations(conn: sqlite3.Connection, path: Path) -> tuple[list[str]
             ]
     except sqlite3.OperationalError as exc:  # locks, permissions: the file itself may be fine
         raise DataError(f"cannot open {path}: {exc}", "check the file's and folder's permissions") from exc
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError, MemoryError) as exc:
         raise DataError(
-            f"{path} cannot be read as a database ({exc})",
+            f"{path} cannot be read as a database ({exc or type(exc).__name__})",
             "it was left untouched; restore it from a backup (kinship db backup makes one)",
         ) from exc
     return applied, bool(tables)
@@ -216,18 +218,68 @@ def backup_path_for(path: Path, now: dt.datetime) -> Path:
 
 
 def _write_backup(conn: sqlite3.Connection, target: Path) -> None:
-    """Copy the open database into ``target`` (0600) and check the copy's integrity."""
-    _create_private_file(target)
-    copy = sqlite3.connect(str(target))
+    """Copy the open database into ``target`` (0600) whole or not at all, and check the copy.
+
+    The copy is written beside the target under a temporary name and renamed when complete;
+    an existing target or a symbolic link is refused, and a full disk is named as such.
+    """
+    from kinship.files import atomic_target, explain_failed_write
+
+    with atomic_target(target) as temporary:
+        copy = sqlite3.connect(str(temporary))
+        try:
+            conn.backup(copy)
+            result = copy.execute("PRAGMA integrity_check").fetchone()
+        except sqlite3.OperationalError as exc:
+            code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+            if code in (sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR):
+                pages = conn.execute("PRAGMA page_count").fetchone()[0]
+                size = conn.execute("PRAGMA page_size").fetchone()[0]
+                raise explain_failed_write(temporary, int(pages) * int(size)) from exc
+            raise
+        except (sqlite3.DatabaseError, MemoryError) as exc:  # the source is damaged, not the copy
+            raise DataError(
+                f"cannot back up {_conn_path(conn)}: the database is damaged ({exc})",
+                "run `kinship db check`; restore an earlier backup (NAME.bak-…) if it fails",
+            ) from exc
+        finally:
+            copy.close()
+        if result is None or result[0] != "ok":
+            raise DataError(f"the backup {target} failed its integrity check", "run kinship db check")
+
+
+def _damage_report(conn: sqlite3.Connection, failure: BaseException) -> list[str]:
+    """Return what is damaged when the integrity check itself failed.
+
+    Each table (with its indexes) is checked on its own, so the report names the ones that
+    cannot be read; when even the schema cannot be read, it says so.
+    """
+    stopped = f"the integrity check stopped: {failure or type(failure).__name__}"
     try:
-        conn.backup(copy)
-        result = copy.execute("PRAGMA integrity_check").fetchone()
-    finally:
-        copy.close()
-    os.chmod(target, 0o600)
-    if result is None or result[0] != "ok":
-        target.unlink(missing_ok=True)
-        raise DataError(f"the backup {target} failed its integrity check", "run kinship db check")
+        names = [
+            row[0]
+            for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND rootpage > 0")
+        ]
+    except (sqlite3.DatabaseError, MemoryError) as exc:
+        return [f"the schema (sqlite_master) cannot be read: {exc or type(exc).__name__}", stopped]
+    problems: list[str] = []
+    for name in sorted(names):
+        quoted = name.replace('"', '""')
+        try:
+            found = [row[0] for row in conn.execute(f'PRAGMA integrity_check("{quoted}")') if row[0] != "ok"]
+        except (sqlite3.DatabaseError, MemoryError) as exc:
+            found = [f"cannot be read: {exc or type(exc).__name__}"]
+        problems += [f"table {name}: {problem}" for problem in found]
+    return [*problems, stopped]
+
+
+def _conn_path(conn: sqlite3.Connection) -> str:
+    """Return the file an open connection reads (for messages)."""
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return "the database"
+    return str(row[2]) if row and row[2] else "the database"
 
 
 def _prune_backups(path: Path) -> None:
@@ -300,6 +352,11 @@ def open_store(
     SQLite would otherwise leave NAME-wal / NAME-shm beside it, and a read-only NAME-shm keeps
     the database unwritable even after its permissions are fixed.
     """
+    if path.is_symlink() and not path.exists():
+        raise DataError(
+            f"{path} is a symbolic link to {os.readlink(path)}, which does not exist",
+            "point --db or KINSHIP_DB at the database itself, or fix the link; nothing was created",
+        )
     if not path.exists():
         if not create:
             raise DataError(
@@ -340,7 +397,9 @@ def open_store(
     except BaseException:
         conn.close()
         raise
-    return Store(conn, path)
+    store = Store(conn, path)
+    store.journal_now = now
+    return store
 
 
 def _database_error(path: Path, exc: sqlite3.DatabaseError, doing: str) -> DataError:
@@ -355,6 +414,16 @@ def _database_error(path: Path, exc: sqlite3.DatabaseError, doing: str) -> DataE
     else:  # DatabaseError proper: "database disk image is malformed", "file is not a database"
         hint = "nothing was changed; run `kinship db check`, and restore a backup (NAME.bak-…) if it fails"
     return DataError(f"cannot {doing} {path}: {text}", hint)
+
+
+def _damaged(path: Path, exc: BaseException) -> DataError:
+    """Return the DataError for damaged contents: SQLite ran out of memory on a garbled record,
+    or a text value is not UTF-8."""
+    what = "a record too large to be real" if isinstance(exc, MemoryError) else "text that is not UTF-8"
+    return DataError(
+        f"cannot read {path}: the database is damaged ({what})",
+        "nothing was changed; run `kinship db check`, and restore a backup (NAME.bak-…) if it fails",
+    )
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -402,6 +471,28 @@ def _summary(
     )
 
 
+# Temporary (per-connection, never stored) triggers that note which (contact, day) pairs of
+# ``links`` this connection changes, each with whether the contact's day list was stale at
+# that moment: a contact whose first change found its list fresh has a row with 0. Whatever
+# code changes links (cascades included), the patch sees it.
+_NOTE_TOUCHED_SQL = (
+    "INSERT OR IGNORE INTO kinship_touched_days(contact_id, day, was_stale) VALUES ({row}.contact_id, {row}.day,"
+    " EXISTS (SELECT 1 FROM main.contact_days_stale s WHERE s.contact_id = {row}.contact_id));"
+)
+_WATCH_LINKS_SQL = (
+    """CREATE TEMP TABLE IF NOT EXISTS kinship_touched_days (
+        contact_id INTEGER NOT NULL, day INTEGER NOT NULL, was_stale INTEGER NOT NULL,
+        PRIMARY KEY (contact_id, day)
+    ) WITHOUT ROWID""",
+    *(
+        f"CREATE TEMP TRIGGER IF NOT EXISTS kinship_watch_{event.lower()} BEFORE {event} ON main.links BEGIN "
+        + " ".join(_NOTE_TOUCHED_SQL.format(row=row) for row in rows)
+        + " END"
+        for event, rows in (("INSERT", ("new",)), ("DELETE", ("old",)), ("UPDATE", ("old", "new")))
+    ),
+)
+
+
 def _one_contact(summary_sql: str) -> str:
     """Return a summary query over all contacts narrowed to the one contact ``:rowid``."""
     return summary_sql.replace("ORDER BY c.id", "WHERE c.id = :rowid")
@@ -409,6 +500,11 @@ def _one_contact(summary_sql: str) -> str:
 
 class Store:
     """One open kinship database. Every command runs in one ``read()`` or ``write()`` block."""
+
+    journal_now: dt.datetime | None = None
+    """When the journal says a change was made (``open_store`` sets the command's "now")."""
+    _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
+    _journal_extra: dict[str, Any] | None = None
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -420,25 +516,94 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def write(self) -> Iterator[Store]:
-        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it."""
+    def write(
+        self, describe: str | None = None, *, undoes: str | None = None, redoes: str | None = None
+    ) -> Iterator[Store]:
+        """Run the block in one ``BEGIN IMMEDIATE`` transaction: all of it, or none of it.
+
+        What the block changed becomes one journal entry in the same transaction (SPEC §11),
+        described by ``describe`` (else in words told from the changes themselves).
+        """
         try:
             self._watch_links()  # outside the transaction: a rollback must not drop them
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _database_error(self.path, exc, "write to") from exc
         try:
+            self.journal_start()
             yield self
             self.refresh_contact_days()
+            self.journal_record(describe, undoes=undoes, redoes=redoes)
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             _rollback(self.conn)
             if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
                 raise  # a bug, not a data problem: the last line of defence reports it
             raise _database_error(self.path, exc, "write to") from exc
+        except (MemoryError, UnicodeDecodeError) as exc:
+            _rollback(self.conn)
+            raise _damaged(self.path, exc) from exc
         except BaseException:
             _rollback(self.conn)
             raise
+
+    # ---- the change journal (journal_store.py does the work) --------------------------------
+
+    def journal_start(self) -> None:
+        """Start capturing row changes for the next journal entry (inside a write transaction)."""
+        self._journal_extra = None
+        if self._journal is None:
+            from kinship import journal_store
+
+            self._journal = (
+                journal_store.Capture(self.conn) if journal_store.journal_ready(self.conn) else False
+            )
+        if self._journal:
+            self._journal.start()
+
+    def journal_note(self, section: str, item: Any) -> None:
+        """Add an item the row changes cannot tell (a merge: ``"m"``) to the pending entry."""
+        if self._journal_extra is None:
+            self._journal_extra = {}
+        self._journal_extra.setdefault(section, []).append(item)
+
+    def journal_record(
+        self,
+        describe: str | None = None,
+        *,
+        undoes: str | None = None,
+        redoes: str | None = None,
+        force: bool = False,
+    ) -> str | None:
+        """Turn what was captured since ``journal_start`` into one entry; return its id (None: no change).
+
+        With ``force`` an entry is recorded even when nothing changed (an undo of rows gone since).
+        """
+        if not self._journal:
+            return None
+        from kinship import journal_store
+
+        changes = self._journal.changes()
+        if self._journal_extra:
+            changes.update(self._journal_extra)
+        self._journal_extra = None
+        if not changes and not force:
+            self._journal.finish()
+            return None
+        now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
+        if self._journal.device is None:
+            self._journal.device = journal_store.device_id(self.conn)
+        entry_id = journal_store.record_entry(
+            self.conn,
+            changes,
+            words=describe or journal_store.describe(self.conn, changes),
+            now_ms=int(now.timestamp() * 1000),
+            undoes=undoes,
+            redoes=redoes,
+            device=self._journal.device,
+        )
+        self._journal.finish()
+        return entry_id
 
     @contextmanager
     def read(self) -> Iterator[Store]:
@@ -450,6 +615,8 @@ class Store:
             if isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
                 raise
             raise _database_error(self.path, exc, "read") from exc
+        except (MemoryError, UnicodeDecodeError) as exc:
+            raise _damaged(self.path, exc) from exc
         finally:
             _rollback(self.conn)
 
@@ -473,18 +640,39 @@ class Store:
         )
 
     def integrity_problems(self) -> list[str]:
-        """Return what ``PRAGMA integrity_check`` and ``foreign_key_check`` report (empty if fine)."""
-        problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
-        problems += [
-            f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
-            for row in self.conn.execute("PRAGMA foreign_key_check")
-        ]
+        """Return what ``PRAGMA integrity_check`` and ``foreign_key_check`` report (empty if fine).
+
+        Both checks look up a table row for every index entry and a parent for every link, all
+        over the file: with SQLite's default 2 MB page cache nearly every lookup re-reads a page
+        from the operating system (half the time spent in system calls at a million rows). The
+        cache is sized for the check instead: the whole file, up to ``CHECK_CACHE_BYTES``.
+        A file so damaged that the check itself fails is reported, table by table, as what
+        could not be read, never raised.
+        """
+        try:
+            page_size, pages = (
+                self.conn.execute("PRAGMA page_size").fetchone()[0],
+                self.conn.execute("PRAGMA page_count").fetchone()[0],
+            )
+            previous = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        except (sqlite3.DatabaseError, MemoryError) as exc:
+            return _damage_report(self.conn, exc)
+        wanted_kib = min(int(page_size) * int(pages), CHECK_CACHE_BYTES) // 1024
+        self.conn.execute(f"PRAGMA cache_size = -{max(wanted_kib, 2000)}")
+        try:
+            problems = [row[0] for row in self.conn.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            problems += [
+                f"foreign key: {row[0]} row {row[1]} -> {row[2]}"
+                for row in self.conn.execute("PRAGMA foreign_key_check")
+            ]
+        except (sqlite3.DatabaseError, MemoryError) as exc:
+            return _damage_report(self.conn, exc)
+        finally:
+            self.conn.execute(f"PRAGMA cache_size = {int(previous)}")
         return problems
 
     def backup_to(self, target: Path) -> None:
         """Write a consistent online copy of the database to ``target`` (0600)."""
-        if target.exists():
-            raise UsageError(f"{target} already exists", "choose a new file name; nothing was overwritten")
         _write_backup(self.conn, target)
 
     # ---- meta ---------------------------------------------------------------------------
@@ -665,7 +853,7 @@ class Store:
         if wanted is not None:
             sql += f" WHERE id IN ({','.join('?' * len(wanted))})" if wanted else " WHERE 0"
             params = wanted
-        sql += " ORDER BY name_key, id"
+        sql += " ORDER BY name_key, uid"  # not by row id: the same contacts list alike on every device
         result = []
         for (
             rowid,
@@ -808,6 +996,55 @@ class Store:
         """Return the row id of an interaction by its stable id."""
         row = self.conn.execute("SELECT id FROM interactions WHERE uid = ?", (uid,)).fetchone()
         return None if row is None else int(row[0])
+
+    def interaction_rowid_by_source(self, source: str) -> int | None:
+        """Return the row id of the interaction imported from ``source``, if any."""
+        row = self.conn.execute("SELECT id FROM interactions WHERE source = ?", (source,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def last_interaction_rowid(self) -> int:
+        """Return the highest interaction row id (0 for none): rows above it are newer."""
+        row = self.conn.execute("SELECT max(id) FROM interactions").fetchone()
+        return int(row[0] or 0)
+
+    def present_sources(self, sources: Iterable[str]) -> set[str]:
+        """Return which of ``sources`` interactions in the log were imported from."""
+        wanted = sorted(set(sources))
+        present: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT source FROM interactions WHERE source IN ({marks})"
+            present.update(row[0] for row in self.conn.execute(query, chunk))
+        return present
+
+    def chat_and_hand_days(self, first: dt.date, last: dt.date) -> set[tuple[dt.date, Channel, str]]:
+        """Return (day, channel, contact id) of interactions from ``first`` to ``last`` that were
+        logged by hand or imported from a chat (not from a calendar)."""
+        found: set[tuple[dt.date, Channel, str]] = set()
+        for day, channel, uid in self.conn.execute(
+            "SELECT i.day, i.channel, c.uid FROM interactions i JOIN links l ON l.interaction_id = i.id"
+            " JOIN contacts c ON c.id = l.contact_id WHERE i.day BETWEEN ? AND ?"
+            " AND (i.source IS NULL OR i.source NOT LIKE 'ics:%')",
+            (day_number(first), day_number(last)),
+        ):
+            found.add((day_from_number(day), CHANNELS_BY_CODE[channel], uid))
+        return found
+
+    def nudge_state_uids(self) -> set[str]:
+        """Return the stable ids of every snooze, dismissal and reminder."""
+        return {row[0] for row in self.conn.execute("SELECT uid FROM nudge_state")}
+
+    def nudge_state_rows(self) -> list[tuple[str, str, str | None, str | None, int, int, int | None]]:
+        """Return every nudge-state row as (uid, kind, key, contact uid, made_at, made_day,
+        until_day), oldest first: what an export writes."""
+        return [
+            tuple(row)
+            for row in self.conn.execute(
+                "SELECT s.uid, s.kind, s.key, c.uid, s.made_at, s.made_day, s.until_day FROM nudge_state s"
+                " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.id"
+            )
+        ]
 
     def delete_interaction(self, rowid: int) -> None:
         """Delete one interaction and its links."""
@@ -1015,34 +1252,12 @@ class Store:
         self.conn.executemany("DELETE FROM contact_days_stale WHERE contact_id = ?", refreshed)
         if self._watching:
             self.conn.execute("DELETE FROM temp.kinship_touched_days")
-            self.conn.execute("DELETE FROM temp.kinship_touched_contacts")
         return len(refreshed)
-
-    # Temporary (per-connection, never stored) triggers that note which (contact, day) pairs of
-    # ``links`` this connection changes, and whether each contact's day list was stale before
-    # its first change: whatever code changes links (cascades included), the patch sees it.
-    _WATCH_LINKS = (
-        """CREATE TEMP TABLE IF NOT EXISTS kinship_touched_days (
-            contact_id INTEGER NOT NULL, day INTEGER NOT NULL, PRIMARY KEY (contact_id, day)
-        ) WITHOUT ROWID""",
-        """CREATE TEMP TABLE IF NOT EXISTS kinship_touched_contacts (
-            contact_id INTEGER PRIMARY KEY, was_stale INTEGER NOT NULL
-        )""",
-        *(
-            f"""CREATE TEMP TRIGGER IF NOT EXISTS kinship_watch_{event.lower()}_{row}
-            BEFORE {event} ON main.links BEGIN
-                INSERT OR IGNORE INTO kinship_touched_contacts(contact_id, was_stale) VALUES ({row}.contact_id,
-                    EXISTS (SELECT 1 FROM main.contact_days_stale s WHERE s.contact_id = {row}.contact_id));
-                INSERT OR IGNORE INTO kinship_touched_days(contact_id, day) VALUES ({row}.contact_id, {row}.day);
-            END"""
-            for event, row in (("INSERT", "new"), ("DELETE", "old"), ("UPDATE", "old"), ("UPDATE", "new"))
-        ),
-    )
 
     def _watch_links(self) -> None:
         """Create the temporary triggers that record touched days (once per connection)."""
         if not self._watching:
-            for statement in self._WATCH_LINKS:
+            for statement in _WATCH_LINKS_SQL:
                 self.conn.execute(statement)
             self._watching = True
 
@@ -1050,13 +1265,13 @@ class Store:
         """Return {contact: touched days} for the contacts whose day list was fresh before."""
         if not self._watching:
             return {}
-        return dict(
-            self.conn.execute(
-                "SELECT d.contact_id, count(*) FROM temp.kinship_touched_days d"
-                " JOIN temp.kinship_touched_contacts c ON c.contact_id = d.contact_id"
-                " WHERE c.was_stale = 0 GROUP BY d.contact_id"
-            ).fetchall()
-        )
+        return {
+            contact_id: count
+            for contact_id, count, was_stale in self.conn.execute(
+                "SELECT contact_id, count(*), min(was_stale) FROM temp.kinship_touched_days GROUP BY contact_id"
+            )
+            if not was_stale
+        }
 
     def _patch_one(self, contact_id: int) -> None:
         """Look up again only the touched days of a contact whose list was exact before."""
@@ -1335,31 +1550,43 @@ class Store:
 
     # ---- groups and time together -----------------------------------------------------------
 
+    # the distinct labels, hopping through the partial index (one seek per label, not per row),
+    # each with its last day on or before :end
+    _GROUP_LAST_DAYS_SQL = """
+        WITH RECURSIVE labels(label) AS (
+            SELECT min(group_label) FROM interactions WHERE group_label IS NOT NULL
+            UNION ALL
+            SELECT (SELECT min(group_label) FROM interactions WHERE group_label > labels.label)
+            FROM labels WHERE labels.label IS NOT NULL)
+        SELECT label, (SELECT max(day) FROM interactions WHERE group_label = labels.label AND day <= :end)
+        FROM labels WHERE label IS NOT NULL
+        """
+
     def group_days(
         self, as_of: dt.date, first: dt.date
     ) -> tuple[dict[str, dt.date], list[tuple[str, dt.date]]]:
         """Return each group label's last day on or before ``as_of``, and the (label, day) pairs of
         the days in [first, as_of] it met, by label then day.
 
-        Both read the partial index ``ix_interactions_group``: only interactions with a label.
+        Both read only the partial index ``ix_interactions_group`` (interactions with a label),
+        a range per label, so the cost follows the labels and the window, not the whole log.
         """
         end = day_number(as_of)
         last = {
             label: day_from_number(day)
-            for label, day in self.conn.execute(
-                "SELECT group_label, max(day) FROM interactions WHERE group_label IS NOT NULL AND day <= ?"
-                " GROUP BY group_label",
-                (end,),
-            )
+            for label, day in self.conn.execute(self._GROUP_LAST_DAYS_SQL, {"end": end})
+            if day is not None
         }
-        window = [
-            (label, day_from_number(day))
-            for label, day in self.conn.execute(
-                "SELECT group_label, day FROM interactions WHERE group_label IS NOT NULL"
-                " AND day BETWEEN ? AND ? GROUP BY group_label, day ORDER BY group_label, day",
-                (day_number(first), end),
+        window: list[tuple[str, dt.date]] = []
+        for label in sorted(last):
+            window.extend(
+                (label, day_from_number(day))
+                for (day,) in self.conn.execute(
+                    "SELECT DISTINCT day FROM interactions WHERE group_label = ? AND day BETWEEN ? AND ?"
+                    " ORDER BY day",
+                    (label, day_number(first), end),
+                )
             )
-        ]
         return last, window
 
     def group_people(self, as_of: dt.date) -> list[tuple[str, str, str, int]]:
@@ -1384,10 +1611,11 @@ class Store:
         """Return minutes face to face, minutes digital, and how many interactions had minutes,
         for one contact's interactions on days in [first, last]."""
         row = self.conn.execute(
-            "SELECT coalesce(sum(CASE WHEN l.channel = ? THEN i.minutes END), 0),"
-            " coalesce(sum(CASE WHEN l.channel != ? THEN i.minutes END), 0), count(i.minutes)"
-            " FROM links l JOIN interactions i ON i.id = l.interaction_id"
-            " WHERE l.contact_id = ? AND l.day BETWEEN ? AND ?",
+            # IN (...) visits the interactions in rowid order: far fewer page jumps than a join
+            "SELECT coalesce(sum(CASE WHEN i.channel = ? THEN i.minutes END), 0),"
+            " coalesce(sum(CASE WHEN i.channel != ? THEN i.minutes END), 0), count(i.minutes)"
+            " FROM interactions i WHERE i.id IN"
+            " (SELECT interaction_id FROM links WHERE contact_id = ? AND day BETWEEN ? AND ?)",
             (IN_PERSON_CODE, IN_PERSON_CODE, contact_rowid, day_number(first), day_number(last)),
         ).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
@@ -1395,14 +1623,25 @@ class Store:
     # ---- export -------------------------------------------------------------------------------
 
     def iter_interactions(self, chunk: int = 2000) -> Iterator[Interaction]:
-        """Yield every interaction, oldest row first, a chunk at a time (bounded memory)."""
-        last = 0
-        while True:
+        """Yield every interaction in time order (local day, instant, then stable id), bounded memory.
+
+        The order never depends on when rows were inserted, so two databases holding the same log
+        (two devices after ``kinship sync``) export the same bytes (SPEC §11). Rows are read a run
+        of days at a time, about ``chunk`` rows, each run sorted through the day index.
+        """
+        days = self.conn.execute(
+            "SELECT day, count(*) FROM interactions GROUP BY day ORDER BY day"
+        ).fetchall()
+        start = 0
+        while start < len(days):
+            end, total = start, 0
+            while end < len(days) and (total == 0 or total + days[end][1] <= chunk):
+                total += days[end][1]
+                end += 1
             rows = self.conn.execute(
-                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.id > ? ORDER BY i.id LIMIT ?",
-                (last, chunk),
+                f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i WHERE i.day BETWEEN ? AND ?"
+                " ORDER BY i.day, i.at, i.uid",
+                (days[start][0], days[end - 1][0]),
             ).fetchall()
-            if not rows:
-                return
             yield from self._interactions_from_rows(rows)
-            last = int(rows[-1][0])
+            start = end

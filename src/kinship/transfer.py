@@ -11,8 +11,6 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +19,7 @@ from typing import IO, Any
 from kinship.errors import DataError, UsageError
 from kinship.keys import match_key, name_key
 from kinship.models import Channel, Contact, Interaction
-from kinship.store import Store, day_number
+from kinship.store import Store
 
 EXPORT_VERSION = 1
 _NOTHING_HINT = "pass --me with your name exactly as the chat shows it (or set me in the config)"
@@ -54,31 +52,6 @@ class ImportSummary:
     matched: int = 0
     left_out: tuple[tuple[str, int], ...] = ()
     nothing: str | None = None
-
-    def lines(self) -> list[str]:
-        """Return the summary as lines of plain text."""
-        from kinship.importers.records import LEFT_OUT
-
-        verb = "Would import" if self.dry_run else "Imported"
-        lines = [f"{verb} {', '.join(self.files)} ({', '.join(sorted(set(self.formats)))})"]
-        created = len(self.created)
-        shown = ", ".join(self.created[:10]) + (f" and {created - 10} more" if created > 10 else "")
-        lines.append(f"  contacts created: {created}" + (f" ({shown})" if created else ""))
-        if self.matched:
-            lines.append(f"  contacts matched: {self.matched}")
-        lines.append(f"  contacts updated: {self.updated}")
-        lines.append(f"  interactions added: {self.added}")
-        if self.left_out:
-            lines.append("  left out:")
-            for reason, count in self.left_out:
-                lines.append(f"    {LEFT_OUT.get(reason, reason.replace('_', ' '))}: {count}")
-        if self.unmatched_names:
-            names = ", ".join(self.unmatched_names[:10])
-            more = f" and {len(self.unmatched_names) - 10} more" if len(self.unmatched_names) > 10 else ""
-            lines.append(f"  not contacts: {names}{more} (pass --new to add them)")
-        if self.nothing:
-            lines.append(f"  {self.nothing}")
-        return lines
 
     def as_json(self) -> dict[str, Any]:
         """Return the summary as a JSON object."""
@@ -115,6 +88,11 @@ def nothing_reason(
         return "nothing to import: everything is dated after now — are the clock and time zone right?", False
     if left_out.get("unknown_participants") and not new:
         return "nothing to import: nobody in it is a contact yet — pass --new to add them", False
+    if left_out.get("nobody_known"):
+        return (
+            "nothing to import: no event or chat in it is with one of your contacts (by attendee or by name)",
+            False,
+        )
     if left_out.get("hand_logged"):
         return "nothing to import: those days are already logged", False
     return "nothing to import: the file holds no contacts, events or messages kinship reads", False
@@ -168,8 +146,8 @@ def _read_file(
 class ExportFile:
     """A kinship JSON export: contacts and state in memory, interactions streamed from the file.
 
-    kinship writes one object a line, so a million interactions are read a line at a time; a file
-    laid out differently (another tool's) is read whole instead.
+    Any layout streams (kinship's own one object a line, re-indented, minified, keys in any
+    order): ``importers.kinship_json`` decodes one record at a time.
     """
 
     path: Path
@@ -177,132 +155,50 @@ class ExportFile:
     contacts: list[Any]
     state: Any
     interaction_count: int
-    whole: list[Any] | None = None
 
     def interactions(self) -> Iterator[Any]:
         """Yield the export's interaction objects in file order."""
-        if self.whole is not None:
-            yield from self.whole
-            return
+        from kinship.importers.kinship_json import iter_export
+
         with open(self.path, encoding="utf-8-sig") as handle:
-            for section, _number, value in _export_lines(handle, self.label):
+            for section, _number, value in iter_export(handle, self.label):
                 if section == "interactions":
                     yield value
 
 
-_HEADER = re.compile(r'^\{"kinship_export": (\d+), "exported_at": ("[^"]*"), "contacts": \[$')
-
-
-def _export_lines(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
-    """Yield (section, line number, object) of a file in kinship's own export layout.
-
-    Raises ValueError at the first line that does not fit the layout (the caller reads the file
-    whole instead) and DataError for a line that fits but is not valid JSON.
-    """
-    first = handle.readline()
-    header = _HEADER.match(first.rstrip("\n"))
-    if header is None:
-        raise ValueError("not kinship's line layout")
-    yield "header", 1, {"kinship_export": int(header[1]), "exported_at": json.loads(header[2])}
-    section = "contacts"
-    for number, raw in enumerate(handle, start=2):
-        line = raw.rstrip("\n")
-        if line == '], "interactions": [':
-            section = "interactions"
-            continue
-        if line.startswith('], "state": ') and line.endswith("}"):
-            section = "state"
-            line = line[len('], "state": ') : -1]
-        elif section == "state":
-            raise ValueError("text after the state")
-        else:
-            line = line.removesuffix(",")
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{label}: line {number}: not valid JSON ({exc.msg})", "export it again") from exc
-        yield section, number, value
-
-
 def _read_export(path: Path, label: str) -> ExportFile:
-    """Read a kinship JSON export: streamed when it has kinship's own layout, else whole."""
+    """Read a kinship JSON export's contacts and state, and count its interactions (streamed)."""
+    from kinship.importers.kinship_json import iter_export
+
     contacts: list[Any] = []
     state: Any = {}
     count = 0
-    version: Any = None
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            for section, _number, value in _export_lines(handle, label):
-                if section == "header":
-                    version = value["kinship_export"]
-                elif section == "contacts":
-                    contacts.append(value)
-                elif section == "interactions":
-                    count += 1
-                else:
-                    state = value
-        whole = None
-    except (ValueError, UnicodeDecodeError):
-        data = _read_whole_export(path, label)
-        version, contacts, state = data["kinship_export"], data.get("contacts", []), data.get("state")
-        whole = data.get("interactions", [])
-        count = len(whole)
+    header: dict[str, Any] = {}
+    with open(path, encoding="utf-8-sig") as handle:
+        for section, _number, value in iter_export(handle, label):
+            if section == "header":
+                header[value[0]] = value[1]
+            elif section == "contacts":
+                contacts.append(value)
+            elif section == "interactions":
+                count += 1
+            else:
+                state = value
+    version = header.get("kinship_export")
+    if version is None:
+        raise DataError(f"{label}: not a kinship JSON export (no kinship_export key)", "pass --format")
     if version != EXPORT_VERSION:
         raise DataError(
             f"{label}: export version {version} is not one this kinship reads",
             "upgrade kinship (pip install -U kinship-cli)",
         )
-    return ExportFile(path, label, contacts, state, count, whole)
-
-
-def _read_whole_export(path: Path, label: str) -> dict[str, Any]:
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            data = json.load(handle)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        where = f": line {line}" if line else ""
-        raise DataError(f"{label}{where}: not a readable kinship JSON export", "export it again") from exc
-    if not isinstance(data, dict) or data.get("kinship_export") is None:
-        raise DataError(f"{label}: not a kinship JSON export", "pass --format to name the format")
-    for key in ("contacts", "interactions"):
-        if not isinstance(data.get(key, []), list):
-            raise DataError(f"{label}: {key!r} must be a list", "export it again")
-    return data
-
-
-def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
-def _present_sources(store: Store, sources: Sequence[str]) -> set[str]:
-    present: set[str] = set()
-    for chunk in _chunks(sorted(set(sources))):
-        marks = ",".join("?" * len(chunk))
-        present.update(
-            row[0]
-            for row in store.conn.execute(f"SELECT source FROM interactions WHERE source IN ({marks})", chunk)
-        )
-    return present
+    return ExportFile(path, label, contacts, state, count)
 
 
 def _already_logged(store: Store, days: Iterable[dt.date]) -> set[tuple[dt.date, Channel, str]]:
     """Return (day, channel, contact id) of interactions logged by hand or imported from a chat."""
-    from kinship.store import CHANNELS_BY_CODE, day_from_number
-
-    wanted = sorted({day_number(day) for day in days})
-    if not wanted:
-        return set()
-    found: set[tuple[dt.date, Channel, str]] = set()
-    for day, channel, uid in store.conn.execute(
-        "SELECT i.day, i.channel, c.uid FROM interactions i JOIN links l ON l.interaction_id = i.id"
-        " JOIN contacts c ON c.id = l.contact_id WHERE i.day BETWEEN ? AND ?"
-        " AND (i.source IS NULL OR i.source NOT LIKE 'ics:%')",
-        (wanted[0], wanted[-1]),
-    ):
-        found.add((day_from_number(day), CHANNELS_BY_CODE[channel], uid))
-    return found
+    wanted = sorted(set(days))
+    return store.chat_and_hand_days(wanted[0], wanted[-1]) if wanted else set()
 
 
 def import_files(
@@ -336,9 +232,10 @@ def import_files(
             store.contacts(),
             contacts,
             interactions,
-            present_sources=_present_sources(store, [record.source_id for record in interactions]),
+            present_sources=store.present_sources(record.source_id for record in interactions),
             hand_logged=_already_logged(store, (record.day for record in interactions)),
             new=new,
+            now=now,
         )
         left_out: dict[str, int] = {}
         for item in read:
@@ -352,6 +249,8 @@ def import_files(
         ):
             if count:
                 left_out[reason] = count
+        for rule, count in plan.invalid:
+            left_out[f"invalid: {rule}"] = count
         nothing, not_understood = nothing_reason(
             plan.is_empty, bool(contacts or interactions), left_out, new=new
         )
@@ -476,21 +375,42 @@ def _parse_day(value: Any, label: str, what: str) -> dt.date:
 def _import_exports(
     store: Store, now: dt.datetime, exports: Sequence[_ReadFile], *, dry_run: bool, progress: Progress | None
 ) -> ImportSummary:
+    from kinship import validate
+    from kinship.errors import ValidationError
+
     created: list[str] = []
     added = 0
     skipped = 0
     state_rows = 0
     context = store.read() if dry_run else store.write()
     with context:
+        before = store.last_interaction_rowid()  # rows above it came from this import
         for item in exports:
             assert item.export is not None
             data = item.export
+            seen_contacts: dict[str, int] = {}
+            seen_uids: set[bytes] = set()  # only for --dry-run, which writes nothing to ask
+            seen_sources: set[str] = set()
             rowids: dict[str, int] = {}
             by_name: dict[str, list[int]] = {}
             for entry in store.name_entries():
                 by_name.setdefault(name_key(entry.name), []).append(entry.rowid)
             for number, raw in enumerate(data.contacts, start=1):
-                contact = _contact_from_json(raw, f"{item.label}: contact {number}")
+                where = f"{item.label}: contact {number}"
+                contact = _contact_from_json(raw, where)
+                if contact.id in seen_contacts:
+                    raise DataError(
+                        f"{where} repeats the id {contact.id!r} of contact {seen_contacts[contact.id]}:"
+                        " the file is inconsistent; nothing was imported",
+                        "export it again from kinship",
+                    )
+                seen_contacts[contact.id] = number
+                try:
+                    validate.contact_record(contact, now.date())
+                except ValidationError as exc:
+                    raise DataError(
+                        f"{where} ({contact.id}): {exc.message}; nothing was imported", "fix that record"
+                    ) from None
                 source = f"kinship:{contact.id}"
                 existing = store.contact_rowid(contact.id)
                 if existing is None:
@@ -530,8 +450,36 @@ def _import_exports(
             for number, raw in enumerate(data.interactions(), start=1):
                 label = f"{item.label}: interaction {number}"
                 interaction = _interaction_from_json(raw, label)
+                try:
+                    validate.interaction_record(interaction, now)
+                except ValidationError as exc:
+                    raise DataError(
+                        f"{label} ({interaction.id}): {exc.message}; nothing was imported", "fix that record"
+                    ) from None
                 uid = _uid_bytes(interaction.id)
-                if store.interaction_rowid(uid) is not None:
+                present = store.interaction_rowid(uid)
+                if (present is not None and present > before) or uid in seen_uids:
+                    raise DataError(
+                        f"{label} repeats the id {interaction.id!r} of an earlier interaction:"
+                        " the file is inconsistent; nothing was imported",
+                        "export it again from kinship",
+                    )
+                if interaction.source is not None:
+                    by_source = store.interaction_rowid_by_source(interaction.source)
+                    if (by_source is not None and by_source > before) or interaction.source in seen_sources:
+                        raise DataError(
+                            f"{label} repeats the source {interaction.source!r} of an earlier interaction:"
+                            " the file is inconsistent; nothing was imported",
+                            "export it again from kinship",
+                        )
+                    if dry_run:
+                        seen_sources.add(interaction.source)
+                    if by_source is not None and present is None:
+                        skipped += 1  # imported before from the same file under another id
+                        continue
+                if dry_run:
+                    seen_uids.add(uid)
+                if present is not None:
                     skipped += 1
                     continue
                 added += 1
@@ -649,7 +597,7 @@ def _import_state(store: Store, state: Any, label: str) -> int:
     if not isinstance(state, dict):
         raise DataError(f"{label}: 'state' must be an object", "export it again")
     rows = 0
-    present = {row[0] for row in store.conn.execute("SELECT uid FROM nudge_state")}
+    present = store.nudge_state_uids()
     for kind, plural in (("snooze", "snoozes"), ("dismiss", "dismissals"), ("remind", "reminders")):
         for raw in state.get(plural) or []:
             if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or raw["id"] in present:
@@ -679,10 +627,7 @@ def _state_json(store: Store) -> dict[str, list[dict[str, Any]]]:
 
     state: dict[str, list[dict[str, Any]]] = {"snoozes": [], "dismissals": [], "reminders": []}
     plural = {"snooze": "snoozes", "dismiss": "dismissals", "remind": "reminders"}
-    for uid, kind, key, contact_uid, made_at, made_day, until_day in store.conn.execute(
-        "SELECT s.uid, s.kind, s.key, c.uid, s.made_at, s.made_day, s.until_day FROM nudge_state s"
-        " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.id"
-    ):
+    for uid, kind, key, contact_uid, made_at, made_day, until_day in store.nudge_state_rows():
         state[plural[kind]].append(
             {
                 "id": uid,
@@ -759,15 +704,3 @@ def write_csv_export(store: Store, out: IO[str]) -> int:
             )
             count += 1
     return count
-
-
-def open_private(path: Path) -> IO[str]:
-    """Open a new export file for writing, 0600; refuse to overwrite an existing file."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as exc:
-        raise UsageError(f"{path} already exists", "choose a new file name; nothing was overwritten") from exc
-    except OSError as exc:
-        raise DataError(f"cannot write {path}: {exc.strerror}", "check the folder") from exc
-    os.chmod(path, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")

@@ -12,16 +12,33 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from kinship import __version__
 from kinship.cli.complete import completer_for
-from kinship.cli.complete import completions as completions
 from kinship.cli.parse import defaults
 from kinship.cli.spec import ROOT_EXAMPLES, ROOT_HELP, Command, Option
 from kinship.cli.table import COMMANDS, GROUPS
 
+
+class Group(TyperGroup):
+    """A command group whose unknown command is "did you mean" (exit 2), as on the fast path."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if (
+            args
+            and not ctx.resilient_parsing
+            and not args[0].startswith("-")
+            and args[0] not in self.commands
+        ):
+            from kinship.cli.suggest import unknown_command
+
+            raise unknown_command(args[0], None if ctx.parent is None else ctx.info_name)
+        return super().resolve_command(ctx, args)
+
+
 SETTINGS: dict[str, Any] = {
+    "cls": Group,
     "rich_markup_mode": None,
     "no_args_is_help": True,
     "pretty_exceptions_enable": False,
@@ -139,6 +156,14 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _show_completion(value: str | None) -> None:
+    if value is not None:
+        from kinship.cli.complete import script
+
+        print(script(value), end="")
+        raise typer.Exit()
+
+
 def root(
     db: str | None = typer.Option(
         None,
@@ -149,6 +174,14 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
+    show_completion: str | None = typer.Option(
+        None,
+        "--show-completion",
+        metavar="SHELL",
+        callback=_show_completion,
+        is_eager=True,
+        help="Print the completion script for bash, zsh or fish.",
+    ),
 ) -> None:
     """Keep your relationships alive (the help text comes from the table)."""
 
@@ -156,7 +189,7 @@ def root(
 def build(only: str | None = None) -> typer.Typer:
     """Return the typer app for every command (or just the group or command named ``only``)."""
     examples = "\b\nExamples:\n" + "\n".join(f"  {example}" for example in ROOT_EXAMPLES)
-    app = typer.Typer(name="kinship", help=f"{ROOT_HELP}\n\n{examples}", **SETTINGS)
+    app = typer.Typer(name="kinship", help=f"{ROOT_HELP}\n\n{examples}", add_completion=False, **SETTINGS)
     app.callback()(root)
     groups: dict[str, typer.Typer] = {}
     for command in COMMANDS:

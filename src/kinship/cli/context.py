@@ -14,14 +14,8 @@ from typing import Any, NamedTuple
 
 from kinship import dates
 from kinship.errors import DataError, UsageError
-from kinship.models import CIRCLES, DEFAULT_CIRCLE_DAYS, Settings
+from kinship.models import Settings
 from kinship.store import Store, open_empty_store, open_store
-
-_NUMBER_KEYS: dict[str, type] = {
-    name: (float if kind == "float" else int)
-    for name, kind in Settings.__annotations__.items()
-    if name not in ("db", "timezone", "me", "circles")
-}
 
 
 class Environment(NamedTuple):
@@ -68,56 +62,26 @@ def config_path(env: dict[str, str]) -> Path:
 
 
 def _read_config(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    import tomllib
+    from kinship import config
 
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise UsageError(f"cannot read the config file {path}: {exc}", "fix it, or move it away") from exc
+    return config.read_config(path)
 
 
 def load_settings(raw: dict[str, Any], path: Path) -> tuple[Settings, dict[str, str]]:
-    """Return settings from a parsed config table, and where each value came from."""
-    values: dict[str, Any] = {}
-    sources = dict.fromkeys(Settings._fields, "default")
-    for key, value in raw.items():
-        if key == "circles":
-            if not isinstance(value, dict):
-                raise UsageError(f"{path}: [circles] must be a table", "e.g. [circles] family = 14")
-            circles = dict(DEFAULT_CIRCLE_DAYS)
-            for circle, days in value.items():
-                if circle not in CIRCLES or not isinstance(days, int) or isinstance(days, bool) or days < 1:
-                    raise UsageError(
-                        f"{path}: bad circle rhythm {circle} = {days!r}",
-                        f"circles are {', '.join(CIRCLES)}; values are whole days",
-                    )
-                circles[circle] = days
-                sources[f"circles.{circle}"] = f"config {path}"
-            values["circles"] = circles
-            continue
-        elif key in ("db", "timezone", "me"):
-            if not isinstance(value, str):
-                raise UsageError(f"{path}: {key} must be a string", f'e.g. {key} = "..."')
-            values[key] = value
-        elif key in _NUMBER_KEYS:
-            wanted = _NUMBER_KEYS[key]
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            if wanted is int and not isinstance(value, int):
-                ok = False
-            if not ok or value <= 0:
-                raise UsageError(
-                    f"{path}: {key} must be a positive number, not {value!r}", "see docs/nudges.md"
-                )
-            values[key] = wanted(value)
-        else:
-            raise UsageError(
-                f"{path}: unknown setting {key!r}", "see `kinship config` for the known settings"
-            )
-        sources[key] = f"config {path}"
-    return Settings(**values), sources
+    """Return settings from a parsed config table, and where each value came from.
+
+    An error in the file is a UsageError (exit 2) naming the file and the key; an unknown key is
+    a warning on stderr.
+    """
+    from kinship import config
+
+    loaded = config.load_settings(raw, path)
+    error = config.first_error(loaded, path)
+    if error is not None:
+        raise error
+    for line in config.warnings(loaded, path):
+        sys.stderr.write(line + "\n")
+    return loaded.settings, loaded.sources
 
 
 def _zone_name(settings: Settings, env: dict[str, str]) -> str | None:
@@ -139,22 +103,28 @@ def _now(env: dict[str, str], zone: dt.tzinfo) -> dt.datetime:
     text = env.get("KINSHIP_NOW")
     if not text:
         return dt.datetime.now(zone)
-    try:
-        value = dt.datetime.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise UsageError(
-            f"KINSHIP_NOW={text!r} is not an ISO 8601 date-time", "e.g. 2026-11-26T09:00"
-        ) from exc
-    if value.tzinfo is None:
-        return dates.localize(value, zone)
-    return value.astimezone(zone)
+    return dates.parse_now(text, zone)
 
 
-def load_environment(db_option: str | None = None) -> Environment:
-    """Read the environment, the config file and the clock."""
+def load_environment(db_option: str | None = None, *, config_problems_ok: bool = False) -> Environment:
+    """Read the environment, the config file and the clock.
+
+    With ``config_problems_ok`` (for ``kinship config``) a bad config file is not an error: its
+    bad keys keep their defaults and nothing is printed (the command shows the problems).
+    """
     env = dict(os.environ)
     cfg_path = config_path(env)
-    settings, sources = load_settings(_read_config(cfg_path), cfg_path)
+    if config_problems_ok:
+        from kinship import config
+
+        try:
+            raw = config.read_config(cfg_path)
+        except UsageError:
+            raw = {}
+        loaded = config.load_settings(raw, cfg_path)
+        settings, sources = loaded.settings, loaded.sources
+    else:
+        settings, sources = load_settings(_read_config(cfg_path), cfg_path)
     if env.get("KINSHIP_TIMEZONE"):
         settings = settings._replace(timezone=env["KINSHIP_TIMEZONE"])
         sources["timezone"] = "env KINSHIP_TIMEZONE"

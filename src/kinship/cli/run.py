@@ -210,6 +210,13 @@ def dispatch(args: list[str]) -> int:
         parsed = parse(args)
         if parsed is not None:
             return execute(parsed.command, parsed.values, parsed.db)
+        from kinship.cli.suggest import check_command
+
+        check_command(args)  # a mistyped command: "did you mean", without typer
+    else:  # TAB: answered from the command table, without typer; never writes
+        from kinship.cli.complete import respond
+
+        return respond(os.environ["_KINSHIP_COMPLETE"])
     from kinship.cli.app import run_app
 
     return run_app(args)

@@ -123,4 +123,17 @@ VIA_HELP = (
 )
 
 NAME = Argument("name", "NAME", "A contact: full name, alias, or a unique prefix.", complete="names")
-CONTACT_OPTIONS = (CIRCLE, EVERY, ALIAS, TAG, BIRTHDAY, EMAIL, PHONE, NOTE)
+WHO = Argument(
+    "who",
+    "WHO",
+    "A nudge's handle (as `kinship nudges` prints it), its key, or a contact's name.",
+    required=False,
+)
+WHO_MORE = (
+    "WHO is tried as a handle (4 or more characters), then a full key, then a name (all that contact's"
+    " nudges in force); one that matches no nudge in force is exit 3 and changes nothing."
+)
+SEE_EVERY = Option(
+    "--see-every", "see_every", "How often you wish to meet in person: 2w, 1mo or 2mo.", metavar="DUR"
+)
+CONTACT_OPTIONS = (CIRCLE, EVERY, SEE_EVERY, ALIAS, TAG, BIRTHDAY, EMAIL, PHONE, NOTE)

@@ -13,14 +13,21 @@ unknown. A calendar title naming a contact (full name or alias, as whole words) 
 contact. A person with a hand-logged interaction on the same day and channel is left out of the
 imported one (and an interaction left with no one is not added). Importing the same files again
 yields an empty plan.
+
+Every value passes the data rules of ``validate`` (SPEC §5) before it is planned: a value that
+breaks one (an email that is not an address, a phone with no digits, a birthday in the future,
+a note with control characters…) is left out and counted in ``ImportPlan.invalid``; a record
+whose name breaks one is left out whole. Nothing invalid reaches the store from any file.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from kinship.importers.records import ContactRecord, InteractionRecord, Participant
 from kinship.keys import email_key, name_key, phone_key
@@ -101,6 +108,8 @@ class ImportPlan:
     """Attendees and chat participants that match no contact, sorted (names, else emails or phones)."""
     matched: int = 0
     """Contact records that matched a contact already in the log (changed or not)."""
+    invalid: tuple[tuple[str, int], ...] = ()
+    """Values left out because they break a data rule: (field and rule, count), sorted."""
 
     @property
     def created(self) -> int:
@@ -299,6 +308,98 @@ def _add_source(index: _Index, entry: _Entry, source_id: str | None) -> None:
     index.by_source.setdefault(source_id, entry)
 
 
+class _Rules:
+    """The data rules of ``validate`` applied to parsed records; what breaks one is counted."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.today = now.date()
+        self.broken: dict[str, int] = {}
+
+    def _keep(self, check: Callable[[], str]) -> str | None:
+        from kinship.errors import ValidationError
+
+        try:
+            return check()
+        except ValidationError as exc:
+            key = f"{exc.field} {exc.rule}"
+            self.broken[key] = self.broken.get(key, 0) + 1
+            return None
+
+    def _each(self, check: Callable[[str], str], values: Iterable[str]) -> list[str]:
+        kept = (self._keep(lambda value=value: check(value)) for value in values)  # type: ignore[misc]
+        return [value for value in kept if value is not None]
+
+    def contact(self, record: ContactRecord) -> ContactRecord | None:
+        """Return the record with only valid values, or None when its name breaks a rule."""
+        from kinship import validate
+
+        name = self._keep(lambda: validate.name(record.name))
+        if name is None:
+            return None
+        emails = self._each(validate.email, record.emails)
+        phones = self._each(validate.phone, record.phones)
+        aliases = self._each(validate.alias, record.aliases)
+        birthday = note = None
+        if record.birthday is not None:
+            birthday = self._keep(lambda: validate.birthday(record.birthday, self.today))
+        if record.note is not None:
+            note = self._keep(lambda: validate.note(record.note))
+        added = record.added if record.added is None or record.added <= self.today else None
+        return dataclasses.replace(
+            record,
+            name=name,
+            emails=tuple(emails),
+            phones=tuple(phones),
+            aliases=tuple(aliases),
+            birthday=birthday,
+            note=note,
+            added=added,
+        )
+
+    def participant(self, participant: Participant) -> Participant:
+        """Return the participant with its invalid name, email or phone dropped."""
+        from kinship import validate
+
+        name = email = phone = None
+        if participant.name is not None:
+            name = self._keep(lambda: validate.name(participant.name))
+        if participant.email is not None:
+            email = self._keep(lambda: validate.email(participant.email))
+        if participant.phone is not None:
+            phone = self._keep(lambda: validate.phone(participant.phone))
+        return Participant(name=name, email=email, phone=phone, source_id=participant.source_id)
+
+    def interaction(self, record: InteractionRecord) -> InteractionRecord | None:
+        """Return the record with its counts in range, or None when its time breaks a rule."""
+        from kinship import validate
+
+        if self._keep(lambda: validate.when(record.when, self.now).isoformat()) is None:
+            return None
+        minutes = record.minutes
+        if minutes is not None:
+            minutes = min(max(minutes, 0), validate.MINUTES_MAX)
+        messages = record.messages
+        if messages is not None and self._keep(lambda: str(validate.message_count(messages))) is None:
+            messages = None
+        return dataclasses.replace(
+            record,
+            minutes=minutes,
+            messages=messages,
+            participants=tuple(self.participant(person) for person in record.participants),
+        )
+
+
+_Record = TypeVar("_Record", ContactRecord, InteractionRecord)
+
+
+def _kept(check: Callable[[_Record], _Record | None], records: Iterable[_Record]) -> Iterator[_Record]:
+    for record in records:
+        kept = check(record)
+        if kept is not None:
+            yield kept
+
+
 def _from_contact(contact: Contact) -> _Entry:
     return _Entry(
         ref=contact.id,
@@ -355,6 +456,7 @@ def plan_import(
     present_sources: Collection[str] = frozenset(),
     hand_logged: Collection[tuple[dt.date, Channel, str]] = frozenset(),
     new: bool = False,
+    now: dt.datetime | None = None,
 ) -> ImportPlan:
     """Return the plan for importing ``contacts`` and ``interactions`` into a log of ``existing``.
 
@@ -363,8 +465,14 @@ def plan_import(
     which a chat or calendar record may not repeat (a chat also never repeats a person's day
     within the files planned together). ``new`` lets calendar attendees and group-chat senders who match no one become contacts.
     Contact records are planned first, so a contacts file imported together with a chat lets the
-    chat's people match.
+    chat's people match. With ``now`` (the shell always passes it), every value is checked
+    against the data rules first (see the module docstring).
     """
+    rules: _Rules | None = None
+    if now is not None:
+        rules = _Rules(now)
+        contacts = _kept(rules.contact, contacts)
+        interactions = _kept(rules.interaction, interactions)
     index = _Index()
     for contact in existing:
         index.register(_from_contact(contact))
@@ -463,4 +571,5 @@ def plan_import(
         skipped_unmatched=nobody,
         unmatched_names=tuple(sorted(unmatched, key=name_key)),
         matched=len(matched),
+        invalid=tuple(sorted(rules.broken.items())) if rules is not None else (),
     )

@@ -22,7 +22,6 @@ LeftOut = Counter[str]
 """What a parser read but did not turn into records, counted by reason (``LEFT_OUT`` keys)."""
 
 LEFT_OUT: dict[str, str] = {
-    "unreadable_lines": "lines it could not read",
     "owner_only": "days with messages from you only",
     "after_now": "events or messages after now",
     "system_addresses": "calendar system addresses (group, resource and room calendars, noreply, lists)",
@@ -34,7 +33,8 @@ LEFT_OUT: dict[str, str] = {
     "not_phones": "phone fields that hold no number",
     "rows_without_name": "rows with no name, email or phone",
     "skipped_chats": "chats that are not conversations (channels, bots, saved messages)",
-    "missed_calls": "missed calls",
+    "missed_calls": "missed calls (an attempt, not contact)",
+    "not_sent": "drafts, outbox and failed messages",
     "already_imported": "already imported",
     "hand_logged": "people already logged that day (by hand or from another chat)",
     "unknown_participants": "people who are not contacts (pass --new to add them)",

@@ -179,6 +179,10 @@ class _Handler(ContentHandler):
                 raise DataError(f"{self.label}: line {self._line()}: not an SMS Backup & Restore file", _HINT)
             self.root = name
             return
+        if name in ("sms", "mms") and values.get("type" if name == "sms" else "msg_box") not in ("1", "2"):
+            self.left_out["not_sent"] += 1  # drafts (3), outbox (4), failed (5), queued (6)
+        if name == "call" and values.get("type") not in ("1", "2"):
+            self.left_out["missed_calls"] += 1  # missed (3), voicemail (4), rejected (5), blocked (6)
         if name == "sms" and values.get("type") in ("1", "2"):
             person = self._person(values.get("address", ""), _name(values.get("contact_name")))
             if person is not None:
@@ -276,7 +280,7 @@ def parse_sms_xml(
         raise DataError(
             f"{label}: line {handler._line()}: refused XML ({type(exc).__name__})", _HINT
         ) from None
-    except (xml.sax.SAXException, ValueError, UnicodeError) as exc:
+    except (xml.sax.SAXException, ValueError, LookupError) as exc:  # LookupError: an unknown encoding
         raise DataError(
             f"{label}: line {handler._line()}: cannot read this XML ({type(exc).__name__})", _HINT
         ) from None

@@ -146,6 +146,7 @@ class _ChatReader:
         self.backward_month_first = 0
         self.last_fields: tuple[int, int, int] | None = None
         self.seen_message_line = False
+        self.missed_calls = 0
 
     def _fields(self, text: str, number: int) -> tuple[int, int, int]:
         raw = re.split(r"[./-]", text)
@@ -192,6 +193,7 @@ class _ChatReader:
         call = _CALL_RE.match(body.strip())
         missed, video = _call_kind(call) if call is not None else (False, False)
         if missed:
+            self.missed_calls += 1
             return  # a missed call is an attempt, not contact: it must not reset a fading tie
         tally = self.tallies.get((fields, key))
         if tally is None:
@@ -272,6 +274,7 @@ def parse_whatsapp(
         reader.feed(number, line)
     if not reader.seen_message_line:
         raise DataError(f"{label}: line 1: no WhatsApp messages in this file", _HINT)
+    counts["missed_calls"] += reader.missed_calls
     if not reader.names:
         return []
     owner = fold_text(me) if me else None

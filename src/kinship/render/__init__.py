@@ -31,6 +31,7 @@ def contact_json(contact: Contact) -> dict[str, Any]:
         "phones": list(contact.phones),
         "birthday": contact.birthday,
         "every_days": contact.every_days,
+        "see_every_days": contact.see_every_days,
         "note": contact.note,
         "archived": contact.archived,
         "created": None if contact.created is None else contact.created.isoformat(),
@@ -46,6 +47,7 @@ def person_json(row: PersonRow) -> dict[str, Any]:
             "rhythm_days": row.rhythm_days,
             "rhythm_source": row.rhythm_source,
             "last_seen": None if row.last_seen is None else row.last_seen.isoformat(),
+            "last_contact": None if row.last_seen is None else row.last_seen.isoformat(),
             "last_face_to_face": None if row.last_face_to_face is None else row.last_face_to_face.isoformat(),
             "status": row.status,
         }
@@ -180,6 +182,17 @@ def contact_details(row: PersonRow) -> list[tuple[str, str]]:
         "emails": contact.emails,
         "phones": contact.phones,
     }
+    if contact.see_every_days is not None:
+        pairs.insert(4, ("see in person", f"every {contact.see_every_days} days"))
+    together = row.time_together
+    if together is not None:
+        pairs.append(
+            (
+                "last 365 days",
+                f"{together.hours_face_to_face:g} h face to face, {together.hours_digital:g} h digital"
+                f" ({together.with_minutes} with minutes logged)",
+            )
+        )
     pairs += [(label, shown(", ".join(values))) for label, values in optional.items() if values]
     if contact.note:
         pairs.append(("note", shown(contact.note)))
@@ -194,6 +207,8 @@ KIND_TITLES = {
     "crowded_week": "Screens crowded out meeting up",
     "isolation": "Time for some company",
     "birthday": "Birthdays",
+    "see_in_person": "See in person",
+    "group_fading": "Groups you used to go to",
 }
 
 
@@ -209,10 +224,70 @@ def nudges_text(nudges: Sequence[Any]) -> str:
         if lines:
             lines.append("")
         lines.append(f"{KIND_TITLES.get(kind, kind)}:")
-        lines.extend(f"  - {shown(nudge.message)}  [{shown(nudge.key)}]" for nudge in items)
+        lines.extend(f"  - {shown(nudge.message)}  ({_quiet_command(nudge)})" for nudge in items)
     return "\n".join(lines)
 
 
-def reminder_text(nudges: Sequence[Any]) -> str:
-    """Return reminders as plain lines for cron's email: no colour, no box drawing."""
-    return "\n".join(f"- {shown(nudge.message)}" for nudge in nudges)
+def _quiet_command(nudge: Any) -> str:
+    return f"kinship dismiss {nudge.handle}" if nudge.handle else nudge.key
+
+
+def reminder_text(nudges: Sequence[Any], more: int = 0) -> str:
+    """Return reminders as plain lines for cron's email: no colour, no box drawing; each with the
+    command that quiets it, and "and N more" when the budget left some out."""
+    lines = [f"- {shown(nudge.message)} ({_quiet_command(nudge)})" for nudge in nudges]
+    if more:
+        lines.append(f"- and {more} more \u2014 kinship nudges")
+    return "\n".join(lines)
+
+
+def hidden_text(hidden: Sequence[Any], contacts: Sequence[Any]) -> str:
+    """Return the snoozes and dismissals in force, each with the command that takes it back."""
+    if not hidden and not contacts:
+        return "Nothing is snoozed or dismissed."
+    lines: list[str] = []
+    for item in hidden:
+        if item.reason == "snoozed":
+            why, undo = f"snoozed until {_day(item.until)}", "unsnooze"
+        else:
+            why, undo = f"dismissed on {_day(item.made)}", "undismiss"
+        lines.append(f"- {shown(item.nudge.message)}")
+        lines.append(f"  {why} (kinship {undo} {item.nudge.handle})")
+    listed = {item.nudge.contact.id for item in hidden if item.whole_contact and item.nudge.contact}
+    for snoozed in contacts:
+        if snoozed.contact.id not in listed:
+            lines.append(
+                f"- {snoozed.contact.name}: every nudge snoozed until {_day(snoozed.until)}"
+                f" (kinship unsnooze '{snoozed.contact.name}')"
+            )
+    return "\n".join(lines)
+
+
+def groups_rows(rows: Sequence[Any], as_of: dt.date) -> tuple[list[str], list[list[str]]]:
+    """Return the header and cells of the groups table."""
+    header = ["group", "days (365)", "last met", "rhythm", "people met there"]
+    cells = []
+    for row in rows:
+        ago = (
+            "-"
+            if row.last_day is None
+            else f"{row.last_day.isoformat()} ({(as_of - row.last_day).days}d ago)"
+        )
+        people = ", ".join(f"{person.name} ({count})" for person, count in row.people[:5])
+        if len(row.people) > 5:
+            people += f" and {len(row.people) - 5} more"
+        rhythm = "-" if row.rhythm_days is None else f"every {row.rhythm_days}d"
+        cells.append([row.label, str(row.meetings), ago, rhythm, people or "-"])
+    return header, cells
+
+
+def group_json(row: Any) -> dict[str, Any]:
+    """Return the ``groups --json`` object of one group activity."""
+    return {
+        "group": row.label,
+        "key": row.key,
+        "days_last_365": row.meetings,
+        "last_met": None if row.last_day is None else row.last_day.isoformat(),
+        "rhythm_days": row.rhythm_days,
+        "people": [{"id": person.id, "name": person.name, "count": count} for person, count in row.people],
+    }

@@ -102,7 +102,8 @@ def nudges(found: Sequence[Any], titles: dict[str, str]) -> None:
         for nudge in items:
             line = Text("  • ")
             line.append(shown(nudge.message))
-            line.append(f"  [{shown(nudge.key)}]", style="dim")
+            quiet = f"kinship dismiss {nudge.handle}" if getattr(nudge, "handle", None) else nudge.key
+            line.append(f"  ({shown(quiet)})", style="dim")
             out.print(line)
 
 

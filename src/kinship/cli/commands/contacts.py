@@ -21,6 +21,20 @@ def _birthday(text: str | None) -> str | None:
     return None if text is None else parse_birthday(text)
 
 
+CLEARABLE = ("birthday", "every", "see-every", "circle", "note")
+
+
+def _cleared(fields: tuple[str, ...] | list[str]) -> set[str]:
+    """Return the fields ``--clear`` names, refusing any other."""
+    from kinship.errors import UsageError
+
+    cleared = {field.strip().lower().replace("_", "-") for field in fields}
+    unknown = sorted(cleared - set(CLEARABLE))
+    if unknown:
+        raise UsageError(f"--clear cannot empty {unknown[0]!r}", f"use one of: {', '.join(CLEARABLE)}")
+    return cleared
+
+
 def add(inv: Invocation) -> None:
     """Add a contact."""
     environment = inv.environment
@@ -29,6 +43,7 @@ def add(inv: Invocation) -> None:
         name=inv.text("name"),
         circle=circle,
         every_days=_every(inv.text("every")),
+        see_every_days=_every(inv.text("see_every")),
         birthday=_birthday(inv.text("birthday")),
         note=inv.text("note"),
         aliases=inv.texts("alias"),
@@ -46,15 +61,21 @@ def edit(inv: Invocation) -> None:
     environment = inv.environment
     circle = inv.text("circle")
     birthday = inv.text("birthday")
-    clear_circle = circle is not None and circle.strip().lower() in ("", "none")
+    cleared = _cleared(inv.texts("clear"))
+    clear_circle = "circle" in cleared or (circle is not None and circle.strip().lower() in ("", "none"))
+    if "birthday" in cleared:
+        birthday = "none"
+    note = "" if "note" in cleared else inv.text("note")
     changes = ContactChanges(
         name=inv.text("new_name"),
         circle=None if clear_circle else circle,
         clear_circle=clear_circle,
         every_days=_every(inv.text("every")),
-        clear_every=inv.flag("no_every"),
+        clear_every=inv.flag("no_every") or "every" in cleared,
+        see_every_days=_every(inv.text("see_every")),
+        clear_see_every="see-every" in cleared,
         birthday=None if birthday is None else ("" if birthday.lower() == "none" else _birthday(birthday)),
-        note=inv.text("note"),
+        note=note,
         aliases=inv.texts("alias"),
         tags=inv.texts("tag"),
         emails=inv.texts("email"),
@@ -67,7 +88,13 @@ def edit(inv: Invocation) -> None:
     if changes == ContactChanges():
         output.text("Nothing to change (give an option such as --circle, --every or --tag)")
         return
-    contact = actions.edit_contact(inv.store(), str(inv.text("name")), changes, terminal_chooser(environment))
+    contact = actions.edit_contact(
+        inv.store(),
+        str(inv.text("name")),
+        changes,
+        terminal_chooser(environment),
+        today=environment.now.date(),
+    )
     output.text(f"Updated {contact.name}")
 
 

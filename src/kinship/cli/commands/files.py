@@ -4,10 +4,38 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from kinship.cli.run import Invocation
 from kinship.render import output
+
+if TYPE_CHECKING:
+    from kinship.transfer import ImportSummary
+
+
+def summary_lines(summary: ImportSummary) -> list[str]:
+    """Return an import summary as lines of plain text: what changed, what was left out and why."""
+    from kinship.importers.records import LEFT_OUT
+
+    verb = "Would import" if summary.dry_run else "Imported"
+    lines = [f"{verb} {', '.join(summary.files)} ({', '.join(sorted(set(summary.formats)))})"]
+    created = len(summary.created)
+    shown = ", ".join(summary.created[:10]) + (f" and {created - 10} more" if created > 10 else "")
+    lines.append(f"  contacts created: {created}" + (f" ({shown})" if created else ""))
+    if summary.matched:
+        lines.append(f"  contacts matched: {summary.matched}")
+    lines.append(f"  contacts updated: {summary.updated}")
+    lines.append(f"  interactions added: {summary.added}")
+    if summary.left_out:
+        lines.append("  left out:")
+        lines.extend(f"    {LEFT_OUT.get(reason, reason)}: {count}" for reason, count in summary.left_out)
+    if summary.unmatched_names:
+        names = ", ".join(summary.unmatched_names[:10])
+        more = f" and {len(summary.unmatched_names) - 10} more" if len(summary.unmatched_names) > 10 else ""
+        lines.append(f"  not contacts: {names}{more} (pass --new to add them)")
+    if summary.nothing:
+        lines.append(f"  {summary.nothing}")
+    return lines
 
 
 def import_files(inv: Invocation) -> None:
@@ -50,7 +78,7 @@ def import_files(inv: Invocation) -> None:
     if json_output:
         output.json(summary.as_json())
         return
-    output.text("\n".join(summary.lines()))
+    output.text("\n".join(summary_lines(summary)))
 
 
 def export(inv: Invocation) -> None:
@@ -64,14 +92,20 @@ def export(inv: Invocation) -> None:
         raise UsageError(f"unknown export format {fmt!r}", "use json or csv")
     environment = inv.environment
     store = inv.store()
-    out = transfer.open_private(Path(output).expanduser()) if output else sys.stdout
-    try:
+
+    def write(out: IO[str]) -> int:
         if fmt == "json":
-            count = transfer.write_json_export(store, environment.now, out)
-        else:
-            count = transfer.write_csv_export(store, out)
-    finally:
-        if output:
-            out.close()
+            return transfer.write_json_export(store, environment.now, out)
+        return transfer.write_csv_export(store, out)
+
+    if output in (None, "-"):  # `-o -` is stdout, as everywhere
+        output = None
+        count = write(sys.stdout)
+    else:
+        from kinship.files import write_text_atomically
+
+        # whole or not at all: a temporary file beside the target, fsynced, then renamed; never
+        # through a symlink, never over an existing file
+        count = write_text_atomically(Path(output).expanduser(), write)
     if output:
         sys.stderr.write(f"Exported {count} interactions to {output}\n")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from kinship import actions
 from kinship.actions import LogRequest
 from kinship.cli.ask import confirm, terminal_chooser
-from kinship.cli.channels import channel
 from kinship.cli.run import Invocation
 from kinship.cli.spec import CHANNELS
 from kinship.render import describe_interaction, output
@@ -17,6 +16,13 @@ if TYPE_CHECKING:
     from kinship.cli.context import Environment
     from kinship.models import Channel
     from kinship.store import Store
+
+
+def channel(text: str) -> Channel:
+    """Return the channel ``text`` names (its own name or an everyday word: SPEC §4)."""
+    from kinship.channels import channel_from_word
+
+    return channel_from_word(text)
 
 
 def _ask_who(environment: Environment) -> tuple[list[str], Channel]:

@@ -1,4 +1,4 @@
-"""Nudge handlers: nudges, review, remind, snooze, dismiss."""
+"""Nudge handlers: nudges, review, remind, snooze, dismiss, unsnooze, undismiss, groups."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ def nudges(inv: Invocation) -> None:
 
     environment = inv.environment
     day = as_of_day(environment, inv.text("as_of"))
+    if inv.flag("hidden"):
+        _hidden(inv, day)
+        return
     found = actions.nudges(inv.store(), environment.settings, day)
     if inv.flag("json"):
         output.json({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in found]})
@@ -90,54 +93,159 @@ def notify_desktop(messages: list[str], environment: Environment) -> bool:
     return done.returncode == 0
 
 
+def _hidden(inv: Invocation, day: dt.date) -> None:
+    """Print the snoozes and dismissals in force."""
+    from kinship import render
+    from kinship.engine import hidden_json
+
+    store = inv.store()
+    hidden = actions.hidden_nudges(store, inv.environment.settings, day)
+    contacts = actions.snoozed_contacts(store, day)
+    if inv.flag("json"):
+        payload = {
+            "as_of": day.isoformat(),
+            "hidden": [hidden_json(item) for item in hidden],
+            "snoozed_contacts": [
+                {
+                    "contact": {"id": item.contact.id, "name": item.contact.name},
+                    "since": item.made.isoformat(),
+                    "until": item.until.isoformat(),
+                }
+                for item in contacts
+            ],
+        }
+        output.json(payload)
+    else:
+        output.text(render.hidden_text(hidden, contacts))
+
+
 def remind(inv: Invocation) -> None:
-    """Print (or notify) the nudges due for a reminder and record them."""
+    """Print (or notify) the digest due for a reminder and record it."""
     from kinship import render
     from kinship.engine import nudge_json
 
     environment = inv.environment
     dry_run = inv.flag("dry_run")
     day = as_of_day(environment, inv.text("as_of"))
-    due = actions.remind(
-        inv.store(read_only=dry_run), environment.settings, environment.now, day, dry_run=dry_run
+    json_output = inv.flag("json")
+    digest = actions.remind_digest(
+        inv.store(read_only=dry_run),
+        environment.settings,
+        environment.now,
+        day,
+        dry_run=dry_run,
+        budget=not json_output,  # SPEC §6: every --json lists them all
     )
-    if inv.flag("json"):
+    due = digest.nudges
+    if json_output:
         output.json({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due]})
         return
     if not due:
         return
-    if inv.flag("notify") and not dry_run and notify_desktop([n.message for n in due], environment):
+    messages = [n.message for n in due]
+    if digest.more:
+        messages.append(f"and {digest.more} more \u2014 kinship nudges")
+    if inv.flag("notify") and not dry_run and notify_desktop(messages, environment):
         return
-    output.text(render.reminder_text(due))
+    output.text(render.reminder_text(due, digest.more))
+
+
+def _who(inv: Invocation, who: str | None) -> str:
+    from kinship.errors import UsageError
+
+    key = inv.text("key")
+    if (who is None) == (key is None):
+        raise UsageError("name one nudge: a handle, a key or a NAME", "see `kinship nudges` for handles")
+    return str(who if who is not None else key)
+
+
+def _changed(verb: str, result: actions.QuietResult, until: dt.date | None = None) -> None:
+    if not result.changed:
+        output.text("Nothing to change")
+        return
+    many = len(result.keys)
+    count = f" ({many} nudges)" if many > 1 else ""
+    tail = f" until {until.isoformat()}" if until is not None else ""
+    output.text(f"{verb} {result.what}{count}{tail}")
 
 
 def snooze(inv: Invocation) -> None:
-    """Quiet a contact's nudges, or one nudge by key, for a while."""
+    """Quiet a nudge, or all of a contact's nudges, for a while."""
     from kinship.dates import parse_duration
     from kinship.errors import UsageError
 
     environment = inv.environment
     args = inv.texts("args")
     key = inv.text("key")
-    if key is None and len(args) != 2:
-        raise UsageError("snooze needs a NAME and a DUR", "e.g. kinship snooze ana 2w")
-    if key is not None and len(args) != 1:
+    wanted = 1 if key is not None else 2
+    if len(args) != wanted:
         raise UsageError(
-            "snooze --key KEY needs just a DUR", "e.g. kinship snooze --key crowded_week:2026-W47 1w"
+            "snooze needs WHO and a DUR" if key is None else "snooze --key KEY needs just a DUR",
+            "e.g. kinship snooze 7f3a 1w, or kinship snooze ana 2w",
         )
     days = parse_duration(args[-1])
-    what, until = actions.snooze(
+    who = _who(inv, args[0] if key is None else None)
+    result = actions.quiet(
         inv.store(),
+        environment.settings,
         environment.now,
-        days,
-        name=args[0] if key is None else None,
-        key=key,
+        who,
+        days=days,
         choose=terminal_chooser(environment),
     )
-    output.text(f"Snoozed {what} until {until.isoformat()}")
+    _changed("Snoozed", result, result.until)
 
 
 def dismiss(inv: Invocation) -> None:
-    """Dismiss one nudge for good."""
-    clean = actions.dismiss(inv.store(), inv.environment.now, str(inv.text("key")))
-    output.text(f"Dismissed {clean}")
+    """Dismiss a nudge, or all of a contact's nudges, for good."""
+    environment = inv.environment
+    who = _who(inv, inv.text("who"))
+    result = actions.quiet(
+        inv.store(), environment.settings, environment.now, who, choose=terminal_chooser(environment)
+    )
+    _changed("Dismissed", result)
+
+
+def unsnooze(inv: Invocation) -> None:
+    """Take back a snooze in force."""
+    environment = inv.environment
+    result = actions.unquiet(
+        inv.store(),
+        environment.settings,
+        environment.now,
+        _who(inv, inv.text("who")),
+        kind="snooze",
+        choose=terminal_chooser(environment),
+    )
+    _changed("Unsnoozed", result)
+
+
+def undismiss(inv: Invocation) -> None:
+    """Take back a dismissal in force."""
+    environment = inv.environment
+    result = actions.unquiet(
+        inv.store(),
+        environment.settings,
+        environment.now,
+        _who(inv, inv.text("who")),
+        kind="dismiss",
+        choose=terminal_chooser(environment),
+    )
+    _changed("Undismissed", result)
+
+
+def groups(inv: Invocation) -> None:
+    """List the group activities."""
+    from kinship import render
+
+    environment = inv.environment
+    day = as_of_day(environment, inv.text("as_of"))
+    rows = actions.groups(inv.store(), environment.settings, day)
+    if inv.flag("json"):
+        output.json([render.group_json(row) for row in rows])
+        return
+    if not rows:
+        output.text("No group activities yet. Log one with: kinship log --group 'book club'")
+        return
+    header, cells = render.groups_rows(rows, day)
+    render.print_table(header, cells, rich_output=environment.color)

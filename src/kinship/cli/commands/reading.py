@@ -7,6 +7,9 @@ from kinship.cli.ask import terminal_chooser
 from kinship.cli.run import Invocation
 from kinship.render import output
 
+SHOW_LIMIT = 20
+"""Interactions ``kinship show`` lists unless given --limit or --all (SPEC §4)."""
+
 
 def people(inv: Invocation) -> None:
     """List contacts with rhythm and status."""
@@ -41,11 +44,15 @@ def show(inv: Invocation) -> None:
 
     environment = inv.environment
     json_output = inv.flag("json")
-    limit = None if inv.flag("all") else inv.number("limit")
-    if inv.flag("all") and inv.number("limit") is not None:
-        raise UsageError("--limit and --all exclude each other", "pick one")
-    if limit is None and not inv.flag("all"):
-        limit = 20
+    given = inv.number("limit")
+    if inv.flag("all") and given is not None:
+        raise UsageError("--limit and --all do not go together", "give one of them")
+    if given is not None:
+        from kinship import validate
+        from kinship.actions import MAX_LIMIT
+
+        validate.whole_number(given, "--limit", 1, MAX_LIMIT - 1)  # one more is read, to say "more"
+    limit = None if inv.flag("all") else (SHOW_LIMIT if given is None else given)
     row, timeline = actions.show_contact(
         inv.store(),
         environment.settings,
@@ -56,6 +63,18 @@ def show(inv: Invocation) -> None:
     )
     if json_output:
         result = render.person_json(row)
+        together = row.time_together
+        result["time_together"] = (
+            None
+            if together is None
+            else {
+                "minutes_face_to_face": together.minutes_face_to_face,
+                "minutes_digital": together.minutes_digital,
+                "hours_face_to_face": together.hours_face_to_face,
+                "hours_digital": together.hours_digital,
+                "interactions_with_minutes": together.with_minutes,
+            }
+        )
         kept = timeline if limit is None else timeline[:limit]
         result["interactions"] = [render.interaction_json(item) for item in kept]
         output.json(result)

@@ -43,8 +43,9 @@ def demo(inv: Invocation) -> None:
 
 def cron(inv: Invocation) -> None:
     """Print a ready crontab line and a systemd timer."""
-    import shlex
     import shutil
+
+    from kinship import cronline
 
     environment = inv.environment
     # the kinship that is running now, not whichever one comes first on PATH
@@ -59,23 +60,22 @@ def cron(inv: Invocation) -> None:
         launcher = [str(Path(found).absolute())]
     else:
         launcher = [str(Path(sys.executable).absolute()), "-m", "kinship"]
-    config = environment.env.get("KINSHIP_CONFIG")
-    env_prefix = [f"KINSHIP_CONFIG={environment.config_path.absolute()}"] if config else []
+    assignments: dict[str, str] = {}
+    if environment.env.get("KINSHIP_CONFIG"):
+        assignments["KINSHIP_CONFIG"] = str(environment.config_path.absolute())
     zone = environment.env.get("TZ")
     if zone and not environment.settings.timezone:  # cron's day must be the user's day
-        env_prefix.append(f"TZ={zone}")
+        assignments["TZ"] = zone
     args = [*launcher, "--db", str(environment.db_path.absolute()), "remind"]
-    # crontab turns an unescaped % into a newline; systemd reads % as a specifier
-    cron_line = shlex.join([*env_prefix, *args]).replace("%", "\\%")
     output.text("# kinship: a morning reminder at 08:00. Add it with `crontab -e`.")
     output.text("# cron mails any output to you (set MAILTO=you@example.org above the line).")
-    output.text(f"0 8 * * * {cron_line}")
+    output.text(cronline.cron_line(args, assignments))
     output.text("")
     output.text("# Or, with systemd: ~/.config/systemd/user/kinship-remind.service")
     output.text("[Unit]\nDescription=kinship reminders\n\n[Service]\nType=oneshot")
-    for assignment in env_prefix:
-        output.text(f"Environment={shlex.quote(assignment)}".replace("%", "%%"))
-    output.text(f"ExecStart={shlex.join([*args, '--notify'])}".replace("%", "%%"))
+    for name, value in assignments.items():
+        output.text(cronline.systemd_environment(name, value))
+    output.text("ExecStart=" + " ".join(cronline.systemd_word(word) for word in [*args, "--notify"]))
     output.text("")
     output.text("# ~/.config/systemd/user/kinship-remind.timer")
     output.text(
@@ -89,40 +89,49 @@ def cron(inv: Invocation) -> None:
 
 
 def config(inv: Invocation) -> None:
-    """Print the effective settings and where each came from."""
+    """Print the effective settings, where each came from, and what is wrong with any of them.
 
-    environment = inv.environment
-    settings = environment.settings
-    rows: list[tuple[str, object, str]] = [("db", str(environment.db_path), environment.db_source)]
-    for name in settings._fields:
-        if name == "db":
+    Never fails on a bad config file: a key with a bad value shows its default and the problem.
+    """
+    from kinship import config as config_file
+    from kinship.cli.context import load_environment
+
+    environment = load_environment(inv.db, config_problems_ok=True)
+    report, file_problem = config_file.config_report(environment.config_path)
+    rows: list[tuple[str, object, str, str | None]] = [
+        ("db", str(environment.db_path), environment.db_source, None)
+    ]
+    for row in report:
+        if row.key == "db":
             continue
-        value = getattr(settings, name)
-        if name == "circles":
-            for circle, days in value.items():
-                rows.append(
-                    (f"circles.{circle}", days, environment.sources.get(f"circles.{circle}", "default"))
-                )
+        if row.key == "timezone" and environment.settings.timezone is None:
+            source = "env TZ" if environment.env.get("TZ") else "system"
+            rows.append(("timezone", str(environment.zone), source, row.problem))
             continue
-        if name == "timezone" and value is None:
+        if row.key == "timezone" and environment.sources.get("timezone", "").startswith("env"):
             rows.append(
-                ("timezone", str(environment.zone), "env TZ" if environment.env.get("TZ") else "system")
+                ("timezone", environment.settings.timezone, environment.sources["timezone"], row.problem)
             )
             continue
-        rows.append((name, value, environment.sources[name]))
-    rows.append(
-        (
-            "config_file",
-            str(environment.config_path),
-            "exists" if environment.config_path.exists() else "absent",
-        )
-    )
+        rows.append((row.key, row.value, row.source, row.problem))
+    file_source = "exists" if environment.config_path.exists() else "absent"
+    rows.append(("config_file", str(environment.config_path), file_source, file_problem))
     if inv.flag("json"):
-        output.json({label: {"value": shown, "source": source} for label, shown, source in rows})
+        shown: dict[str, dict[str, object]] = {}
+        for label, value, source, problem in rows:
+            shown[label] = {"value": value, "source": source}
+            if problem is not None:
+                shown[label]["problem"] = problem
+        output.json(shown)
         return
-    width = max(len(name) for name, _, _ in rows)
-    for label, shown, source in rows:
-        output.text(f"{label.ljust(width)}  {'-' if shown is None else shown}  ({source})")
+
+    def safe(text: object) -> str:  # a config file's text never reaches the terminal raw
+        return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(text))
+
+    width = max(len(label) for label, _, _, _ in rows)
+    for label, value, source, problem in rows:
+        line = f"{safe(label).ljust(width)}  {'-' if value is None else safe(value)}  ({safe(source)})"
+        output.text(line if problem is None else f"{line}  ! {safe(problem)}")
 
 
 def db_path(inv: Invocation) -> None:

@@ -38,6 +38,13 @@ COMMANDS: tuple[Command, ...] = (
             Option("--unemail", "unemail", "Remove an email (repeatable).", kind="texts", metavar="EMAIL"),
             Option("--unphone", "unphone", "Remove a phone (repeatable).", kind="texts", metavar="PHONE"),
             Option("--no-every", "no_every", "Forget the wished-for rhythm.", kind="flag", default=False),
+            Option(
+                "--clear",
+                "clear",
+                "Empty a field: birthday, every, see-every, circle or note (repeatable).",
+                kind="texts",
+                metavar="FIELD",
+            ),
         ),
     ),
     Command(

@@ -1,4 +1,4 @@
-"""Table entries: import, export (handlers in ``cli/commands/files.py``)."""
+"""Table entries: import, export, sync (handlers in ``cli/commands/files.py``; sync in ``history.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from kinship.cli.spec import JSON, READ, WRITE, Argument, Command, Option
 COMMANDS: tuple[Command, ...] = (
     Command(
         "import",
-        "Import contacts (vCard, Google CSV) and interactions (calendars, chats); all or nothing.",
+        "Import contacts (vCard, Google, Outlook, LinkedIn CSV) and interactions (calendars, chats); all or nothing.",
         (
             "kinship import contacts.vcf",
             "kinship import 'WhatsApp Chat with Ana.txt' --me 'Sam'",
@@ -20,7 +20,7 @@ COMMANDS: tuple[Command, ...] = (
             Option(
                 "--format",
                 "format",
-                "One of vcard, google-csv, ics, whatsapp, telegram, sms-xml or json.",
+                "One of vcard, google-csv, outlook-csv, linkedin-csv, ics, whatsapp, telegram, sms-xml or json.",
                 short="-f",
                 metavar="FORMAT",
             ),
@@ -37,7 +37,8 @@ COMMANDS: tuple[Command, ...] = (
             ),
             JSON,
         ),
-        "Message bodies and event titles are never stored. Re-importing a file changes nothing.",
+        "Message bodies and event titles are never stored. Re-importing a file changes nothing."
+        " The summary (and --json) says what was created, matched and added, and what was left out and why.",
     ),
     Command(
         "export",
@@ -57,5 +58,38 @@ COMMANDS: tuple[Command, ...] = (
             ),
             Option("--output", "output", "Write here (0600) instead of stdout.", short="-o", metavar="FILE"),
         ),
+    ),
+    Command(
+        "sync",
+        "Exchange changes with your other devices through a folder your sync tool shares.",
+        (
+            "kinship sync ~/Sync/kinship",
+            "kinship sync ~/Dropbox/kinship --dry-run",
+            "kinship sync DIR --name laptop",
+        ),
+        "history:sync",
+        WRITE,
+        (
+            Argument(
+                "folder",
+                "DIR",
+                "The shared folder (else config `sync_dir`); never the database's own.",
+                required=False,
+            ),
+        ),
+        (
+            Option(
+                "--dry-run", "dry_run", "Show what would change; write nothing.", kind="flag", default=False
+            ),
+            Option(
+                "--name",
+                "name",
+                "This device's name as others see it (default: the host name).",
+                metavar="NAME",
+            ),
+            JSON,
+        ),
+        "The folder holds your log as files: use one only your devices see, or encrypted storage."
+        " See docs/sync.md for Syncthing, Dropbox or git.",
     ),
 )

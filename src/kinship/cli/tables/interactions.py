@@ -1,10 +1,12 @@
-"""Table entries: log, undo, amend, unlog (handlers in ``cli/commands/interactions.py``)."""
+"""Table entries: log, undo, redo, amend, unlog (handlers in ``cli/commands/interactions.py``;
+undo and redo in ``cli/commands/history.py``)."""
 
 from __future__ import annotations
 
 from kinship.cli.spec import (
     FEEL,
     GROUP,
+    JSON,
     MINUTES,
     NEW,
     NOTE,
@@ -49,9 +51,26 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "undo",
-        "Remove the interaction the last `kinship log` recorded.",
-        ("kinship undo --yes",),
-        "interactions:undo",
+        "Take back the last change of any kind; repeated, it steps further back.",
+        ("kinship undo", "kinship undo --list", "kinship undo --yes"),
+        "history:undo",
+        WRITE,
+        (),
+        (
+            Option(
+                "--list", "list", "Show what undo would take back, newest first.", kind="flag", default=False
+            ),
+            JSON,
+            YES,
+        ),
+        "Logs, amends, unlogs, edits, merges, forgets, snoozes, dismissals and whole imports can all be"
+        " taken back; the journal keeps the last 1,000 changes or 90 days.",
+    ),
+    Command(
+        "redo",
+        "Put back what the last undo took, as long as nothing else changed since.",
+        ("kinship redo", "kinship redo --yes"),
+        "history:redo",
         WRITE,
         (),
         (YES,),
