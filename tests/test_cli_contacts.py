@@ -161,7 +161,9 @@ def test_merge_moves_interactions_and_keeps_both_names() -> None:
     ok("add", "Ana L.", "--phone", "+49 171 5551234", "--circle", "friends")
     ok("log", "Ana Lima", "--when", "3d ago")
     ok("log", "Ana L.", "--via", "call", "--when", "yesterday")
-    ok("merge", "Ana Lima", "Ana L.")
+    assert run("merge", "Ana Lima", "Ana L.").exit_code == 2  # no terminal: needs --yes
+    merged = ok("merge", "Ana Lima", "Ana L.", "--yes")
+    assert merged.stdout == "Merged Ana L. into Ana Lima: 1 interaction moved\n"
     [ana] = people()
     assert ana["name"] == "Ana Lima"
     assert ana["aliases"] == ["Ana L."]
@@ -169,7 +171,7 @@ def test_merge_moves_interactions_and_keeps_both_names() -> None:
     assert ana["circle"] == "friends"  # filled where the kept record was empty
     history = json.loads(ok("history", "--json").stdout)
     assert [item["people"][0]["name"] for item in history] == ["Ana Lima", "Ana Lima"]
-    assert run("merge", "Ana Lima", "Ana Lima").exit_code == 2
+    assert run("merge", "Ana Lima", "Ana Lima", "--yes").exit_code == 2
 
 
 def test_forget_without_terminal_needs_yes(db_path: Path) -> None:

@@ -162,6 +162,7 @@ def test_amend_and_unlog_bad_ids_write_nothing(prefix: str, code: int, db_path: 
     before = dump(db_path)
     assert run("amend", prefix, "--via", "call").exit_code == code
     assert run("unlog", prefix).exit_code == code
+    assert run("unlog", prefix, "--yes").exit_code == code
     assert dump(db_path) == before
 
 
@@ -170,7 +171,8 @@ def test_unlog_removes_one_interaction() -> None:
     ok("log", "ana", "--when", "3d ago")
     ok("log", "ben", "--when", "2d ago")
     target = next(item for item in history() if item["people"][0]["name"] == "Ana Lima")
-    ok("unlog", target["id"][:8])
+    assert run("unlog", target["id"][:8]).exit_code == 2  # no terminal: needs --yes
+    ok("unlog", target["id"][:8], "--yes")
     assert [item["people"][0]["name"] for item in history()] == ["Ben Ode"]
 
 
@@ -305,7 +307,7 @@ def test_fast_path_records_exactly_what_the_typer_app_records() -> None:
         assert _fast(*case) == 0
     fast_items = _comparable(history())
     for item in history():
-        ok("unlog", item["id"])
+        ok("unlog", item["id"], "--yes")
     ok("forget", "Gil New", "--yes")
     for case in cases:
         assert _outcome(case, typer_path=True)[0] == 0

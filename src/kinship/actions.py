@@ -567,6 +567,12 @@ def unlog_interaction(store: Store, prefix: str) -> Interaction:
         return removed
 
 
+def find_interaction(store: Store, prefix: str) -> Interaction:
+    """Return the interaction an id prefix names (for ``unlog`` to ask about it first)."""
+    with store.read():
+        return store.interaction(_interaction_by_prefix(store, prefix))
+
+
 # ---- reading ----------------------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from kinship import __version__
 from kinship.cli.complete import completer_for
@@ -46,6 +46,15 @@ SETTINGS: dict[str, Any] = {
 }
 
 
+class PlainUsageCommand(TyperCommand):
+    """A command whose usage line names a required argument as ``NAME``, not ``{NAME}``."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """Return the usage pieces with typer's braces around required arguments removed."""
+        pieces: list[str] = super().collect_usage_pieces(ctx)
+        return [piece[1:-1] if piece[:1] == "{" and piece[-1:] == "}" else piece for piece in pieces]
+
+
 def help_text(command: Command) -> str:
     """Return the ``--help`` text of ``command``: its sentence, more, and the examples."""
     parts = [command.help]
@@ -77,9 +86,9 @@ def _option_parameter(option: Option) -> inspect.Parameter:
         return inspect.Parameter(
             option.dest,
             inspect.Parameter.KEYWORD_ONLY,
-            default=typer.Option(
-                option.default, *names, metavar=option.metavar, min=option.low, max=option.high, **common
-            ),
+            # the range is the handler's to check (one message on both paths); typer would print
+            # it as "[x>=0]" in the help
+            default=typer.Option(option.default, *names, metavar=option.metavar, **common),
             annotation=int | None,
         )
     return inspect.Parameter(
@@ -193,7 +202,9 @@ def build(only: str | None = None) -> typer.Typer:
                 groups[head] = typer.Typer(help=GROUPS[head], **SETTINGS)
                 app.add_typer(groups[head], name=head, help=GROUPS[head], short_help=GROUPS[head])
             target = groups[head]
-        target.command(tail or head, help=help_text(command), short_help=command.help)(_callback(command))
+        target.command(tail or head, cls=PlainUsageCommand, help=help_text(command), short_help=command.help)(
+            _callback(command)
+        )
     return app
 
 

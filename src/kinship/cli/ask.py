@@ -18,9 +18,11 @@ def terminal_chooser(environment: Environment) -> Chooser | None:
         return None
 
     def choose(text: str, candidates: Sequence[NameEntry]) -> NameEntry | None:
-        sys.stderr.write(f"{text!r} matches several contacts:\n")
+        from kinship.render.safe import shown
+
+        sys.stderr.write(f"{shown(repr(text))} matches several contacts:\n")
         for number, entry in enumerate(candidates, start=1):
-            sys.stderr.write(f"  {number}. {entry.name}\n")
+            sys.stderr.write(f"  {number}. {shown(entry.name)}\n")
         sys.stderr.write("Which one? (number, empty to cancel) ")
         sys.stderr.flush()
         answer = sys.stdin.readline().strip()
@@ -42,7 +44,9 @@ def confirm(environment: Environment, question: str, yes: bool) -> None:
         raise UsageError(
             f"{question.rstrip('?')} needs confirmation", "pass --yes to confirm without a terminal"
         )
-    sys.stderr.write(f"{question} [y/N] ")
+    from kinship.render.safe import shown
+
+    sys.stderr.write(f"{shown(question)} [y/N] ")
     sys.stderr.flush()
     if sys.stdin.readline().strip().lower() not in ("y", "yes"):
         raise Stop(1)

@@ -183,11 +183,13 @@ def execute(command: Command, values: dict[str, object], db: str | None) -> int:
 
 def report_error(error: KinshipError) -> int:
     """Print a KinshipError as ``Error: …`` plus its hint on stderr; return its exit code."""
-    lines = [f"Error: {error.message}"]
+    from kinship.render.safe import shown
+
+    lines = [f"Error: {shown(error.message)}"]
     if isinstance(error, AmbiguousError) and error.candidates:
-        lines.append("Candidates: " + ", ".join(error.candidates))
+        lines.append("Candidates: " + ", ".join(shown(name) for name in error.candidates))
     if error.hint:
-        lines.append(f"Hint: {error.hint}")
+        lines.append(f"Hint: {shown(error.hint)}")
     sys.stderr.write("\n".join(lines) + "\n")
     return error.exit_code
 
@@ -239,11 +241,29 @@ def _unexpected(exc: Exception) -> int:
     return 1
 
 
+def _closed_pipe() -> int:
+    """End quietly when the reader of stdout went away (``kinship history | head -1``).
+
+    Python would otherwise complain while flushing stdout at exit: point stdout at
+    /dev/null first. 141 is what a shell reports for a command ended by SIGPIPE.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # no real file descriptor (an in-process test): nothing will be flushed
+    return 141
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run kinship with ``argv`` (default: the process arguments) and exit."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         code = dispatch(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+    except BrokenPipeError:
+        code = _closed_pipe()
     except KinshipError as error:
         code = report_error(error)
     except KeyboardInterrupt:

@@ -26,7 +26,10 @@ CIRCLES = ("family", "friends", "colleagues", "community")
 
 
 class Option(NamedTuple):
-    """One ``--option``: ``kind`` is text, int, flag or texts (repeatable text)."""
+    """One ``--option``: ``kind`` is text, int, flag or texts (repeatable text).
+
+    ``low``/``high`` document an int's range; the action checks it (one message on both paths).
+    """
 
     flag: str
     dest: str

@@ -6,6 +6,7 @@ from kinship import actions
 from kinship.actions import ContactChanges
 from kinship.cli.ask import confirm, terminal_chooser
 from kinship.cli.run import Invocation
+from kinship.render import output
 
 
 def _every(text: str | None) -> int | None:
@@ -52,7 +53,7 @@ def add(inv: Invocation) -> None:
     )
     actions.check_circle(circle)
     contact = actions.add_contact(inv.store(), environment.now, changes)
-    print(f"Added {contact.name}")
+    output.text(f"Added {contact.name}")
 
 
 def edit(inv: Invocation) -> None:
@@ -84,6 +85,9 @@ def edit(inv: Invocation) -> None:
         remove_emails=inv.texts("unemail"),
         remove_phones=inv.texts("unphone"),
     )
+    if changes == ContactChanges():
+        output.text("Nothing to change (give an option such as --circle, --every or --tag)")
+        return
     contact = actions.edit_contact(
         inv.store(),
         str(inv.text("name")),
@@ -91,7 +95,7 @@ def edit(inv: Invocation) -> None:
         terminal_chooser(environment),
         today=environment.now.date(),
     )
-    print(f"Updated {contact.name}")
+    output.text(f"Updated {contact.name}")
 
 
 def archive(inv: Invocation) -> None:
@@ -99,7 +103,7 @@ def archive(inv: Invocation) -> None:
     contact = actions.set_archived(
         inv.store(), str(inv.text("name")), True, terminal_chooser(inv.environment)
     )
-    print(f"Archived {contact.name}")
+    output.text(f"Archived {contact.name}")
 
 
 def unarchive(inv: Invocation) -> None:
@@ -107,15 +111,24 @@ def unarchive(inv: Invocation) -> None:
     contact = actions.set_archived(
         inv.store(), str(inv.text("name")), False, terminal_chooser(inv.environment)
     )
-    print(f"Unarchived {contact.name}")
+    output.text(f"Unarchived {contact.name}")
 
 
 def merge(inv: Invocation) -> None:
-    """Merge a duplicate into the contact to keep."""
-    contact = actions.merge_contacts(
-        inv.store(), str(inv.text("keep")), str(inv.text("duplicate")), terminal_chooser(inv.environment)
+    """Merge a duplicate into the contact to keep, after confirming; say how much moved."""
+    environment = inv.environment
+    store = inv.store()
+    choose = terminal_chooser(environment)
+    keep = actions.find_contact(store, str(inv.text("keep")), choose)
+    duplicate = actions.find_contact(store, str(inv.text("duplicate")), choose)
+    moving = len(actions.history(store, environment.now, environment.zone, name=duplicate.id, limit=None))
+    confirm(
+        environment, f"Merge {duplicate.name} into {keep.name} ({moving} interactions move)?", inv.flag("yes")
     )
-    print(f"Merged into {contact.name}")
+    contact = actions.merge_contacts(store, keep.id, duplicate.id)
+    output.text(
+        f"Merged {duplicate.name} into {contact.name}: {moving} interaction{'s' if moving != 1 else ''} moved"
+    )
 
 
 def forget(inv: Invocation) -> None:
@@ -127,4 +140,4 @@ def forget(inv: Invocation) -> None:
         environment, f"Forget {contact.name} and their one-person interactions for good?", inv.flag("yes")
     )
     forgotten, removed = actions.forget_contact(store, contact.id)
-    print(f"Forgot {forgotten.name} and {removed} interaction{'s' if removed != 1 else ''}")
+    output.text(f"Forgot {forgotten.name} and {removed} interaction{'s' if removed != 1 else ''}")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kinship.cli.run import Invocation
+from kinship.render import output
 
 if TYPE_CHECKING:
     from kinship.transfer import ImportSummary
@@ -39,7 +40,7 @@ def summary_lines(summary: ImportSummary) -> list[str]:
 
 def import_files(inv: Invocation) -> None:
     """Import contacts and interactions from exported files; all or nothing."""
-    from kinship import render, transfer
+    from kinship import transfer
 
     environment = inv.environment
     json_output = inv.flag("json")
@@ -75,9 +76,9 @@ def import_files(inv: Invocation) -> None:
         if dry_run:
             store.close()
     if json_output:
-        print(render.dumps(summary.as_json()))
+        output.json(summary.as_json())
         return
-    print("\n".join(summary_lines(summary)))
+    output.text("\n".join(summary_lines(summary)))
 
 
 def export(inv: Invocation) -> None:

@@ -10,11 +10,12 @@ from kinship.actions import LogRequest
 from kinship.cli.ask import confirm, terminal_chooser
 from kinship.cli.run import Invocation
 from kinship.cli.spec import CHANNELS
-from kinship.render import describe_interaction
+from kinship.render import describe_interaction, output
 
 if TYPE_CHECKING:
     from kinship.cli.context import Environment
     from kinship.models import Channel
+    from kinship.store import Store
 
 
 def channel(text: str) -> Channel:
@@ -58,10 +59,29 @@ def log(inv: Invocation) -> None:
         group=group,
         create_new=inv.flag("new"),
     )
+    store = inv.store()
+    new_names = _new_names(store, request.names) if request.create_new else []
     interaction = actions.log_interaction(
-        inv.store(), environment.now, environment.zone, request, choose=terminal_chooser(environment)
+        store, environment.now, environment.zone, request, choose=terminal_chooser(environment)
     )
-    print(f"Logged {describe_interaction(interaction)}  (id {interaction.id[:8]})")
+    created = f"; new contact{'s' if len(new_names) > 1 else ''}: {', '.join(new_names)}" if new_names else ""
+    output.text(f"Logged {describe_interaction(interaction)}  (id {interaction.id[:8]}{created})")
+
+
+def _new_names(store: Store, names: tuple[str, ...]) -> list[str]:
+    """Return the names ``--new`` will create: those that name no contact yet."""
+    from kinship.errors import AmbiguousError, NotFoundError
+
+    found = []
+    with store.read():
+        for text in names:
+            try:
+                actions.resolve_name(actions.entries_for(store, text), text)
+            except NotFoundError:
+                found.append(" ".join(text.split()))
+            except AmbiguousError:
+                pass
+    return found
 
 
 def undo(inv: Invocation) -> None:
@@ -70,7 +90,7 @@ def undo(inv: Invocation) -> None:
     last = actions.last_logged(store)
     confirm(inv.environment, f"Remove {describe_interaction(last)}?", inv.flag("yes"))
     removed = actions.undo_last(store, expected_id=last.id)
-    print(f"Removed {describe_interaction(removed)}")
+    output.text(f"Removed {describe_interaction(removed)}")
 
 
 def amend(inv: Invocation) -> None:
@@ -97,10 +117,15 @@ def amend(inv: Invocation) -> None:
         remove=inv.texts("remove"),
         choose=terminal_chooser(environment),
     )
-    print(f"Amended {describe_interaction(changed)}  (id {changed.id[:8]})")
+    output.text(f"Amended {describe_interaction(changed)}  (id {changed.id[:8]})")
 
 
 def unlog(inv: Invocation) -> None:
-    """Remove one interaction by its id."""
-    removed = actions.unlog_interaction(inv.store(), str(inv.text("interaction_id")))
-    print(f"Removed {describe_interaction(removed)}")
+    """Remove one interaction by its id, after confirming."""
+    store = inv.store()
+    given = str(inv.text("interaction_id"))
+    if not inv.flag("yes"):
+        target = actions.find_interaction(store, given)
+        confirm(inv.environment, f"Remove {describe_interaction(target)}?", False)
+    removed = actions.unlog_interaction(store, given)
+    output.text(f"Removed {describe_interaction(removed)}")

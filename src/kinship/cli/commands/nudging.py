@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 from kinship import actions
 from kinship.cli.ask import terminal_chooser
 from kinship.cli.context import Environment
 from kinship.cli.run import Invocation
+from kinship.render import output
 
 
 def as_of_day(environment: Environment, as_of: str | None) -> dt.date:
@@ -30,14 +30,17 @@ def nudges(inv: Invocation) -> None:
         return
     found = actions.nudges(inv.store(), environment.settings, day)
     if inv.flag("json"):
-        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in found]}))
+        output.json({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in found]})
+    elif environment.color:
+        from kinship.render import terminal
+
+        terminal.nudges(found, render.KIND_TITLES)
     else:
-        print(render.nudges_text(found))
+        output.text(render.nudges_text(found))
 
 
 def review(inv: Invocation) -> None:
     """Print the weekly review as text, JSON or Markdown."""
-    from kinship import render
     from kinship import review as weekly
     from kinship.errors import UsageError
 
@@ -48,12 +51,21 @@ def review(inv: Invocation) -> None:
     day = as_of_day(environment, inv.text("as_of"))
     result = actions.weekly_review(inv.store(), environment.settings, day, inv.text("week"))
     if json_output:
-        print(render.dumps(weekly.review_json(result)))
+        output.json(weekly.review_json(result))
     elif markdown:
-        print(weekly.review_markdown(result))
+        output.text(weekly.review_markdown(result))
+    elif environment.color:
+        from kinship.render import terminal
+
+        plain = weekly.review_text(result, width=min(terminal.width(), 100))
+        terminal.review(result, plain)
     else:
-        width = min(os.get_terminal_size().columns, 100) if environment.terminal else 80
-        print(weekly.review_text(result, width=width))
+        width = 80
+        if environment.terminal:  # NO_COLOR on a terminal: plain text at its width (80 if it says 0)
+            from kinship.render.terminal import width as terminal_width
+
+            width = min(terminal_width(), 100)
+        output.text(weekly.review_text(result, width=width))
 
 
 def notify_desktop(messages: list[str], environment: Environment) -> bool:
@@ -64,7 +76,9 @@ def notify_desktop(messages: list[str], environment: Environment) -> bool:
     program = shutil.which("notify-send", path=environment.env.get("PATH"))
     if program is None:
         return False
-    body = "\n".join(messages)
+    from kinship.render.safe import shown
+
+    body = "\n".join(shown(message) for message in messages)
     try:
         done = subprocess.run(
             [program, "--app-name=kinship", "kinship", body],
@@ -100,9 +114,9 @@ def _hidden(inv: Invocation, day: dt.date) -> None:
                 for item in contacts
             ],
         }
-        print(render.dumps(payload))
+        output.json(payload)
     else:
-        print(render.hidden_text(hidden, contacts))
+        output.text(render.hidden_text(hidden, contacts))
 
 
 def remind(inv: Invocation) -> None:
@@ -124,7 +138,7 @@ def remind(inv: Invocation) -> None:
     )
     due = digest.nudges
     if json_output:
-        print(render.dumps({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due]}))
+        output.json({"as_of": day.isoformat(), "nudges": [nudge_json(n) for n in due]})
         return
     if not due:
         return
@@ -133,7 +147,7 @@ def remind(inv: Invocation) -> None:
         messages.append(f"and {digest.more} more \u2014 kinship nudges")
     if inv.flag("notify") and not dry_run and notify_desktop(messages, environment):
         return
-    print(render.reminder_text(due, digest.more))
+    output.text(render.reminder_text(due, digest.more))
 
 
 def _who(inv: Invocation, who: str | None) -> str:
@@ -147,12 +161,12 @@ def _who(inv: Invocation, who: str | None) -> str:
 
 def _changed(verb: str, result: actions.QuietResult, until: dt.date | None = None) -> None:
     if not result.changed:
-        print("Nothing to change")
+        output.text("Nothing to change")
         return
     many = len(result.keys)
     count = f" ({many} nudges)" if many > 1 else ""
     tail = f" until {until.isoformat()}" if until is not None else ""
-    print(f"{verb} {result.what}{count}{tail}")
+    output.text(f"{verb} {result.what}{count}{tail}")
 
 
 def snooze(inv: Invocation) -> None:
@@ -228,10 +242,10 @@ def groups(inv: Invocation) -> None:
     day = as_of_day(environment, inv.text("as_of"))
     rows = actions.groups(inv.store(), environment.settings, day)
     if inv.flag("json"):
-        print(render.dumps([render.group_json(row) for row in rows]))
+        output.json([render.group_json(row) for row in rows])
         return
     if not rows:
-        print("No group activities yet. Log one with: kinship log --group 'book club'")
+        output.text("No group activities yet. Log one with: kinship log --group 'book club'")
         return
     header, cells = render.groups_rows(rows, day)
     render.print_table(header, cells, rich_output=environment.color)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kinship import actions
 from kinship.cli.ask import terminal_chooser
 from kinship.cli.run import Invocation
-from kinship.errors import UsageError
+from kinship.render import output
 
 SHOW_LIMIT = 20
 """Interactions ``kinship show`` lists unless given --limit or --all (SPEC §4)."""
@@ -24,10 +24,14 @@ def people(inv: Invocation) -> None:
         tag=inv.text("tag"),
     )
     if inv.flag("json"):
-        print(render.dumps([render.person_json(row) for row in rows]))
+        output.json([render.person_json(row) for row in rows])
+        return
+    if not rows and (inv.text("circle") or inv.text("tag")):
+        given = [f"--{name} {inv.text(name)}" for name in ("circle", "tag") if inv.text(name)]
+        output.text(f"No contacts match {' '.join(given)}. See them all with: kinship people")
         return
     if not rows:
-        print("No contacts yet. Add one with: kinship add 'Ana Lima' --circle friends")
+        output.text("No contacts yet. Add one with: kinship add 'Ana Lima' --circle friends")
         return
     header, cells = render.people_rows(rows)
     render.print_table(header, cells, rich_output=environment.color)
@@ -36,20 +40,28 @@ def people(inv: Invocation) -> None:
 def show(inv: Invocation) -> None:
     """Show one contact and their timeline."""
     from kinship import render
+    from kinship.errors import UsageError
 
     environment = inv.environment
-    limit = inv.number("limit")
-    if limit is not None and inv.flag("all"):
+    json_output = inv.flag("json")
+    given = inv.number("limit")
+    if inv.flag("all") and given is not None:
         raise UsageError("--limit and --all do not go together", "give one of them")
+    if given is not None:
+        from kinship import validate
+        from kinship.actions import MAX_LIMIT
+
+        validate.whole_number(given, "--limit", 1, MAX_LIMIT - 1)  # one more is read, to say "more"
+    limit = None if inv.flag("all") else (SHOW_LIMIT if given is None else given)
     row, timeline = actions.show_contact(
         inv.store(),
         environment.settings,
         environment.now.date(),
         str(inv.text("name")),
         terminal_chooser(environment),
-        limit=None if inv.flag("all") else limit or SHOW_LIMIT,
+        limit=None if limit is None else limit + 1,  # one more tells whether there are more
     )
-    if inv.flag("json"):
+    if json_output:
         result = render.person_json(row)
         together = row.time_together
         result["time_together"] = (
@@ -63,18 +75,22 @@ def show(inv: Invocation) -> None:
                 "interactions_with_minutes": together.with_minutes,
             }
         )
-        result["interactions"] = [render.interaction_json(item) for item in timeline]
-        print(render.dumps(result))
+        kept = timeline if limit is None else timeline[:limit]
+        result["interactions"] = [render.interaction_json(item) for item in kept]
+        output.json(result)
         return
-    width = max(len(label) for label, _ in render.contact_details(row))
-    for label, value in render.contact_details(row):
-        print(f"{label.ljust(width)}  {value}")
-    print()
+    details = render.contact_details(row)
+    width = max(len(label) for label, _ in details)
+    output.text("\n".join(f"{label.ljust(width)}  {value}" for label, value in details) + "\n")
     if timeline:
-        header, cells = render.history_rows(timeline)
-        render.print_table(header, cells, rich_output=environment.color, title="Timeline")
+        shown_items = timeline if limit is None else timeline[:limit]
+        header, cells = render.history_rows(shown_items)
+        title = "Timeline" if len(shown_items) == len(timeline) else f"Timeline (latest {len(shown_items)})"
+        render.print_table(header, cells, rich_output=environment.color, title=title)
+        if len(shown_items) < len(timeline):
+            output.text(f"(more: kinship show '{row.contact.name}' --all, or --limit N)")
     else:
-        print(f"No interactions yet. Log one with: kinship log '{row.contact.name}'")
+        output.text(f"No interactions yet. Log one with: kinship log '{row.contact.name}'")
 
 
 def history(inv: Invocation) -> None:
@@ -96,10 +112,10 @@ def history(inv: Invocation) -> None:
         choose=terminal_chooser(environment),
     )
     if json_output:
-        print(render.dumps([render.interaction_json(item) for item in found]))
+        output.json_list(render.interaction_json(item) for item in found)
         return
     if not found:
-        print("No interactions yet. Log one with: kinship log ana")
+        output.text("No interactions yet. Log one with: kinship log ana")
         return
     header, cells = render.history_rows(found)
     render.print_table(header, cells, rich_output=environment.color)

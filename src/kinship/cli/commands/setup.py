@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from kinship.cli.run import Invocation
+from kinship.render import output
 
 
 def demo(inv: Invocation) -> None:
@@ -30,14 +31,14 @@ def demo(inv: Invocation) -> None:
         found = actions.nudges(store, environment.settings, today)
     finally:
         store.close()
-    print(f"A sample year: 10 people, {count} interactions, in {path}\n")
-    print(weekly.review_text(result))
-    print()
-    print("Nudges today")
-    print("------------")
-    print(render.nudges_text(found))
-    print()
-    print(f"Explore it: kinship --db {path} people   (your own data is untouched)")
+    output.text(f"A sample year: 10 people, {count} interactions, in {path}\n")
+    output.text(weekly.review_text(result))
+    output.text("")
+    output.text("Nudges today")
+    output.text("------------")
+    output.text(render.nudges_text(found))
+    output.text("")
+    output.text(f"Explore it: kinship --db {path} people   (your own data is untouched)")
 
 
 def cron(inv: Invocation) -> None:
@@ -66,23 +67,25 @@ def cron(inv: Invocation) -> None:
     if zone and not environment.settings.timezone:  # cron's day must be the user's day
         assignments["TZ"] = zone
     args = [*launcher, "--db", str(environment.db_path.absolute()), "remind"]
-    print("# kinship: a morning reminder at 08:00. Add it with `crontab -e`.")
-    print("# cron mails any output to you (set MAILTO=you@example.org above the line).")
-    print(cronline.cron_line(args, assignments))
-    print()
-    print("# Or, with systemd: ~/.config/systemd/user/kinship-remind.service")
-    print("[Unit]\nDescription=kinship reminders\n\n[Service]\nType=oneshot")
+    output.text("# kinship: a morning reminder at 08:00. Add it with `crontab -e`.")
+    output.text("# cron mails any output to you (set MAILTO=you@example.org above the line).")
+    output.text(cronline.cron_line(args, assignments))
+    output.text("")
+    output.text("# Or, with systemd: ~/.config/systemd/user/kinship-remind.service")
+    output.text("[Unit]\nDescription=kinship reminders\n\n[Service]\nType=oneshot")
     for name, value in assignments.items():
-        print(cronline.systemd_environment(name, value))
-    print("ExecStart=" + " ".join(cronline.systemd_word(word) for word in [*args, "--notify"]))
-    print()
-    print("# ~/.config/systemd/user/kinship-remind.timer")
-    print(
+        output.text(cronline.systemd_environment(name, value))
+    output.text("ExecStart=" + " ".join(cronline.systemd_word(word) for word in [*args, "--notify"]))
+    output.text("")
+    output.text("# ~/.config/systemd/user/kinship-remind.timer")
+    output.text(
         "[Unit]\nDescription=kinship reminders every morning\n\n[Timer]\nOnCalendar=*-*-* 08:00\nPersistent=true"
     )
-    print("\n[Install]\nWantedBy=timers.target")
-    print("# then: systemctl --user daemon-reload && systemctl --user enable --now kinship-remind.timer")
-    print("# docs/cron.md explains both, and how to test the line with cron's bare environment.")
+    output.text("\n[Install]\nWantedBy=timers.target")
+    output.text(
+        "# then: systemctl --user daemon-reload && systemctl --user enable --now kinship-remind.timer"
+    )
+    output.text("# docs/cron.md explains both, and how to test the line with cron's bare environment.")
 
 
 def config(inv: Invocation) -> None:
@@ -91,7 +94,6 @@ def config(inv: Invocation) -> None:
     Never fails on a bad config file: a key with a bad value shows its default and the problem.
     """
     from kinship import config as config_file
-    from kinship import render
     from kinship.cli.context import load_environment
 
     environment = load_environment(inv.db, config_problems_ok=True)
@@ -120,7 +122,7 @@ def config(inv: Invocation) -> None:
             shown[label] = {"value": value, "source": source}
             if problem is not None:
                 shown[label]["problem"] = problem
-        print(render.dumps(shown))
+        output.json(shown)
         return
 
     def safe(text: object) -> str:  # a config file's text never reaches the terminal raw
@@ -129,28 +131,25 @@ def config(inv: Invocation) -> None:
     width = max(len(label) for label, _, _, _ in rows)
     for label, value, source, problem in rows:
         line = f"{safe(label).ljust(width)}  {'-' if value is None else safe(value)}  ({safe(source)})"
-        print(line if problem is None else f"{line}  ! {safe(problem)}")
+        output.text(line if problem is None else f"{line}  ! {safe(problem)}")
 
 
 def db_path(inv: Invocation) -> None:
     """Print where the database is."""
     environment = inv.environment
     if inv.flag("json"):
-        from kinship import render
-
         facts = {
             "path": str(environment.db_path),
             "source": environment.db_source,
             "exists": environment.db_path.exists(),
         }
-        print(render.dumps(facts))
+        output.json(facts)
         return
-    print(environment.db_path)
+    output.text(str(environment.db_path))
 
 
 def db_status(inv: Invocation) -> None:
     """Show the schema and migration state and the size of the database."""
-    from kinship import render
 
     environment = inv.environment
     status = inv.store(migrate=False).status()
@@ -165,11 +164,11 @@ def db_status(inv: Invocation) -> None:
         "journal_mode": status.journal_mode,
     }
     if inv.flag("json"):
-        print(render.dumps(facts))
+        output.json(facts)
         return
     for label, value in facts.items():
         shown = ", ".join(value) if isinstance(value, list) else value
-        print(f"{label:<13} {shown if shown != '' else '-'}")
+        output.text(f"{label:<13} {shown if shown != '' else '-'}")
 
 
 def db_check(inv: Invocation) -> None:
@@ -179,15 +178,13 @@ def db_check(inv: Invocation) -> None:
     environment = inv.environment
     problems = inv.store(migrate=False).integrity_problems()
     if inv.flag("json"):
-        from kinship import render
-
-        print(render.dumps({"path": str(environment.db_path), "ok": not problems, "problems": problems}))
+        output.json({"path": str(environment.db_path), "ok": not problems, "problems": problems})
     if problems:
         raise DataError(
             f"{len(problems)} problem(s) found: {problems[0]}", "restore from a backup (kinship db backup)"
         )
     if not inv.flag("json"):
-        print(f"ok: {environment.db_path} passed the integrity check")
+        output.text(f"ok: {environment.db_path} passed the integrity check")
 
 
 def db_backup(inv: Invocation) -> None:
@@ -199,4 +196,4 @@ def db_backup(inv: Invocation) -> None:
     store = inv.store(migrate=False)
     path = Path(target).expanduser() if target else backup_path_for(environment.db_path, environment.now)
     store.backup_to(path)
-    print(f"Backed up to {path}")
+    output.text(f"Backed up to {path}")

@@ -66,13 +66,14 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "merge",
         "Merge a duplicate contact into another, moving all interactions and source ids.",
-        ("kinship merge 'Ana Lima' 'Ana L.'",),
+        ("kinship merge 'Ana Lima' 'Ana L.' --yes",),
         "contacts:merge",
         WRITE,
         (
             Argument("keep", "KEEP", "The contact to keep.", complete="names"),
             Argument("duplicate", "DUPLICATE", "The duplicate to fold in.", complete="names"),
         ),
+        (YES,),
     ),
     Command(
         "forget",

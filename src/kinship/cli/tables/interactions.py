@@ -106,9 +106,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "unlog",
         "Remove one interaction by its id.",
-        ("kinship unlog 3f9a1c",),
+        ("kinship unlog 3f9a1c --yes",),
         "interactions:unlog",
         WRITE,
         (Argument("interaction_id", "ID", "An id from `kinship history` (6 or more characters)."),),
+        (YES,),
     ),
 )

@@ -16,8 +16,8 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "show",
-        "Show one contact: details, rhythm, and a timeline of interactions.",
-        ("kinship show ana --json",),
+        "Show one contact: details, rhythm, and their latest interactions (20 unless --limit or --all).",
+        ("kinship show ana", "kinship show ana --all --json"),
         "reading:show",
         READ,
         (NAME,),

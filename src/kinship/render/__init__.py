@@ -1,6 +1,8 @@
-"""Output: JSON objects (the contract), plain text tables, and rich tables on a terminal.
+"""All output, one place: JSON objects (the contract), plain text, and rich for a terminal.
 
-rich is imported inside the functions that draw for a terminal, never at module level.
+Every string from a person or a file goes through ``render.safe.shown`` before it is printed
+(JSON keeps the exact strings); plain columns are aligned by display width
+(``render.width``); rich is imported only by ``render.terminal``, when drawing for a terminal.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kinship.models import Contact, Interaction
+from kinship.render.safe import shown
+from kinship.render.width import cell_width, pad
 
 if TYPE_CHECKING:
     from kinship.actions import PersonRow
@@ -71,10 +75,10 @@ def interaction_json(interaction: Interaction) -> dict[str, Any]:
 
 
 def dumps(value: object) -> str:
-    """Return JSON text as kinship prints it: indented, UTF-8 characters kept."""
-    import json
+    """Return JSON text as kinship prints it: indented, UTF-8 kept, steering characters escaped."""
+    from kinship.render.output import dumps as output_dumps
 
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return output_dumps(value)
 
 
 def _day(value: dt.date | None) -> str:
@@ -86,7 +90,7 @@ def describe_interaction(interaction: Interaction) -> str:
     who = ", ".join(person.name for person in interaction.people)
     if interaction.group:
         who = f"{who} ({interaction.group})" if who else interaction.group
-    return f"{interaction.when:%a %d %b %Y %H:%M} {interaction.channel.value} with {who or 'nobody'}"
+    return shown(f"{interaction.when:%a %d %b %Y %H:%M} {interaction.channel.value} with {who or 'nobody'}")
 
 
 def people_rows(rows: Sequence[PersonRow]) -> tuple[list[str], list[list[str]]]:
@@ -97,7 +101,7 @@ def people_rows(rows: Sequence[PersonRow]) -> tuple[list[str], list[list[str]]]:
         rhythm = "-" if row.rhythm_days is None else f"{row.rhythm_days}d ({row.rhythm_source})"
         cells.append(
             [
-                row.contact.name,
+                shown(row.contact.name),
                 row.contact.circle or "-",
                 _day(row.last_seen),
                 _day(row.last_face_to_face),
@@ -121,44 +125,41 @@ def history_rows(interactions: Sequence[Interaction]) -> tuple[list[str], list[l
                 item.id[:8],
                 f"{item.when:%Y-%m-%d %H:%M}",
                 item.channel.value,
-                who,
+                shown(who),
                 "" if item.minutes is None else str(item.minutes),
                 "" if item.feel is None else str(item.feel),
-                item.note or ("" if item.messages is None else f"{item.messages} messages"),
+                shown(item.note or ("" if item.messages is None else f"{item.messages} messages")),
             ]
         )
     return header, cells
 
 
 def plain_table(header: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
-    """Return an aligned plain-text table (no colour, no box drawing)."""
-    widths = [len(title) for title in header]
+    """Return a plain-text table (no colour, no box drawing) aligned by display width.
+
+    Cells must already be safe (``shown``): a raw control character has no width to align by.
+    """
+    widths = [cell_width(title) for title in header]
     for row in cells:
-        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
-    lines = ["  ".join(title.ljust(width) for title, width in zip(header, widths, strict=True)).rstrip()]
+        widths = [max(width, cell_width(cell)) for width, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(pad(title, width) for title, width in zip(header, widths, strict=True)).rstrip()]
     for row in cells:
-        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        lines.append("  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines)
 
 
 def print_table(
     header: Sequence[str], cells: Sequence[Sequence[str]], *, rich_output: bool, title: str | None = None
 ) -> None:
-    """Print a table: rich on a terminal, plain text otherwise."""
+    """Print a table of safe cells: rich (coloured) on a terminal, plain text otherwise."""
     if not rich_output:
-        if title:
-            print(title)
-        print(plain_table(header, cells))
-        return
-    from rich.console import Console
-    from rich.table import Table
+        from kinship.render import output
 
-    table = Table(title=title, header_style="bold")
-    for column in header:
-        table.add_column(column)
-    for row in cells:
-        table.add_row(*row)
-    Console().print(table)
+        output.text(f"{title}\n{plain_table(header, cells)}" if title else plain_table(header, cells))
+        return
+    from kinship.render import terminal
+
+    terminal.table(header, cells, title=title)
 
 
 def contact_details(row: PersonRow) -> list[tuple[str, str]]:
@@ -166,7 +167,7 @@ def contact_details(row: PersonRow) -> list[tuple[str, str]]:
     contact = row.contact
     rhythm = "-" if row.rhythm_days is None else f"every {row.rhythm_days} days ({row.rhythm_source})"
     pairs = [
-        ("name", contact.name),
+        ("name", shown(contact.name)),
         ("id", contact.id),
         ("circle", contact.circle or "-"),
         ("rhythm", rhythm),
@@ -192,9 +193,9 @@ def contact_details(row: PersonRow) -> list[tuple[str, str]]:
                 f" ({together.with_minutes} with minutes logged)",
             )
         )
-    pairs += [(label, ", ".join(values)) for label, values in optional.items() if values]
+    pairs += [(label, shown(", ".join(values))) for label, values in optional.items() if values]
     if contact.note:
-        pairs.append(("note", contact.note))
+        pairs.append(("note", shown(contact.note)))
     if contact.archived:
         pairs.append(("archived", "yes"))
     return pairs
@@ -223,7 +224,7 @@ def nudges_text(nudges: Sequence[Any]) -> str:
         if lines:
             lines.append("")
         lines.append(f"{KIND_TITLES.get(kind, kind)}:")
-        lines.extend(f"  - {nudge.message}  ({_quiet_command(nudge)})" for nudge in items)
+        lines.extend(f"  - {shown(nudge.message)}  ({_quiet_command(nudge)})" for nudge in items)
     return "\n".join(lines)
 
 
@@ -234,7 +235,7 @@ def _quiet_command(nudge: Any) -> str:
 def reminder_text(nudges: Sequence[Any], more: int = 0) -> str:
     """Return reminders as plain lines for cron's email: no colour, no box drawing; each with the
     command that quiets it, and "and N more" when the budget left some out."""
-    lines = [f"- {nudge.message} ({_quiet_command(nudge)})" for nudge in nudges]
+    lines = [f"- {shown(nudge.message)} ({_quiet_command(nudge)})" for nudge in nudges]
     if more:
         lines.append(f"- and {more} more \u2014 kinship nudges")
     return "\n".join(lines)
@@ -250,11 +251,11 @@ def hidden_text(hidden: Sequence[Any], contacts: Sequence[Any]) -> str:
             why, undo = f"snoozed until {_day(item.until)}", "unsnooze"
         else:
             why, undo = f"dismissed on {_day(item.made)}", "undismiss"
-        lines.append(f"- {item.nudge.message}")
+        lines.append(f"- {shown(item.nudge.message)}")
         lines.append(f"  {why} (kinship {undo} {item.nudge.handle})")
-    shown = {item.nudge.contact.id for item in hidden if item.whole_contact and item.nudge.contact}
+    listed = {item.nudge.contact.id for item in hidden if item.whole_contact and item.nudge.contact}
     for snoozed in contacts:
-        if snoozed.contact.id not in shown:
+        if snoozed.contact.id not in listed:
             lines.append(
                 f"- {snoozed.contact.name}: every nudge snoozed until {_day(snoozed.until)}"
                 f" (kinship unsnooze '{snoozed.contact.name}')"
