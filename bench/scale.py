@@ -714,12 +714,6 @@ def measure_issue_table(paths: dict[str, Path], runs: int, script: str, memory_c
                 "<= 10x, aim 8x",
             ),
             Row(
-                f"show busiest 1M, timeline of 20 ({busiest[0][1]:,})",
-                [python, str(Path(__file__).with_name("show_limited.py")), busiest[0][0]],
-                env,
-                "<= 10x, aim 8x",
-            ),
-            Row(
                 "history --json 1M",
                 [python, script, "history", "--json"],
                 env,

@@ -102,4 +102,5 @@ def test_completion_never_writes(db_path: Path, tmp_path: Path) -> None:
     ok("add", "Ana Lima")
     before = dump(db_path), db_path.stat().st_mtime_ns
     assert bash("kinship log an") == ["'Ana Lima'"]
+    assert bash(f"kinship --db = {db_path} log an") == ["'Ana Lima'"]  # bash splits --db=PATH
     assert (dump(db_path), db_path.stat().st_mtime_ns) == before

@@ -199,3 +199,15 @@ def test_kinship_config_never_fails_and_shows_what_is_wrong(kinship_env: Path, d
         assert "config.toml" in problems["config_file"] and "line 1" in problems["config_file"]
     text = ok("config").stdout
     assert "! " in text and "fade_factor" in text
+
+
+def test_sync_dir_in_config_is_known_and_names_the_folder_for_sync(kinship_env: Path) -> None:
+    folder = kinship_env / "shared folder"
+    folder.mkdir()
+    config(kinship_env, f'sync_dir = "{folder}"\n')
+    shown = json.loads(ok("config", "--json").stdout)
+    assert shown["sync_dir"]["value"] == str(folder)
+    ok("add", "Ana Lima")
+    result = ok("sync")
+    assert "Warning" not in result.stderr
+    assert folder.is_dir() and any(folder.iterdir())

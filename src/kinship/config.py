@@ -43,7 +43,7 @@ INT_KEYS: dict[str, tuple[int, int]] = {
 }
 """Whole numbers: day counts 1-3650, week counts 1-520, other counts 1-1000."""
 
-TEXT_KEYS = ("db", "timezone", "me")
+TEXT_KEYS = ("db", "timezone", "me", "sync_dir")
 MAX_NESTING = 20
 """Deeper brackets than this are refused before the TOML parser recurses into them."""
 

@@ -198,6 +198,7 @@ class Settings(NamedTuple):
     db: str | None = None
     timezone: str | None = None
     me: str | None = None
+    sync_dir: str | None = None
     fade_factor: float = 1.5
     online_only_factor: float = 2.0
     online_only_min_days: int = 28

@@ -1037,12 +1037,12 @@ class Store:
 
     def nudge_state_rows(self) -> list[tuple[str, str, str | None, str | None, int, int, int | None]]:
         """Return every nudge-state row as (uid, kind, key, contact uid, made_at, made_day,
-        until_day), oldest first: what an export writes."""
+        until_day), by when they were made then id: the same order on every device."""
         return [
             tuple(row)
             for row in self.conn.execute(
                 "SELECT s.uid, s.kind, s.key, c.uid, s.made_at, s.made_day, s.until_day FROM nudge_state s"
-                " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.id"
+                " LEFT JOIN contacts c ON c.id = s.contact_id ORDER BY s.made_at, s.uid"
             )
         ]
 

@@ -89,14 +89,20 @@ class _DryRun(Exception):
 
 def check_folder(store: Store, folder: Path) -> Path:
     """Return the folder resolved; refuse one that is missing or that holds the database."""
-    if not folder.exists():
+    shown = str(folder)[:200]
+    try:
+        exists, is_dir = folder.exists(), folder.is_dir()
+        resolved = folder.resolve()
+        database = store.path.resolve()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL in it
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UsageError(f"cannot use {shown!r} as the sync folder: {reason}", "name a folder") from exc
+    if not exists:
         raise UsageError(
-            f"{folder}: no such folder", "create it, or point to the folder your sync tool shares"
+            f"{shown}: no such folder", "create it, or point to the folder your sync tool shares"
         )
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder", "name the folder your sync tool shares")
-    resolved = folder.resolve()
-    database = store.path.resolve()
+    if not is_dir:
+        raise UsageError(f"{shown} is not a folder", "name the folder your sync tool shares")
     if database.is_relative_to(resolved):
         raise UsageError(
             f"{folder} holds the database itself ({store.path})",

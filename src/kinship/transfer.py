@@ -226,7 +226,8 @@ def import_files(
         return _import_exports(store, now, exports, dry_run=dry_run, progress=progress)
     contacts = [record for item in read for record in item.contacts]
     interactions = [record for item in read for record in item.interactions]
-    context = store.read() if dry_run else store.write()
+    names = ", ".join(Path(item.label).name for item in read)
+    context = store.read() if dry_run else store.write(describe=f"import: {names}")
     with context:
         plan = plan_import(
             store.contacts(),
@@ -382,7 +383,8 @@ def _import_exports(
     added = 0
     skipped = 0
     state_rows = 0
-    context = store.read() if dry_run else store.write()
+    names = ", ".join(Path(item.label).name for item in exports)
+    context = store.read() if dry_run else store.write(describe=f"import: {names}")
     with context:
         before = store.last_interaction_rowid()  # rows above it came from this import
         for item in exports:

@@ -189,6 +189,8 @@ def candidates(words: list[str], incomplete: str) -> list[str]:
     index = 0
     while index < len(words) and words[index].startswith("-"):
         if words[index] == "--db":
+            if words[index + 1 : index + 2] == ["="]:  # bash splits --db=PATH at "="
+                index += 1
             if index + 1 >= len(words):
                 return []  # a file name: the shell's own completion
             db = words[index + 1]

@@ -99,13 +99,17 @@ def export(inv: Invocation) -> None:
         return transfer.write_csv_export(store, out)
 
     if output in (None, "-"):  # `-o -` is stdout, as everywhere
-        output = None
-        count = write(sys.stdout)
-    else:
-        from kinship.files import write_text_atomically
+        try:
+            write(sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader (`| head`) has what it wanted: stop quietly
+            import os
 
-        # whole or not at all: a temporary file beside the target, fsynced, then renamed; never
-        # through a symlink, never over an existing file
-        count = write_text_atomically(Path(output).expanduser(), write)
-    if output:
-        sys.stderr.write(f"Exported {count} interactions to {output}\n")
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    from kinship.files import write_text_atomically
+
+    # whole or not at all: a temporary file beside the target, fsynced, then renamed; never
+    # through a symlink, never over an existing file
+    count = write_text_atomically(Path(output).expanduser(), write)
+    sys.stderr.write(f"Exported {count} interactions to {output}\n")

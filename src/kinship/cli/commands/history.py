@@ -66,7 +66,7 @@ def sync(inv: Invocation) -> None:
     from kinship.errors import UsageError
 
     environment = inv.environment
-    folder = inv.text("folder") or getattr(environment.settings, "sync_dir", None)
+    folder = inv.text("folder") or environment.settings.sync_dir
     if not folder:
         raise UsageError(
             "name the shared folder", "e.g. kinship sync ~/Sync/kinship (or set sync_dir in config)"
