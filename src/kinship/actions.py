@@ -685,6 +685,23 @@ def show_contact(
     return row, timeline
 
 
+class HistoryFilter(NamedTuple):
+    """What ``kinship history`` narrows the log to (SPEC §4); every field is optional."""
+
+    names: tuple[str, ...] = ()
+    since_text: str | None = None
+    until_text: str | None = None
+    channel: Channel | None = None
+    mode: str | None = None
+    circle: str | None = None
+    group: str | None = None
+    grep: str | None = None
+
+    def narrows(self) -> bool:
+        """Return whether any filter is set."""
+        return any(value not in (None, ()) for value in self)
+
+
 def history(
     store: Store,
     now: dt.datetime,
@@ -694,20 +711,56 @@ def history(
     since_text: str | None = None,
     limit: int | None = None,
     choose: Chooser | None = None,
+    where: HistoryFilter | None = None,
 ) -> list[Interaction]:
-    """Return interactions newest first, optionally of one person, since a time, at most ``limit``."""
+    """Return interactions newest first that pass every filter, at most ``limit``.
+
+    Several names mean interactions with all of them; ``group`` matches the label and ``grep``
+    notes and group labels, both ignoring case and accents.
+    """
+    from kinship.models import CHANNEL_CODES, Mode
+
+    where = where or HistoryFilter()
     if limit is not None:
         validate.whole_number(limit, "--limit", 1, MAX_LIMIT)
+    names = ((name,) if name is not None else ()) + where.names
+    since_text = since_text if since_text is not None else where.since_text
     since = None if since_text is None else dates.parse_when(since_text, now, zone)
+    until = None if where.until_text is None else dates.parse_when(where.until_text, now, zone)
+    codes: list[int] | None = None
+    if where.channel is not None:
+        codes = [CHANNEL_CODES[where.channel]]
+    if where.mode is not None:
+        try:
+            mode = Mode(where.mode)
+        except ValueError as exc:
+            raise UsageError(f"unknown mode {where.mode!r}", "use face_to_face or digital") from exc
+        in_mode = [code for channel, code in CHANNEL_CODES.items() if channel.mode is mode]
+        codes = in_mode if codes is None else [code for code in codes if code in in_mode]
+    circle = None if where.circle is None else check_circle(where.circle)
+    group_key = None if where.group is None else name_key(where.group)
+    grep_key = None if where.grep is None else name_key(where.grep)
+    exact = since is None and until is None and group_key is None and grep_key is None
     with store.read():
-        rowid = None if name is None else resolve_name(entries_for(store, name), name, choose).rowid
+        rowids = [resolve_name(entries_for(store, text), text, choose).rowid for text in names]
         found = store.history(
-            contact_rowid=rowid,
+            contact_rowid=rowids[0] if rowids else None,
+            with_rowids=rowids[1:],
             since_day=None if since is None else since.date(),
-            limit=None if since is not None and limit is None else limit,
+            until_day=None if until is None else until.date(),
+            channel_codes=codes,
+            circle=circle,
+            limit=limit if exact else None,
         )
-    if since is not None:
-        found = [item for item in found if item.when >= since]
+    if not exact:
+        found = [
+            item
+            for item in found
+            if (since is None or item.when >= since)
+            and (until is None or item.when <= until)
+            and (group_key is None or name_key(item.group or "") == group_key)
+            and (grep_key is None or grep_key in name_key(f"{item.note or ''}\n{item.group or ''}"))
+        ]
         if limit is not None:
             found = found[:limit]
     return found

@@ -1142,25 +1142,48 @@ class Store:
         contact_rowid: int | None = None,
         since_day: dt.date | None = None,
         limit: int | None = None,
+        with_rowids: Sequence[int] = (),
+        until_day: dt.date | None = None,
+        channel_codes: Sequence[int] | None = None,
+        circle: str | None = None,
     ) -> list[Interaction]:
-        """Return interactions newest first, optionally of one contact, from a day, at most ``limit``."""
+        """Return interactions newest first, at most ``limit``, filtered as asked.
+
+        ``contact_rowid``: of this contact (read through its links); ``with_rowids``: shared with
+        each of these contacts too; ``since_day``/``until_day``: local days, both ends included;
+        ``channel_codes``: on one of these channels; ``circle``: with someone of that circle.
+        """
         params: list[object] = []
+        where: list[str] = []
         if contact_rowid is not None:
-            sql = (
-                f"SELECT {self._INTERACTION_COLUMNS} FROM links l JOIN interactions i ON i.id = l.interaction_id"
-                " WHERE l.contact_id = ?"
-            )
+            sql = f"SELECT {self._INTERACTION_COLUMNS} FROM links l JOIN interactions i ON i.id = l.interaction_id"
+            where.append("l.contact_id = ?")
             params.append(contact_rowid)
-            if since_day is not None:
-                sql += " AND l.day >= ?"
-                params.append(day_number(since_day))
-            sql += " ORDER BY l.day DESC, i.at DESC, i.id DESC"
+            day_column, order = "l.day", " ORDER BY l.day DESC, i.at DESC, i.id DESC"
         else:
             sql = f"SELECT {self._INTERACTION_COLUMNS} FROM interactions i"
-            if since_day is not None:
-                sql += " WHERE i.day >= ?"
-                params.append(day_number(since_day))
-            sql += " ORDER BY i.day DESC, i.at DESC, i.id DESC"
+            day_column, order = "i.day", " ORDER BY i.day DESC, i.at DESC, i.id DESC"
+        if since_day is not None:
+            where.append(f"{day_column} >= ?")
+            params.append(day_number(since_day))
+        if until_day is not None:
+            where.append(f"{day_column} <= ?")
+            params.append(day_number(until_day))
+        for rowid in with_rowids:
+            where.append("EXISTS (SELECT 1 FROM links w WHERE w.interaction_id = i.id AND w.contact_id = ?)")
+            params.append(rowid)
+        if channel_codes is not None:
+            where.append(f"i.channel IN ({', '.join('?' for _ in channel_codes) or 'NULL'})")
+            params.extend(channel_codes)
+        if circle is not None:
+            where.append(
+                "EXISTS (SELECT 1 FROM links w JOIN contacts c ON c.id = w.contact_id"
+                " WHERE w.interaction_id = i.id AND c.circle = ?)"
+            )
+            params.append(circle)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += order
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

@@ -96,26 +96,39 @@ def show(inv: Invocation) -> None:
 def history(inv: Invocation) -> None:
     """List interactions, newest first."""
     from kinship import render
+    from kinship.cli.commands.interactions import channel
 
     environment = inv.environment
     limit = inv.number("limit")
-    since = inv.text("since")
     json_output = inv.flag("json")
-    effective_limit = limit if (limit is not None or json_output or since is not None) else 20
+    via = inv.text("via")
+    where = actions.HistoryFilter(
+        names=inv.texts("names"),
+        since_text=inv.text("since"),
+        until_text=inv.text("until"),
+        channel=None if via is None else channel(via),
+        mode=inv.text("mode"),
+        circle=inv.text("circle"),
+        group=inv.text("group"),
+        grep=inv.text("grep"),
+    )
+    effective_limit = limit if (limit is not None or json_output or where.since_text is not None) else 20
     found = actions.history(
         inv.store(),
         environment.now,
         environment.zone,
-        name=inv.text("name"),
-        since_text=since,
         limit=effective_limit,
         choose=terminal_chooser(environment),
+        where=where,
     )
     if json_output:
         output.json_list(render.interaction_json(item) for item in found)
         return
     if not found:
-        output.text("No interactions yet. Log one with: kinship log ana")
+        if where.narrows():
+            output.text("No interactions match these filters.")
+        else:
+            output.text("No interactions yet. Log one with: kinship log ana")
         return
     header, cells = render.history_rows(found)
     render.print_table(header, cells, rich_output=environment.color)

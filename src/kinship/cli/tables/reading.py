@@ -37,15 +37,60 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command(
         "history",
-        "List interactions, newest first (with --json: all of them unless filtered).",
-        ("kinship history ana --since '2w ago'",),
+        "List interactions, newest first (with --json: all that match, streamed).",
+        (
+            "kinship history ana --since '2w ago'",
+            "kinship history ana ben --via video --until 2026-11-01",
+            "kinship history --mode face_to_face --circle family --grep birthday",
+        ),
         "reading:history",
         READ,
-        (Argument("name", "[NAME]", "Only this contact.", required=False, complete="names"),),
+        (
+            Argument(
+                "names",
+                "[NAME]...",
+                "Only interactions with all of these contacts.",
+                many=True,
+                required=False,
+                complete="names",
+            ),
+        ),
         (
             Option(
                 "--since", "since", "From this time, e.g. '2w ago' or 2026-11-01.", short="-s", metavar="WHEN"
             ),
+            Option(
+                "--until",
+                "until",
+                "Up to this time, e.g. yesterday or 2026-11-30.",
+                short="-u",
+                metavar="WHEN",
+            ),
+            Option(
+                "--via",
+                "via",
+                "Only this channel: in-person, call, video, message, email or social (or an everyday word).",
+                short="-v",
+                metavar="CHANNEL",
+                complete="channels",
+            ),
+            Option("--mode", "mode", "Only face_to_face or digital.", metavar="MODE"),
+            Option(
+                "--circle",
+                "circle",
+                "Only with someone of this circle: family, friends, colleagues or community.",
+                short="-c",
+                metavar="CIRCLE",
+                complete="circles",
+            ),
+            Option(
+                "--group",
+                "group",
+                "Only this group activity (any case or accents).",
+                short="-g",
+                metavar="LABEL",
+            ),
+            Option("--grep", "grep", "Only those whose note or group label holds this text.", metavar="TEXT"),
             Option(
                 "--limit",
                 "limit",

@@ -1,0 +1,75 @@
+"""`kinship history` filters of SPEC §4: names (all of them), --until, --via, --mode, --circle, --group, --grep."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from tests.conftest import ok, run
+
+
+@pytest.fixture
+def logged() -> None:
+    ok("add", "Ana Lima", "--circle", "family")
+    ok("add", "Ben Ode", "--circle", "friends")
+    ok("add", "Cy Park")
+    ok("log", "ana", "ben", "--via", "video", "--when", "2026-11-01 18:00", "--note", "Planning the Birthday")
+    ok("log", "ana", "--when", "2026-11-10 12:00", "--group", "Book Club")
+    ok("log", "ben", "--via", "phone", "--when", "2026-11-20 09:00")
+    ok("log", "cy", "--via", "text", "--when", "2026-11-25 21:00", "--note", "café plans")
+
+
+def notes(*args: str) -> list[tuple[str, str | None, str | None]]:
+    rows = json.loads(ok("history", *args, "--json").stdout)
+    return [(row["day"], row["channel"], row["note"] or row["group"]) for row in rows]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["ana", "ben"], [("2026-11-01", "video", "Planning the Birthday")]),
+        (
+            ["ana"],
+            [("2026-11-10", "in-person", "Book Club"), ("2026-11-01", "video", "Planning the Birthday")],
+        ),
+        (
+            ["--until", "2026-11-10"],
+            [("2026-11-10", "in-person", "Book Club"), ("2026-11-01", "video", "Planning the Birthday")],
+        ),
+        (
+            ["--since", "2026-11-10", "--until", "2026-11-20 09:00"],
+            [("2026-11-20", "call", None), ("2026-11-10", "in-person", "Book Club")],
+        ),
+        (["--via", "phone"], [("2026-11-20", "call", None)]),
+        (["--via", "message"], [("2026-11-25", "message", "café plans")]),
+        (["--mode", "face_to_face"], [("2026-11-10", "in-person", "Book Club")]),
+        (["--mode", "digital", "--circle", "family"], [("2026-11-01", "video", "Planning the Birthday")]),
+        (
+            ["--circle", "friends"],
+            [("2026-11-20", "call", None), ("2026-11-01", "video", "Planning the Birthday")],
+        ),
+        (["--group", "BOOK club"], [("2026-11-10", "in-person", "Book Club")]),
+        (["--grep", "birthday"], [("2026-11-01", "video", "Planning the Birthday")]),
+        (["--grep", "CAFE"], [("2026-11-25", "message", "café plans")]),
+        (["--grep", "club"], [("2026-11-10", "in-person", "Book Club")]),
+        (["ben", "--via", "video", "--limit", "1"], [("2026-11-01", "video", "Planning the Birthday")]),
+    ],
+)
+def test_each_filter_keeps_exactly_what_it_names(
+    logged: None, args: list[str], expected: list[object]
+) -> None:
+    assert notes(*args) == expected
+
+
+def test_filters_that_match_nothing_say_so(logged: None) -> None:
+    result = ok("history", "cy", "--mode", "face_to_face")
+    assert "No interactions match these filters." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [(["--mode", "sideways"], 2), (["--circle", "enemies"], 2), (["--via", "pigeon"], 2), (["nobody"], 3)],
+)
+def test_bad_filter_values_are_usage_errors(logged: None, args: list[str], code: int) -> None:
+    result = run("history", *args)
+    assert result.exit_code == code and result.stderr.startswith("Error:"), result.output
