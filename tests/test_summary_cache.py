@@ -295,3 +295,26 @@ def test_undo_and_redo_of_any_change_keep_the_day_lists_exact(tmp_path: Path) ->
         history_actions.redo(store)
         assert_cache_is_exact(store)
     store.close()
+
+
+def test_a_damaged_day_list_is_read_from_the_links_instead(db_path: Path) -> None:
+    """Bytes flipped inside a cached list (invisible to SQLite's integrity check) never crash a read."""
+    from tests.conftest import ok
+
+    ok("add", "Ana Lima", "--circle", "friends")
+    ok("add", "Ben Ode", "--circle", "friends")
+    for day in ("2026-10-01", "2026-10-15", "2026-11-01", "2026-11-20"):
+        ok("log", "ana", "ben", "--when", f"{day} 12:00")
+    before = ok("people", "--json").stdout
+    conn = sqlite3.connect(db_path)
+    with conn:
+        damaged = [b"\x01\x02\x03", b"\x00\x00\x00\x80\x05"]  # torn: not a whole number of codes
+        for rowid, blob in zip(
+            [row[0] for row in conn.execute("SELECT contact_id FROM contact_days")], damaged, strict=True
+        ):
+            conn.execute("UPDATE contact_days SET codes = ? WHERE contact_id = ?", (blob, rowid))
+    conn.close()
+    for command in (["people", "--json"], ["nudges"], ["review"], ["show", "ana"]):
+        result = ok(*command)
+        assert "Traceback" not in result.output
+    assert ok("people", "--json").stdout == before

@@ -1389,17 +1389,23 @@ class Store:
             own_f2f: tuple[dt.date, ...] = ()
             last = None
             if blob is not None:
-                codes = array("i")
-                codes.frombytes(blob)
-                if not _LITTLE_ENDIAN:
-                    codes.byteswap()
-                low = bisect_right(codes, start * 2 + 1)
-                high = bisect_right(codes, end * 2 + 1)
-                if high:
-                    last = codes[high - 1] >> 1
-                window = codes[low:high]
-                own_days = tuple(map(lookup, window))
-                own_f2f = tuple(map(lookup, filter(odd, window)))
+                try:
+                    codes = array("i")
+                    codes.frombytes(blob)
+                    if not _LITTLE_ENDIAN:
+                        codes.byteswap()
+                    low = bisect_right(codes, start * 2 + 1)
+                    high = bisect_right(codes, end * 2 + 1)
+                    if high:
+                        last = codes[high - 1] >> 1
+                        day_from_number(last)
+                    window = codes[low:high]
+                    own_days = tuple(map(lookup, window))
+                    own_f2f = tuple(map(lookup, filter(odd, window)))
+                except (ValueError, KeyError, OverflowError):
+                    # a damaged list (bytes that SQLite's own check cannot see): the cache is only
+                    # derived data, so the answer comes from the links instead, still exact
+                    return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
             summaries.append(
                 _summary(
                     (uid, name, circle, every, birthday, archived, created, see_every),
