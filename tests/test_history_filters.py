@@ -73,3 +73,25 @@ def test_filters_that_match_nothing_say_so(logged: None) -> None:
 def test_bad_filter_values_are_usage_errors(logged: None, args: list[str], code: int) -> None:
     result = run("history", *args)
     assert result.exit_code == code and result.stderr.startswith("Error:"), result.output
+
+
+def test_history_json_is_read_a_chunk_at_a_time(logged: None, db_path: object) -> None:
+    """The JSON list is produced from a lazy reader: rows are fetched while they are printed."""
+    import datetime as dt
+    from pathlib import Path
+
+    from kinship import actions
+    from kinship.store import open_store
+
+    assert isinstance(db_path, Path)
+    now = dt.datetime(2026, 11, 26, 10, tzinfo=dt.UTC)
+    store = open_store(db_path, now, create=False)
+    try:
+        lazy = actions.iter_history(store, now, dt.UTC, where=actions.HistoryFilter(names=("ana",)))
+        assert not isinstance(lazy, list)
+        first = next(lazy)
+        assert [first, *lazy] == actions.history(store, now, dt.UTC, name="ana")
+        chunks = list(store.iter_history(chunk=1))
+        assert chunks == store.history()
+    finally:
+        store.close()

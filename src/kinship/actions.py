@@ -7,7 +7,8 @@ Nothing here reads the clock, the environment or the terminal; the CLI passes th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from kinship import dates, validate
@@ -713,10 +714,30 @@ def history(
     choose: Chooser | None = None,
     where: HistoryFilter | None = None,
 ) -> list[Interaction]:
-    """Return interactions newest first that pass every filter, at most ``limit``.
+    """Return interactions newest first that pass every filter, at most ``limit``."""
+    return list(
+        iter_history(
+            store, now, zone, name=name, since_text=since_text, limit=limit, choose=choose, where=where
+        )
+    )
+
+
+def iter_history(
+    store: Store,
+    now: dt.datetime,
+    zone: dt.tzinfo,
+    *,
+    name: str | None = None,
+    since_text: str | None = None,
+    limit: int | None = None,
+    choose: Chooser | None = None,
+    where: HistoryFilter | None = None,
+) -> Iterator[Interaction]:
+    """Yield interactions newest first that pass every filter, at most ``limit``, in bounded memory.
 
     Several names mean interactions with all of them; ``group`` matches the label and ``grep``
-    notes and group labels, both ignoring case and accents.
+    notes and group labels, both ignoring case and accents. Values are checked and names resolved
+    before this returns; the rows are read while the caller consumes them.
     """
     from kinship.models import CHANNEL_CODES, Mode
 
@@ -743,27 +764,29 @@ def history(
     exact = since is None and until is None and group_key is None and grep_key is None
     with store.read():
         rowids = [resolve_name(entries_for(store, text), text, choose).rowid for text in names]
-        found = store.history(
-            contact_rowid=rowids[0] if rowids else None,
-            with_rowids=rowids[1:],
-            since_day=None if since is None else since.date(),
-            until_day=None if until is None else until.date(),
-            channel_codes=codes,
-            circle=circle,
-            limit=limit if exact else None,
-        )
-    if not exact:
-        found = [
-            item
-            for item in found
-            if (since is None or item.when >= since)
+
+    def keep(item: Interaction) -> bool:
+        return (
+            (since is None or item.when >= since)
             and (until is None or item.when <= until)
             and (group_key is None or name_key(item.group or "") == group_key)
             and (grep_key is None or grep_key in name_key(f"{item.note or ''}\n{item.group or ''}"))
-        ]
-        if limit is not None:
-            found = found[:limit]
-    return found
+        )
+
+    def rows() -> Iterator[Interaction]:
+        with store.read():
+            found = store.iter_history(
+                contact_rowid=rowids[0] if rowids else None,
+                with_rowids=rowids[1:],
+                since_day=None if since is None else since.date(),
+                until_day=None if until is None else until.date(),
+                channel_codes=codes,
+                circle=circle,
+                limit=limit if exact else None,
+            )
+            yield from itertools.islice(filter(keep, found), limit)
+
+    return rows()
 
 
 # ---- nudges, review, reminders ----------------------------------------------------------------

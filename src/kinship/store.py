@@ -1136,7 +1136,7 @@ class Store:
         ).fetchall()
         return self._interactions_from_rows(rows)[0]
 
-    def history(
+    def _history_query(
         self,
         *,
         contact_rowid: int | None = None,
@@ -1146,13 +1146,8 @@ class Store:
         until_day: dt.date | None = None,
         channel_codes: Sequence[int] | None = None,
         circle: str | None = None,
-    ) -> list[Interaction]:
-        """Return interactions newest first, at most ``limit``, filtered as asked.
-
-        ``contact_rowid``: of this contact (read through its links); ``with_rowids``: shared with
-        each of these contacts too; ``since_day``/``until_day``: local days, both ends included;
-        ``channel_codes``: on one of these channels; ``circle``: with someone of that circle.
-        """
+    ) -> tuple[str, list[object]]:
+        """Return the SQL and parameters of ``history`` (see there)."""
         params: list[object] = []
         where: list[str] = []
         if contact_rowid is not None:
@@ -1187,7 +1182,42 @@ class Store:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
+        return sql, params
+
+    def history(
+        self,
+        *,
+        contact_rowid: int | None = None,
+        since_day: dt.date | None = None,
+        limit: int | None = None,
+        with_rowids: Sequence[int] = (),
+        until_day: dt.date | None = None,
+        channel_codes: Sequence[int] | None = None,
+        circle: str | None = None,
+    ) -> list[Interaction]:
+        """Return interactions newest first, at most ``limit``, filtered as asked.
+
+        ``contact_rowid``: of this contact (read through its links); ``with_rowids``: shared with
+        each of these contacts too; ``since_day``/``until_day``: local days, both ends included;
+        ``channel_codes``: on one of these channels; ``circle``: with someone of that circle.
+        """
+        sql, params = self._history_query(
+            contact_rowid=contact_rowid,
+            since_day=since_day,
+            limit=limit,
+            with_rowids=with_rowids,
+            until_day=until_day,
+            channel_codes=channel_codes,
+            circle=circle,
+        )
         return self._interactions_from_rows(self.conn.execute(sql, params).fetchall())
+
+    def iter_history(self, chunk: int = 2000, **filters: Any) -> Iterator[Interaction]:
+        """Yield what ``history(**filters)`` returns, a chunk of rows at a time (bounded memory)."""
+        sql, params = self._history_query(**filters)
+        cursor = self.conn.execute(sql, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from self._interactions_from_rows(rows)
 
     def interactions_between(self, first: dt.date, last: dt.date) -> list[Interaction]:
         """Return the interactions whose local day lies in [first, last], oldest first."""

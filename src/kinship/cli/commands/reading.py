@@ -113,7 +113,7 @@ def history(inv: Invocation) -> None:
         grep=inv.text("grep"),
     )
     effective_limit = limit if (limit is not None or json_output or where.since_text is not None) else 20
-    found = actions.history(
+    found_lazily = actions.iter_history(
         inv.store(),
         environment.now,
         environment.zone,
@@ -122,8 +122,9 @@ def history(inv: Invocation) -> None:
         where=where,
     )
     if json_output:
-        output.json_list(render.interaction_json(item) for item in found)
+        output.json_list(render.interaction_json(item) for item in found_lazily)
         return
+    found = list(found_lazily)
     if not found:
         if where.narrows():
             output.text("No interactions match these filters.")
