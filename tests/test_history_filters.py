@@ -95,3 +95,16 @@ def test_history_json_is_read_a_chunk_at_a_time(logged: None, db_path: object) -
         assert chunks == store.history()
     finally:
         store.close()
+
+
+def test_people_status_keeps_that_status_only(logged: None) -> None:
+    """`people --status S` (SPEC §4): Ana and Ben are family/friends, Cy has no circle."""
+    rows = json.loads(ok("people", "--status", "no_rhythm", "--json").stdout)
+    assert [row["name"] for row in rows] == ["Cy Park"]
+    everyone = json.loads(ok("people", "--json").stdout)
+    for status in {row["status"] for row in everyone}:
+        kept = json.loads(ok("people", "--status", status, "--json").stdout)
+        assert kept == [row for row in everyone if row["status"] == status]
+    assert "No contacts match --status fading" in ok("people", "--status", "fading").stdout
+    result = run("people", "--status", "sad")
+    assert result.exit_code == 2 and "unknown status 'sad'" in result.stderr

@@ -23,11 +23,19 @@ def people(inv: Invocation) -> None:
         circle=inv.text("circle"),
         tag=inv.text("tag"),
     )
+    status = inv.text("status")
+    if status is not None:
+        from kinship.engine import STATUSES
+        from kinship.errors import UsageError
+
+        if status not in STATUSES:
+            raise UsageError(f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
+        rows = [row for row in rows if row.status == status]
     if inv.flag("json"):
         output.json([render.person_json(row) for row in rows])
         return
-    if not rows and (inv.text("circle") or inv.text("tag")):
-        given = [f"--{name} {inv.text(name)}" for name in ("circle", "tag") if inv.text(name)]
+    if not rows and (inv.text("circle") or inv.text("tag") or status):
+        given = [f"--{name} {inv.text(name)}" for name in ("circle", "tag", "status") if inv.text(name)]
         output.text(f"No contacts match {' '.join(given)}. See them all with: kinship people")
         return
     if not rows:

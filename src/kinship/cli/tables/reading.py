@@ -8,11 +8,22 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "people",
         "List contacts with last contact, last face-to-face, rhythm and status.",
-        ("kinship people --circle friends",),
+        ("kinship people --circle friends", "kinship people --status fading"),
         "reading:people",
         READ,
         (),
-        (CIRCLE, Option("--tag", "tag", "Only contacts with this tag.", short="-t", metavar="TAG"), JSON),
+        (
+            CIRCLE,
+            Option("--tag", "tag", "Only contacts with this tag.", short="-t", metavar="TAG"),
+            Option(
+                "--status",
+                "status",
+                "Only contacts with this status: ok, due, fading, online_only, see_in_person, snoozed,"
+                " archived or no_rhythm.",
+                metavar="STATUS",
+            ),
+            JSON,
+        ),
     ),
     Command(
         "show",
