@@ -1,7 +1,7 @@
 """The vocabulary of the command table: its types, how a command opens the store, shared options.
 
 The entries themselves are in ``cli/tables/`` (by topic) and ``cli/table.py`` joins them.
-Imports nothing from kinship and nothing heavy: ``kinship log`` reads it on every run.
+Imports nothing heavy (of kinship only the channel words): ``kinship log`` reads it on every run.
 
 ``store`` says how the runner opens the database for the command:
 
@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from kinship.channels import CHANNEL_NAMES
+
 WRITE = "write"
 READ = "read"
 EXISTING = "read-never-create"
 NONE = "none"
 
-CHANNELS = ("in-person", "call", "video", "message", "email", "social")
+CHANNELS = CHANNEL_NAMES  # one list of channels: kinship.channels
 CIRCLES = ("family", "friends", "colleagues", "community")
 
 

@@ -206,32 +206,28 @@ def dismiss(inv: Invocation) -> None:
     _changed("Dismissed", result)
 
 
-def unsnooze(inv: Invocation) -> None:
-    """Take back a snooze in force."""
+def _unquiet(inv: Invocation, kind: str, verb: str) -> None:
+    """Take back a snooze or a dismissal (``kind``) and say so with ``verb``."""
     environment = inv.environment
     result = actions.unquiet(
         inv.store(),
         environment.settings,
         environment.now,
         _who(inv, inv.text("who")),
-        kind="snooze",
+        kind=kind,
         choose=terminal_chooser(environment),
     )
-    _changed("Unsnoozed", result)
+    _changed(verb, result)
+
+
+def unsnooze(inv: Invocation) -> None:
+    """Take back a snooze in force."""
+    _unquiet(inv, "snooze", "Unsnoozed")
 
 
 def undismiss(inv: Invocation) -> None:
     """Take back a dismissal in force."""
-    environment = inv.environment
-    result = actions.unquiet(
-        inv.store(),
-        environment.settings,
-        environment.now,
-        _who(inv, inv.text("who")),
-        kind="dismiss",
-        choose=terminal_chooser(environment),
-    )
-    _changed("Undismissed", result)
+    _unquiet(inv, "dismiss", "Undismissed")
 
 
 def groups(inv: Invocation) -> None:
