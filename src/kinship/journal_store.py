@@ -497,7 +497,15 @@ def own_entries(conn: sqlite3.Connection, limit: int | None = None) -> Iterator[
 def entry_changes(conn: sqlite3.Connection, entry_id: str) -> dict[str, Any]:
     """Return the decoded changes of one entry."""
     row = conn.execute("SELECT changes FROM journal WHERE id = ?", (entry_id,)).fetchone()
-    return {} if row is None else journal.decode_changes(row[0])
+    try:
+        return {} if row is None else journal.decode_changes(row[0])
+    except journal.DamagedEntry as exc:
+        from kinship.errors import DataError
+
+        raise DataError(
+            f"journal entry {entry_id} is damaged ({exc})",
+            "nothing was changed; run `kinship db check`, and restore a backup (NAME.bak-…) if it fails",
+        ) from exc
 
 
 # ---- words --------------------------------------------------------------------------------------
