@@ -287,3 +287,67 @@ def test_the_journal_keeps_a_thousand_entries_or_ninety_days(world: Store) -> No
         world.conn.execute("UPDATE journal SET at = ? WHERE at = ?", (recent, old))
     actions.edit_contact(world, "Cy", ContactChanges(note="and another"))
     assert len(journal_rows(world)) == 1001
+
+
+def _import_many(store: Store, count: int) -> None:
+    """One write adding a contact and ``count`` interactions with them and Ana (an import)."""
+    with store.write(describe=f"import: {count} interactions"):
+        ana = store.contact_rowid(_ana(store))
+        ben = store.conn.execute(
+            "INSERT INTO contacts(uid, name, name_key, created) VALUES ('b0b', 'Bo Imported', 'bo imported', 0)"
+        ).lastrowid
+        assert ana is not None and ben is not None
+        for number in range(count):
+            when = NOW - dt.timedelta(hours=number + 1)
+            store.insert_interaction(
+                when=when, day=when.date(), channel=Channel.MESSAGE, contact_rowids=[ana, ben], created=NOW
+            )
+
+
+def test_undo_and_redo_of_a_large_import_go_through_the_attic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_store, "ATTIC_AT_LEAST", 50)
+    store = small_log(tmp_path / "big.db")
+    before = export_text(store)
+    _import_many(store, 300)
+    after = export_text(store)
+    history_actions.undo(store)
+    assert export_text(store) == before
+    undo_blob = store.conn.execute("SELECT changes FROM journal ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert len(undo_blob) < 300  # the 300 rows wait in the attic, not in the entry
+    assert store.conn.execute("SELECT count(*) FROM journal_attic").fetchone()[0] == 300
+    history_actions.redo(store)
+    assert export_text(store) == after
+    assert store.conn.execute("SELECT count(*) FROM journal_attic").fetchone()[0] == 0
+    history_actions.undo(store)  # the import again, then its redo again
+    assert export_text(store) == before
+    history_actions.redo(store)
+    assert export_text(store) == after
+    assert store.integrity_problems() == []
+    store.close()
+
+
+def test_a_large_undo_and_its_redo_travel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kinship import sync
+
+    monkeypatch.setattr(journal_store, "ATTIC_AT_LEAST", 50)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    desk = small_log(tmp_path / "desk.db")
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    _import_many(desk, 120)
+    sync.sync(desk, folder)
+    sync.sync(laptop, folder)
+    assert len(laptop.history()) == len(desk.history())
+    history_actions.undo(desk)
+    sync.sync(desk, folder)
+    sync.sync(laptop, folder)
+    assert export_text(laptop) == export_text(desk)
+    history_actions.redo(desk)
+    for store in (desk, laptop, desk, laptop):
+        sync.sync(store, folder)
+    assert export_text(laptop) == export_text(desk)
+    assert "Bo Imported" in export_text(laptop)
+    desk.close()
+    laptop.close()

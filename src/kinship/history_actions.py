@@ -60,10 +60,14 @@ def undo(store: Store, expected_id: str | None = None) -> HistoryStep:
         target = candidates[0]
         if expected_id is not None and target.id != expected_id:
             raise UsageError("another change was made meanwhile", "run `kinship undo` again")
+        notes: dict[str, list[object]] = {}
         for uid in journal_store.apply_inverse(
-            store.conn, journal_store.entry_changes(store.conn, target.id)
+            store.conn, journal_store.entry_changes(store.conn, target.id), target.id, notes
         ):
             store.journal_note("r", uid)
+        for section, items in notes.items():
+            for item in items:
+                store.journal_note(section, item)
         store.refresh_contact_days()
         entry_id = store.journal_record(f"undo {target.words}", undoes=target.id, force=True)
         return HistoryStep(target, entry_id)
@@ -90,10 +94,14 @@ def redo(store: Store, expected_id: str | None = None) -> HistoryStep:
             )
         if expected_id is not None and undo_entry.id != expected_id:
             raise UsageError("another change was made meanwhile", "run `kinship redo` again")
+        notes: dict[str, list[object]] = {}
         for uid in journal_store.apply_inverse(
-            store.conn, journal_store.entry_changes(store.conn, undo_entry.id)
+            store.conn, journal_store.entry_changes(store.conn, undo_entry.id), undo_entry.id, notes
         ):
             store.journal_note("r", uid)
+        for section, items in notes.items():
+            for item in items:
+                store.journal_note(section, item)
         store.refresh_contact_days()
         words = undo_entry.words.removeprefix("undo ")
         entry_id = store.journal_record(f"redo {words}", redoes=undo_entry.id, force=True)

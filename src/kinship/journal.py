@@ -200,7 +200,7 @@ def check_changes(changes: dict[str, Any]) -> None:
     for item in [*values.get("add", []), *values.get("rem", [])]:
         if not (isinstance(item, list) and len(item) == 4 and all(isinstance(x, str) for x in item[:3])):
             fail("v")
-    interactions = section("i", ("new", "renew", "upd", "del", "chunks"))
+    interactions = section("i", ("new", "renew", "upd", "del"))
     for item in interactions.get("new", []):
         if not (
             isinstance(item, list)
@@ -220,7 +220,6 @@ def check_changes(changes: dict[str, Any]) -> None:
         ):
             fail("i.del")
         texts(item[1], "i.del")
-    texts(interactions.get("chunks", []), "i.chunks")
     state = section("n", ("new", "upd", "del"))
     texts(state.get("new", []), "n.new")
     pairs(state.get("upd", []), "n.upd")
@@ -228,6 +227,14 @@ def check_changes(changes: dict[str, Any]) -> None:
         if not (isinstance(item, dict) and isinstance(item.get("uid"), str)):
             fail("n.del")
     texts(changes.get("r", []), "r")
+    for name in ("a", "rr"):  # id ranges moved to the attic, or brought back from it
+        for item in changes.get(name, []):
+            if not (
+                isinstance(item, list)
+                and len(item) == 2
+                and all(isinstance(x, int) and not isinstance(x, bool) for x in item)
+            ):
+                fail(name)
     for item in changes.get("m", []):
         if not (isinstance(item, list) and len(item) == 4 and all(isinstance(x, str) for x in item)):
             fail("m")

@@ -369,6 +369,11 @@ def record_entry(
     """Write one entry of this device with its changes, its versions; return its id."""
     device = device or device_id(conn)
     entry_id = journal.new_entry_id(now_ms, device, newest_id(conn))
+    if changes.get("a"):
+        conn.execute("UPDATE journal_attic SET entry = ? WHERE entry = ?", (entry_id, PENDING))
+    if changes.get("rr") and changes.get("i", {}).get("new"):
+        # rows brought back from the attic above the mark are told by "rr", not as new rows
+        changes["i"]["new"] = _without(changes["i"]["new"], changes["rr"])
     conn.execute(
         "INSERT INTO journal(id, device, at, words, undoes, redoes, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (entry_id, device, now_ms // 1000, words, undoes, redoes, journal.encode_changes(changes)),
@@ -376,6 +381,22 @@ def record_entry(
     record_versions(conn, changes, entry_id)
     prune(conn, now_ms // 1000, device)
     return entry_id
+
+
+def _without(ranges: list[list[int]], taken: list[list[int]]) -> list[list[int]]:
+    """Return the id ranges ``ranges`` less the ids in ``taken``."""
+    left: list[list[int]] = []
+    for low, high in ranges:
+        pieces = [[low, high]]
+        for t_low, t_high in taken:
+            pieces = [
+                piece
+                for a, b in pieces
+                for piece in ([a, min(b, t_low - 1)], [max(a, t_high + 1), b])
+                if piece[0] <= piece[1]
+            ]
+        left.extend(pieces)
+    return left
 
 
 def record_marker(conn: sqlite3.Connection, words: str, now_ms: int) -> str:
@@ -449,6 +470,28 @@ def record_versions(conn: sqlite3.Connection, changes: dict[str, Any], version: 
             set_version(conn, uid, col, version)
     for row, _people in interactions.get("del", []):
         set_version(conn, str(row["uid"]), TOMBSTONE, version)
+    if changes.get("a"):  # every interaction the undo put in the attic: a tombstone each
+        conn.execute(
+            "INSERT INTO journal_versions(uid, field, version)"
+            " SELECT lower(hex(uid)), ?, ? FROM journal_attic WHERE entry = ?"
+            " ON CONFLICT(uid, field) DO UPDATE SET version = excluded.version"
+            " WHERE excluded.version > version",
+            (TOMBSTONE, version, version),
+        )
+    for low, high in changes.get("rr", []):  # brought back from the attic: revived
+        conn.execute(
+            "INSERT INTO journal_versions(uid, field, version)"
+            " SELECT v.uid, ?, ? FROM journal_versions v JOIN interactions i ON v.uid = lower(hex(i.uid))"
+            " WHERE i.id BETWEEN ? AND ? AND v.field = ?"
+            " ON CONFLICT(uid, field) DO UPDATE SET version = excluded.version"
+            " WHERE excluded.version > version",
+            (RECORD, version, low, high, TOMBSTONE),
+        )
+        conn.execute(
+            "DELETE FROM journal_versions WHERE field = ? AND uid IN"
+            " (SELECT lower(hex(uid)) FROM interactions WHERE id BETWEEN ? AND ?)",
+            (TOMBSTONE, low, high),
+        )
     state = changes.get("n", {})
     for uid in state.get("new", []):
         _revived(conn, uid, version)
@@ -468,7 +511,7 @@ def prune(conn: sqlite3.Connection, now_seconds: int, device: str) -> None:
         return
     published = conn.execute("SELECT value FROM meta WHERE key = ?", (PUBLISHED_KEY,)).fetchone()
     cutoff = now_seconds - journal.KEEP_DAYS * 86400
-    conn.execute(
+    dropped = conn.execute(
         "DELETE FROM journal WHERE id <= ? AND at < ? AND (device != ? OR ? IS NULL OR id <= ?)",
         (
             row[0],
@@ -477,7 +520,13 @@ def prune(conn: sqlite3.Connection, now_seconds: int, device: str) -> None:
             None if published is None else 1,
             None if published is None else published[0],
         ),
-    )
+    ).rowcount
+    if dropped:
+        conn.execute(
+            "DELETE FROM journal_attic WHERE entry IN (SELECT DISTINCT a.entry FROM journal_attic a"
+            " WHERE a.entry != ? AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.id = a.entry))",
+            (PENDING,),
+        )
 
 
 def own_entries(conn: sqlite3.Connection, limit: int | None = None) -> Iterator[journal.EntryHead]:
@@ -687,12 +736,148 @@ def delete_contact_rows(conn: sqlite3.Connection, rowid: int) -> None:
     conn.execute("DELETE FROM contacts WHERE id = ?", (rowid,))
 
 
-def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> list[str]:
+# ---- the attic: interactions an undo took back in bulk -------------------------------------------
+#
+# An undo of an import would otherwise capture a million deleted rows one by one and hold them
+# in memory to write them into its entry. Runs of ``ATTIC_AT_LEAST`` rows or more are moved
+# instead, with one statement each, into ``journal_attic`` (m005) under the undo's entry id,
+# with each row's people by contact id; the capture mark is lowered while they move so the
+# triggers leave them alone. ``redo`` moves them back the same way, and ``sync`` reads the
+# undo's deletions from there a row at a time. Rows leave the attic when redo takes them back
+# or their entry is pruned.
+
+ATTIC_AT_LEAST = 1000
+PENDING = ""
+"""The attic's entry id for rows moved by the entry being recorded (``record_entry`` sets it)."""
+
+
+def _with_mark(conn: sqlite3.Connection, below: int) -> int | None:
+    """Lower the capture mark to ``below`` (rows above it are not captured); return the old mark."""
+    row = conn.execute("SELECT hw FROM journal_mark WHERE t = 'interactions'").fetchone()
+    conn.execute("INSERT OR REPLACE INTO journal_mark(t, hw) VALUES ('interactions', ?)", (below,))
+    return None if row is None else int(row[0])
+
+
+def _restore_mark(conn: sqlite3.Connection, mark: int | None) -> None:
+    if mark is None:
+        conn.execute("DELETE FROM journal_mark WHERE t = 'interactions'")
+    else:
+        conn.execute("INSERT OR REPLACE INTO journal_mark(t, hw) VALUES ('interactions', ?)", (mark,))
+
+
+def _attic_columns(conn: sqlite3.Connection) -> list[str]:
+    attic = set(columns_of(conn, "journal_attic"))
+    return [col for col in columns_of(conn, "interactions") if col in attic]
+
+
+def to_attic(conn: sqlite3.Connection, low: int, high: int) -> list[list[int]]:
+    """Move the interactions with row ids from ``low`` to ``high`` (and their links) to the attic.
+
+    Returns the range as a list of one ``[low, high]`` (none when nothing was there).
+    """
+    found = conn.execute("SELECT count(*) FROM interactions WHERE id BETWEEN ? AND ?", (low, high)).fetchone()
+    if not found[0]:
+        return []
+    cols = _attic_columns(conn)
+    names = ", ".join(cols)
+    mark = _with_mark(conn, low - 1)
+    conn.execute(
+        f"INSERT INTO journal_attic(entry, {names}, people) SELECT ?, {', '.join('i.' + c for c in cols)},"
+        " (SELECT json_group_array(c.uid) FROM links l JOIN contacts c ON c.id = l.contact_id"
+        "  WHERE l.interaction_id = i.id)"
+        " FROM interactions i WHERE i.id BETWEEN ? AND ?",
+        (PENDING, low, high),
+    )
+    conn.execute("DELETE FROM links WHERE interaction_id BETWEEN ? AND ?", (low, high))
+    conn.execute("DELETE FROM interactions WHERE id BETWEEN ? AND ?", (low, high))
+    _restore_mark(conn, mark)
+    return [[low, high]]
+
+
+def from_attic(conn: sqlite3.Connection, entry_id: str, revived: list[str]) -> list[list[int]]:
+    """Move the interactions an undo (``entry_id``) put in the attic back; return their id ranges.
+
+    Rows come back under their old row ids (free unless sync filled them since: those come
+    back one by one, under new ids, and are added to ``revived``); rows whose id is back
+    already, or whose people were all forgotten since, stay away.
+    """
+    cols = _attic_columns(conn)
+    names = ", ".join(cols)
+    lowest = conn.execute("SELECT min(id) FROM journal_attic WHERE entry = ?", (entry_id,)).fetchone()[0]
+    if lowest is None:
+        return []
+    mark = _with_mark(conn, int(lowest) - 1)
+    free = (
+        " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.uid = a.uid)"
+        " AND (a.people = '[]' OR EXISTS (SELECT 1 FROM json_each(a.people) p"
+        "  JOIN contacts c ON c.uid = p.value))"
+    )
+    conn.execute(
+        f"INSERT INTO interactions({names}) SELECT {', '.join('a.' + c for c in cols)} FROM journal_attic a"
+        f" WHERE a.entry = ? AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = a.id){free}",
+        (entry_id,),
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id)"
+        " SELECT c.id, a.day, a.channel, a.id FROM journal_attic a, json_each(a.people) p"
+        " JOIN contacts c ON c.uid = p.value"
+        " JOIN interactions i ON i.id = a.id AND i.uid = a.uid WHERE a.entry = ?",
+        (entry_id,),
+    )
+    _restore_mark(conn, mark)
+    ranges = [
+        [int(row[0]), int(row[1])]
+        for row in conn.execute(
+            "SELECT min(id), max(id) FROM (SELECT a.id, a.id - row_number() OVER (ORDER BY a.id) AS run"
+            " FROM journal_attic a JOIN interactions i ON i.id = a.id AND i.uid = a.uid WHERE a.entry = ?)"
+            " GROUP BY run ORDER BY 1",
+            (entry_id,),
+        )
+    ]
+    for row in conn.execute(  # their row ids were taken meanwhile (by a sync): one by one
+        f"SELECT {names}, people FROM journal_attic a WHERE a.entry = ?{free}", (entry_id,)
+    ).fetchall():
+        import json
+
+        values = dict(zip(cols, row[:-1], strict=True))
+        values.pop("id")
+        rowid = _insert_row(conn, "interactions", values)
+        _set_links(conn, rowid, json.loads(row[-1]))
+        revived.append(bytes(values["uid"]).hex())
+    conn.execute("DELETE FROM journal_attic WHERE entry = ?", (entry_id,))
+    return ranges
+
+
+def attic_uids(conn: sqlite3.Connection, entry_id: str) -> Iterator[str]:
+    """Yield the stable ids of the interactions an undo put in the attic (for sync), in row order."""
+    last = -1
+    while True:
+        rows = conn.execute(
+            "SELECT id, lower(hex(uid)) FROM journal_attic WHERE entry = ? AND id > ? ORDER BY id LIMIT 2000",
+            (entry_id, last),
+        ).fetchall()
+        if not rows:
+            return
+        for _rowid, uid in rows:
+            yield str(uid)
+        last = int(rows[-1][0])
+
+
+def apply_inverse(
+    conn: sqlite3.Connection,
+    changes: dict[str, Any],
+    entry_id: str | None = None,
+    notes: dict[str, list[Any]] | None = None,
+) -> list[str]:
     """Put back every row an entry changed as it was before the entry (as far as it still can).
 
     Returns the ids of the interactions it brought back (a deleted row id above the capture
-    mark is recorded as a range, so the entry notes them as revived: ``"r"``).
+    mark is recorded as a range, so the entry notes them as revived: ``"r"``). Runs of
+    ``ATTIC_AT_LEAST`` or more new interactions go to the attic, and what the attic kept for
+    ``entry_id`` comes back from it; ``notes`` gets what the new entry must say about both
+    (``"a"``: ranges moved to the attic; ``"rr"``: ranges brought back from it).
     """
+    notes = {} if notes is None else notes
     revived: list[str] = []
     contacts = changes.get("c", {})
     values = changes.get("v", {})
@@ -706,7 +891,10 @@ def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> list[str
             "DELETE FROM contact_values WHERE contact_id = ? AND kind = ? AND match_key = ?",
             (rowid, kind, key),
         )
-    for low, high in interactions.get("new", []):
+    for low, high in [*interactions.get("new", []), *changes.get("rr", [])]:
+        if high - low + 1 >= ATTIC_AT_LEAST:
+            notes.setdefault("a", []).extend(to_attic(conn, low, high))
+            continue
         conn.execute("DELETE FROM links WHERE interaction_id BETWEEN ? AND ?", (low, high))
         conn.execute("DELETE FROM interactions WHERE id BETWEEN ? AND ?", (low, high))
     for uid in interactions.get("renew", []):
@@ -746,6 +934,8 @@ def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> list[str
         rowid = _insert_row(conn, "interactions", values_row)
         _set_links(conn, rowid, people)
         revived.append(str(row["uid"]))
+    if changes.get("a") and entry_id is not None:  # after the contacts they name are back
+        notes.setdefault("rr", []).extend(from_attic(conn, entry_id, revived))
     for uid, old in interactions.get("upd", []):
         found = conn.execute("SELECT id FROM interactions WHERE uid = ?", (bytes.fromhex(uid),)).fetchone()
         if found is None:

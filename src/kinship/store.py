@@ -35,7 +35,13 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
+MIGRATION_NAMES: tuple[str, ...] = (
+    "m001_initial",
+    "m002_contact_days",
+    "m003_nudges",
+    "m004_journal",
+    "m005_journal_attic",
+)
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"

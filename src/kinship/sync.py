@@ -406,7 +406,7 @@ class _EntryStream:
         self.newest_ms = newest_ms
         self.broken: BadFile | None = None
 
-    def _read(self, handle: IO[str], path: Path) -> dict[str, Any]:
+    def _read(self, handle: IO[bytes], path: Path) -> dict[str, Any]:
         raw = handle.readline(MAX_LINE + 1)
         if not raw:
             raise BadFile(path, "it ends early")
@@ -416,13 +416,15 @@ class _EntryStream:
             value = json.loads(raw)
         except RecursionError as exc:
             raise BadFile(path, "a line is nested too deeply") from exc
+        except UnicodeDecodeError as exc:
+            raise BadFile(path, "a line is not UTF-8 text") from exc
         except ValueError as exc:
             raise BadFile(path, "a line is not valid JSON") from exc
         if not isinstance(value, dict):
             raise BadFile(path, "a line is not a JSON object")
         return value
 
-    def _ops(self, handle: IO[str], path: Path) -> Iterator[dict[str, Any]]:
+    def _ops(self, handle: IO[bytes], path: Path) -> Iterator[dict[str, Any]]:
         while True:
             value = self._read(handle, path)
             if "end" in value:
@@ -440,7 +442,7 @@ class _EntryStream:
             if self.broken is not None:
                 return
             try:
-                with open(path, encoding="utf-8", errors="strict") as handle:
+                with open(path, "rb") as handle:
                     header = self._read(handle, path)
                     if header.get("kinship_sync") != FORMAT_VERSION:
                         raise BadFile(path, "not a sync file this version of kinship reads")
@@ -472,9 +474,6 @@ class _EntryStream:
                             pass
             except BadFile as exc:
                 self.broken = exc
-                return
-            except UnicodeDecodeError:
-                self.broken = BadFile(path, "it is not UTF-8 text")
                 return
             except OSError as exc:
                 self.broken = BadFile(path, f"it cannot be read ({exc.strerror})")
@@ -693,6 +692,11 @@ def _entry_ops(conn: sqlite3.Connection, entry_id: str) -> Iterator[dict[str, An
         yield {"op": "vdel", "uid": owner, "kind": kind, "key": key, "value": text}
     for low, high in interactions.get("new", []):
         yield from _interaction_puts(conn, "id BETWEEN ? AND ?", (low, high), set(changes.get("r", [])))
+    for low, high in changes.get("rr", []):  # brought back from the attic by a redo
+        yield from _interaction_puts(conn, "id BETWEEN ? AND ?", (low, high), True)
+    if changes.get("a"):  # put in the attic by an undo
+        for uid in journal_store.attic_uids(conn, entry_id):
+            yield {"op": "del", "t": "i", "uid": uid}
     for uid in interactions.get("renew", []):
         yield from _interaction_puts(conn, "uid = ?", (bytes.fromhex(uid),), _strong(conn, uid))
     i_cols = journal_store.columns_of(conn, "interactions")
