@@ -28,6 +28,7 @@ TRACKED = ("contacts", "contact_values", "interactions", "links", "nudge_state")
 CHANNEL_WORDS = ("in person", "call", "video", "message", "email", "social")
 DEVICE_KEY = "device_id"
 DEVICE_NAME_KEY = "device_name"
+FILE_KEY = "device_file"
 PUBLISHED_KEY = "journal_published"
 TOMBSTONE = "~"
 RECORD = "*"
@@ -340,6 +341,46 @@ def _new_ranges(conn: sqlite3.Connection, hw: int) -> list[list[int]]:
 # ---- entries ------------------------------------------------------------------------------------
 
 
+def file_identity(path: object) -> tuple[int, int] | None:
+    """Return (file system, inode) of the database file at ``path`` (None: not a file)."""
+    import os
+
+    try:
+        found = os.stat(str(path))
+    except (OSError, ValueError):
+        return None
+    return int(found.st_dev), int(found.st_ino)
+
+
+def checked_device_id(conn: sqlite3.Connection, path: object) -> str:
+    """Return this database's device id, minting a new one when the file is a copy.
+
+    Beside the device id the database keeps the identity (file system and inode) of the file
+    it was given to. A copied file, or one restored from a backup, has a new inode: it is no
+    longer the device that made the journal's entries, and two devices sharing one id would
+    silently drop each other's entries (each skips its own folder). So it takes a new id, and
+    keeps undo of what it holds (entries made here, under either id); at its next sync it
+    reads its old self's folder like another device's. A file moved within its file system
+    keeps its inode (and its id); a file system that renumbers itself is not a copy.
+    """
+    stored = dict(
+        conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", (DEVICE_KEY, FILE_KEY)).fetchall()
+    )
+    device = stored.get(DEVICE_KEY) or device_id(conn)
+    identity = file_identity(path)
+    if identity is None:
+        return str(device)
+    text = f"{identity[0]}:{identity[1]}"
+    known = str(stored.get(FILE_KEY) or "")
+    if known == text:
+        return str(device)
+    if known and known.partition(":")[2] != str(identity[1]):
+        device = conn.execute("SELECT lower(hex(randomblob(8)))").fetchone()[0]
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (DEVICE_KEY, device))
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (FILE_KEY, text))
+    return str(device)
+
+
 def device_id(conn: sqlite3.Connection) -> str:
     """Return this database's device id (made by m004)."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (DEVICE_KEY,)).fetchone()
@@ -530,12 +571,13 @@ def prune(conn: sqlite3.Connection, now_seconds: int, device: str) -> None:
 
 
 def own_entries(conn: sqlite3.Connection, limit: int | None = None) -> Iterator[journal.EntryHead]:
-    """Yield this device's entries, newest first."""
+    """Yield the entries made on this database, newest first."""
+    # made here = recorded with its changes (received entries keep theirs with their device),
+    # under this device's id or the one the file had before it was copied
     sql = (
-        "SELECT id, device, at, words, undoes, redoes FROM journal WHERE device = ? AND changes IS NOT NULL"
-        " ORDER BY id DESC"
+        "SELECT id, device, at, words, undoes, redoes FROM journal WHERE changes IS NOT NULL ORDER BY id DESC"
     )
-    params: tuple[object, ...] = (device_id(conn),)
+    params: tuple[object, ...] = ()
     if limit is not None:
         sql += " LIMIT ?"
         params = (*params, limit)

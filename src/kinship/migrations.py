@@ -217,6 +217,12 @@ def m005_journal_attic(db: Database) -> None:
         CREATE INDEX ix_journal_attic_entry ON journal_attic(entry, id);
         """,
     )
+    # the file this database lives in: a copy of it is told apart (journal_store.checked_device_id)
+    from kinship.journal_store import checked_device_id
+
+    row = db.conn.execute("PRAGMA main.database_list").fetchone()
+    if row is not None and row[2]:
+        checked_device_id(db.conn, row[2])
 
 
 def _run_statements(db: Database, script: str) -> None:

@@ -130,7 +130,7 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
     store.conn.execute(f"PRAGMA cache_size = -{SYNC_CACHE_KIB}")
     try:
         with store.write():
-            device = journal_store.device_id(store.conn)
+            device = journal_store.checked_device_id(store.conn, store.path)
             if name:
                 store.set_meta(journal_store.DEVICE_NAME_KEY, name)
             report.device = device
