@@ -84,8 +84,8 @@ CHANGES: dict[str, tuple[str, Change]] = {
     "archive": ("archive: Ben Ode", lambda s: actions.set_archived(s, "Ben", True)),
     "merge": ("merge: Cy Park into Ana Lima", lambda s: actions.merge_contacts(s, "Ana", "Cy")),
     "forget": ("forget: Ana Lima", lambda s: actions.forget_contact(s, _ana(s))),
-    "snooze": ("snooze: Eve Ruiz", lambda s: actions.snooze(s, NOW, 14, name="Eve")),
-    "dismiss": ("dismiss: fading:", lambda s: actions.dismiss(s, NOW, "Eve")),
+    "snooze": ("snooze: Eve Ruiz for 14 days", lambda s: actions.snooze(s, NOW, 14, name="Eve")),
+    "dismiss": ("dismiss: Eve Ruiz", lambda s: actions.dismiss(s, NOW, "Eve")),
     "unsnooze": (
         "unsnooze: Eve Ruiz",
         lambda s: actions.unquiet(s, Settings(), NOW, "Eve", kind="snooze"),
@@ -351,3 +351,15 @@ def test_a_large_undo_and_its_redo_travel(tmp_path: Path, monkeypatch: pytest.Mo
     assert "Bo Imported" in export_text(laptop)
     desk.close()
     laptop.close()
+
+
+def test_quieting_a_nudge_reads_like_the_command_in_the_list(world: Store) -> None:
+    nudge = next(n for n in actions.nudges(world, Settings(), NOW.date()) if n.contact is not None)
+    assert nudge.handle is not None
+    actions.quiet(world, Settings(), NOW, nudge.handle, days=7)
+    words = history_actions.undo_list(world)[0].words
+    assert words == f"snooze: {nudge.handle} ({nudge.kind.replace('_', '-')}, Eve Ruiz) for 7 days"
+    actions.unquiet(world, Settings(), NOW, nudge.handle, kind="snooze")
+    assert history_actions.undo_list(world)[0].words.startswith(f"unsnooze: {nudge.handle} (")
+    actions.dismiss(world, NOW, "Eve")
+    assert history_actions.undo_list(world)[0].words == "dismiss: Eve Ruiz"

@@ -511,6 +511,7 @@ class Store:
     """When the journal says a change was made (``open_store`` sets the command's "now")."""
     _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
     _journal_extra: dict[str, Any] | None = None
+    _journal_words: str | None = None
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -558,6 +559,7 @@ class Store:
     def journal_start(self) -> None:
         """Start capturing row changes for the next journal entry (inside a write transaction)."""
         self._journal_extra = None
+        self._journal_words = None
         if self._journal is None:
             from kinship import journal_store
 
@@ -566,6 +568,10 @@ class Store:
             )
         if self._journal:
             self._journal.start()
+
+    def journal_describe(self, words: str) -> None:
+        """Say in words what the pending entry does, as the person put it (``snooze: ana for 14 days``)."""
+        self._journal_words = words
 
     def journal_note(self, section: str, item: Any) -> None:
         """Add an item the row changes cannot tell (a merge: ``"m"``) to the pending entry."""
@@ -593,6 +599,8 @@ class Store:
         if self._journal_extra:
             changes.update(self._journal_extra)
         self._journal_extra = None
+        describe = describe or self._journal_words
+        self._journal_words = None
         if not changes and not force:
             self._journal.finish()
             return None
