@@ -40,7 +40,7 @@ FORMAT_VERSION = 1
 SUFFIX = ".kjl"
 CHUNK = 2000
 BATCH = 2000
-SYNC_CACHE_KIB = 32 * 1024
+SYNC_CACHE_KIB = 16 * 1024
 _DEVICE_FOLDER = re.compile(r"^[0-9a-f]{16}$")
 _FILE = re.compile(r"^[0-9a-f]{32}-[0-9a-f]{32}\.kjl$")
 PUBLISHED_PREFIX = "journal_published "
@@ -288,29 +288,35 @@ class _Shapes:
     """What a received record may hold, from this database's own columns (type and NOT NULL)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self.types: dict[str, dict[str, str]] = {}
+        self.known: dict[str, set[str]] = {}
+        self.numbers: dict[str, set[str]] = {}
+        self.texts: dict[str, set[str]] = {}
         self.required: dict[str, set[str]] = {}
         for short, table in _TABLES.items():
             info = list(conn.execute(f"PRAGMA main.table_info({table})"))
-            self.types[short] = {str(row[1]): str(row[2]).upper() for row in info}
+            # stable ids travel as text (an interaction's as hex), a state's contact as its id
+            as_text = {"uid"} | ({"contact_id"} if short == "n" else set())
+            self.known[short] = {str(row[1]) for row in info}
+            self.texts[short] = {str(row[1]) for row in info if str(row[2]).upper() == "TEXT"} | as_text
+            self.numbers[short] = {
+                str(row[1]) for row in info if str(row[2]).upper() == "INTEGER" and row[1] not in as_text
+            }
             self.required[short] = {
                 str(row[1]) for row in info if row[3] and row[4] is None and row[1] != "id"
             }
 
     def value_fits(self, table: str, column: str, value: Any) -> bool:
         """Return True when ``value`` may go into ``column`` (a column this database lacks: ignored)."""
-        kind = self.types[table].get(column)
-        if kind is None or value is None:
-            return True
-        if column == "uid":
-            return _is_text(value, 64)
-        if column == "contact_id" and table == "n":
-            return _is_text(value, 64)
-        if kind == "INTEGER":
-            return _is_int(value) or isinstance(value, bool)
-        if kind == "TEXT":
-            return _is_text(value)
-        return False
+        kind = type(value)
+        if kind is str:
+            return (column in self.texts[table] and len(value) <= MAX_TEXT) or column not in self.known[table]
+        if kind is int:
+            return (column in self.numbers[table] and -_INT64 <= value < _INT64) or column not in self.known[
+                table
+            ]
+        if kind is bool:
+            return column in self.numbers[table] or column not in self.known[table]
+        return value is None or column not in self.known[table]
 
     def check_row(self, table: str, row: Any) -> str | None:
         """Return what is wrong with a whole record, or None."""
@@ -319,8 +325,9 @@ class _Shapes:
         for column in self.required[table]:
             if row.get(column) is None:
                 return f"a record lacks {column}"
+        fits = self.value_fits
         for column, value in row.items():
-            if not self.value_fits(table, column, value):
+            if not fits(table, column, value):
                 return f"a record's {column} has the wrong type"
         return None
 
