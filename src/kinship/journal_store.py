@@ -793,7 +793,7 @@ PENDING = ""
 """The attic's entry id for rows moved by the entry being recorded (``record_entry`` sets it)."""
 
 
-def _with_mark(conn: sqlite3.Connection, below: int) -> int | None:
+def lower_mark(conn: sqlite3.Connection, below: int) -> int | None:
     """Lower the capture mark to ``below`` (rows above it are not captured); return the old mark."""
     row = conn.execute("SELECT hw FROM journal_mark WHERE t = 'interactions'").fetchone()
     conn.execute("INSERT OR REPLACE INTO journal_mark(t, hw) VALUES ('interactions', ?)", (below,))
@@ -822,7 +822,7 @@ def to_attic(conn: sqlite3.Connection, low: int, high: int) -> list[list[int]]:
         return []
     cols = _attic_columns(conn)
     names = ", ".join(cols)
-    mark = _with_mark(conn, low - 1)
+    mark = lower_mark(conn, low - 1)
     conn.execute(
         f"INSERT INTO journal_attic(entry, {names}, people) SELECT ?, {', '.join('i.' + c for c in cols)},"
         " (SELECT json_group_array(c.uid) FROM links l JOIN contacts c ON c.id = l.contact_id"
@@ -848,7 +848,7 @@ def from_attic(conn: sqlite3.Connection, entry_id: str, revived: list[str]) -> l
     lowest = conn.execute("SELECT min(id) FROM journal_attic WHERE entry = ?", (entry_id,)).fetchone()[0]
     if lowest is None:
         return []
-    mark = _with_mark(conn, int(lowest) - 1)
+    mark = lower_mark(conn, int(lowest) - 1)
     free = (
         " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.uid = a.uid)"
         " AND (a.people = '[]' OR EXISTS (SELECT 1 FROM json_each(a.people) p"

@@ -147,6 +147,10 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
                     store, resolved, device, report.name, after, snapshot=True, dry_run=dry_run
                 )
             applier = _Applier(store.conn)
+            # what others did is recorded as their entries, never captured as this device's:
+            # the capture mark goes below every interaction while their entries are applied
+            store.journal_start()
+            journal_store.lower_mark(store.conn, -1)
             now = store.journal_now
             now_ms = int((now or dt.datetime.now(dt.UTC)).timestamp() * 1000)
             for entry, ops in _incoming(resolved, device, store.conn, report, now_ms):
@@ -154,7 +158,6 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
                 store.conn.execute("SAVEPOINT sync_entry")
                 created = len(applier.created)
                 try:
-                    store.journal_start()
                     applier.apply_entry(entry, ops)
                     _record_received(store.conn, entry)
                 except (
@@ -811,17 +814,26 @@ class _Applier:
         """
         version = str(header["entry"])
         batch: dict[str, dict[str, Any]] = {}
+        batch_kind = None
+
+        def flush() -> None:
+            if batch_kind == "put":
+                self.put_interactions(list(batch.values()), version)
+            elif batch_kind == "del":
+                self.delete_interactions(list(batch), version)
+            batch.clear()
+
         for op in ops:
             kind = op.get("op")
-            if kind == "put" and op["t"] == "i" and op["uid"] not in batch:
+            if kind in ("put", "del") and op["t"] == "i":
+                if batch_kind != kind or op["uid"] in batch:
+                    flush()
+                    batch_kind = kind
                 batch[op["uid"]] = op
                 if len(batch) >= BATCH:
-                    self.put_interactions(list(batch.values()), version)
-                    batch.clear()
+                    flush()
                 continue
-            if batch:
-                self.put_interactions(list(batch.values()), version)
-                batch.clear()
+            flush()
             if kind == "put":
                 self.put(op, version)
             elif kind == "set":
@@ -832,8 +844,28 @@ class _Applier:
                 self.value(op, version)
             elif kind == "merge":
                 self.merge(str(op["dup"]), str(op["keep"]))
-        if batch:
-            self.put_interactions(list(batch.values()), version)
+        flush()
+
+    def delete_interactions(self, uids: list[str], version: str) -> None:
+        """Apply deletions of distinct interactions together (the rules of ``delete``, set-based)."""
+        revived = self._found(
+            f"SELECT uid, version FROM journal_versions WHERE field = '{RECORD}' AND uid IN ({{}})", uids
+        )
+        gone = [uid for uid in uids if not (uid in revived and revived[uid] > version)]
+        self.conn.executemany(
+            "INSERT INTO journal_versions(uid, field, version) VALUES (?, ?, ?)"
+            " ON CONFLICT(uid, field) DO UPDATE SET version = excluded.version WHERE excluded.version > version",
+            [(uid, TOMBSTONE, version) for uid in gone],
+        )
+        self._tombstones = self._tombstones or bool(gone)
+        rowids = list(
+            self._found("SELECT id, 1 FROM interactions WHERE uid IN ({})", [bytes.fromhex(u) for u in gone])
+        )
+        for start in range(0, len(rowids), 500):
+            part = rowids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            self.conn.execute(f"DELETE FROM links WHERE interaction_id IN ({marks})", part)
+            self.conn.execute(f"DELETE FROM interactions WHERE id IN ({marks})", part)
 
     def _found(self, sql: str, keys: list[Any]) -> dict[Any, Any]:
         """Run ``sql`` (one ``IN ({})``) over ``keys`` a slice at a time; return its pairs as a dict."""
