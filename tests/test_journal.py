@@ -262,6 +262,11 @@ def test_every_column_of_the_tracked_tables_is_captured(world: Store) -> None:
     for table in journal_store.TRACKED:
         captured = journal_store.columns_of(world.conn, f"journal_capture_{table}")
         assert captured == ["jop", *journal_store.columns_of(world.conn, table)], table
+    attic = journal_store.columns_of(world.conn, "journal_attic")
+    assert attic == ["entry", *journal_store.columns_of(world.conn, "interactions"), "people"]
+    world.conn.execute("ALTER TABLE interactions ADD COLUMN mood TEXT")  # a later migration
+    journal_store.install_capture(world.conn)
+    assert "mood" in journal_store.columns_of(world.conn, "journal_attic")
 
 
 def test_the_journal_keeps_a_thousand_entries_or_ninety_days(world: Store) -> None:

@@ -53,9 +53,15 @@ def install_capture(conn: sqlite3.Connection) -> None:
     """Create (or re-create) the capture tables and triggers from the tables' current columns.
 
     m004 calls this; a later migration that adds a column to a tracked table must call it again
-    (tests/test_journal.py checks that every column is captured).
+    (tests/test_journal.py checks that every column is captured); it also gives the attic
+    (m005) any column interactions gained.
     """
     conn.execute("CREATE TABLE IF NOT EXISTS journal_mark(t TEXT PRIMARY KEY, hw INTEGER)")
+    attic = columns_of(conn, "journal_attic")
+    if attic:  # m005 on: the attic keeps every column of interactions
+        for col in columns_of(conn, "interactions"):
+            if col not in attic:
+                conn.execute(f"ALTER TABLE journal_attic ADD COLUMN {col}")
     for table in TRACKED:
         cols = columns_of(conn, table)
         names = ", ".join(cols)
