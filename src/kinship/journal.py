@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, NoReturn
 
 ID_LENGTH = 32
+LATEST_MS = 0xFFFFFFFFFFFF - 400 * 86400 * 1000
+"""Later than any entry time a clock can give (12 hex digits of milliseconds, with room)."""
 KEEP_ENTRIES = 1000
 KEEP_DAYS = 90
 

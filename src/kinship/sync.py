@@ -19,7 +19,6 @@ different devices become one, by a merge recorded as this device's own entry.
 
 from __future__ import annotations
 
-import datetime as dt
 import heapq
 import json
 import os
@@ -152,7 +151,7 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
             store.journal_start()
             journal_store.lower_mark(store.conn, -1)
             now = store.journal_now
-            now_ms = int((now or dt.datetime.now(dt.UTC)).timestamp() * 1000)
+            now_ms = journal.LATEST_MS if now is None else int(now.timestamp() * 1000)
             for entry, ops in _incoming(resolved, device, store.conn, report, now_ms):
                 # each entry all or nothing: a damaged one is rolled back and its file skipped
                 store.conn.execute("SAVEPOINT sync_entry")
