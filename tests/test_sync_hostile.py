@@ -150,6 +150,19 @@ def test_entries_are_stored_as_marked_json_and_read_back() -> None:
     assert journal.decode_changes(blob) == changes
 
 
+def test_both_encoders_write_the_same_json() -> None:
+    changes = {"c": {"new": ["é\u2028\x00"], "upd": [["x", {"a": None, "b": True, "n": -(2**62)}]]}}
+    out: list[str] = []
+    journal._json_text(changes, out)
+    assert (
+        "".join(out)
+        == journal._compact_json(changes)
+        == json.dumps(changes, separators=(",", ":"), ensure_ascii=False)
+    )
+    with pytest.raises(TypeError):
+        journal.encode_changes({"a": b"bytes"})
+
+
 def test_entries_of_the_first_format_are_still_read() -> None:
     changes = {"i": {"new": [[1, 5]], "renew": [], "upd": [], "del": []}, "r": ["ab" * 16]}
     assert journal.decode_changes(zlib.compress(repr(changes).encode())) == changes

@@ -109,11 +109,27 @@ def _json_text(value: Any, out: list[str]) -> None:
         raise TypeError(f"a journal entry cannot hold {type(value).__name__}")
 
 
+def _no_default(value: Any) -> Any:
+    raise TypeError(f"a journal entry cannot hold {type(value).__name__}")
+
+
+def _compact_json(changes: dict[str, Any]) -> str:
+    """Return ``changes`` as compact JSON: by ``_json``'s C encoder when this Python has the
+    one ``json`` itself uses (a forget of 100,000 interactions in milliseconds), else in Python."""
+    try:
+        from _json import encode_basestring, make_encoder
+
+        encoder = make_encoder(None, _no_default, encode_basestring, None, ":", ",", False, False, False)
+        return "".join(encoder(changes, 0))
+    except (ImportError, TypeError):
+        out: list[str] = []
+        _json_text(changes, out)
+        return "".join(out)
+
+
 def encode_changes(changes: dict[str, Any]) -> bytes:
     """Return the changes of an entry as stored: ``J1`` then zlib'd compact JSON."""
-    out: list[str] = []
-    _json_text(changes, out)
-    return FORMAT_MARK + zlib.compress("".join(out).encode("utf-8", "surrogatepass"), 6)
+    return FORMAT_MARK + zlib.compress(_compact_json(changes).encode("utf-8", "surrogatepass"), 6)
 
 
 def _inflate(data: bytes) -> bytes:
