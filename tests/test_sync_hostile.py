@@ -208,3 +208,17 @@ def test_undo_of_a_damaged_entry_is_a_data_error_and_writes_nothing(tmp_path: Pa
         history_actions.undo(store)
     assert (export_text(store), store.conn.execute("SELECT count(*) FROM journal").fetchone()[0]) == before
     store.close()
+
+
+def test_a_garbled_file_with_a_completion_line_is_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    own = folder / MALLORY
+    own.mkdir(parents=True)
+    name = f"{entry_id(MALLORY)}-{entry_id(MALLORY)}.kjl"
+    (own / name).write_bytes(bytes(range(256)) * 40 + b'\n{"complete": true}\n')
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    report = sync.sync(laptop, folder)
+    assert len(report.skipped) == 1
+    assert "UTF-8" in report.skipped[0] or "not valid JSON" in report.skipped[0]
+    assert laptop.contacts() == [] and not report.received
+    laptop.close()
