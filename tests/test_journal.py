@@ -368,3 +368,33 @@ def test_quieting_a_nudge_reads_like_the_command_in_the_list(world: Store) -> No
     assert history_actions.undo_list(world)[0].words.startswith(f"unsnooze: {nudge.handle} (")
     actions.dismiss(world, NOW, "Eve")
     assert history_actions.undo_list(world)[0].words == "dismiss: Eve Ruiz"
+
+
+def test_a_redo_after_sync_took_the_row_ids_brings_every_row_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kinship import sync
+
+    monkeypatch.setattr(journal_store, "ATTIC_AT_LEAST", 50)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    desk = small_log(tmp_path / "desk.db")
+    laptop = small_log(tmp_path / "laptop.db")
+    for store in (desk, laptop, desk):
+        sync.sync(store, folder)
+    _import_many(desk, 120)
+    history_actions.undo(desk)  # the 120 rows wait in the attic; their row ids are free
+    for hours in (1, 2, 3):
+        actions.log_interaction(laptop, NOW - dt.timedelta(hours=hours), ZONE, LogRequest(names=("Cy",)))
+    sync.sync(laptop, folder)
+    sync.sync(desk, folder)  # the laptop's three rows take some of those row ids here
+    history_actions.redo(desk)
+    assert (
+        desk.conn.execute("SELECT count(*) FROM interactions").fetchone()[0] == 3 + 3 + 3 + 120
+    )  # two small logs, three new, the import
+    assert desk.integrity_problems() == []
+    for store in (desk, laptop, desk, laptop):
+        sync.sync(store, folder)
+    assert export_text(laptop) == export_text(desk)
+    desk.close()
+    laptop.close()
