@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from kinship.errors import UsageError
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.models import CIRCLES, DEFAULT_CIRCLE_DAYS, Settings
+
+if TYPE_CHECKING:
+    from typing import Any
 
 FACTOR = (1.0, 10.0)
 DAY_COUNT = (1, 3650)

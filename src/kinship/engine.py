@@ -14,9 +14,9 @@ import math
 import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
 
 from kinship.dates import last_ended_week, weeks_back
+from kinship.lean import NamedTuple
 from kinship.models import ContactSummary, GroupSummary, Nudge, NudgeState, Settings, WeekCount
 
 FADING = "fading"

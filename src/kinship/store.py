@@ -18,9 +18,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from kinship.errors import DataError
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.models import (
     CHANNEL_CODES,
     Channel,
@@ -34,6 +34,9 @@ from kinship.models import (
     Snooze,
     WeekCount,
 )
+
+if TYPE_CHECKING:
+    from typing import Any
 
 MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""

@@ -16,9 +16,9 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from kinship.errors import ValidationError
+from kinship.lean import TYPE_CHECKING
 from kinship.models import CIRCLES
 
 if TYPE_CHECKING:

@@ -10,12 +10,15 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
 
 from kinship import dates
 from kinship.errors import DataError, UsageError
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.models import Settings
 from kinship.store import Store, open_empty_store, open_store
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Environment(NamedTuple):

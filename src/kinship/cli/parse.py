@@ -10,10 +10,9 @@ same errors. A hypothesis test feeds both the same argument lists and compares.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from kinship.cli.spec import Command, Option
 from kinship.cli.table import find
+from kinship.lean import NamedTuple
 
 
 class Parsed(NamedTuple):

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import import_module
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from kinship.cli.spec import EXISTING, READ, WRITE, Command
 from kinship.errors import AmbiguousError, DataError, KinshipError
+from kinship.lean import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kinship.cli.context import Environment
+    from kinship.cli.spec import Command
     from kinship.store import Store
 
 
@@ -84,6 +84,8 @@ class Invocation:
         """
         if self._store is not None:
             return self._store
+        from kinship.cli.spec import EXISTING, READ, WRITE
+
         environment = self.environment
         mode = self.command.store
         if mode == WRITE:
@@ -130,9 +132,12 @@ class Invocation:
             self._store.close()
             self._store = None
         if failed and self.created and _holds_nothing(self.created[0]):
+            from contextlib import suppress
+
             database = self.created[0]
             for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{database}{suffix}").unlink(missing_ok=True)
+                with suppress(FileNotFoundError):
+                    os.unlink(f"{database}{suffix}")
             for folder in self.created[1:]:
                 try:
                     folder.rmdir()
@@ -163,7 +168,9 @@ def _holds_nothing(database: Path) -> bool:
 def execute(command: Command, values: dict[str, object], db: str | None) -> int:
     """Run ``command`` with its parsed ``values``; return the exit code (KinshipError propagates)."""
     module_name, _, function_name = command.handler.partition(":")
-    handler = getattr(import_module(f"kinship.cli.commands.{module_name}"), function_name)
+    module = f"kinship.cli.commands.{module_name}"
+    __import__(module)  # not importlib.import_module: ``import importlib`` costs start-up time
+    handler = getattr(sys.modules[module], function_name)
     invocation = Invocation(command, values, db)
     failed = True
     try:
@@ -199,13 +206,13 @@ def dispatch(args: list[str]) -> int:
     if not args:
         args = ["--help"]  # bare `kinship` shows what it can do
     if "_KINSHIP_COMPLETE" not in os.environ:
-        from kinship.cli.parse import parse
         from kinship.cli.prerender import saved_page
 
-        page = saved_page(args)
+        page = saved_page(args)  # before the command table is even imported
         if page is not None:
             sys.stdout.write(page)
             return 0
+        from kinship.cli.parse import parse
 
         parsed = parse(args)
         if parsed is not None:

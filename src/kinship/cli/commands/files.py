@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
 
 from kinship.cli.run import Invocation
+from kinship.lean import TYPE_CHECKING
 from kinship.render import output
 
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from kinship.transfer import ImportSummary
 
 
