@@ -5,6 +5,9 @@ costs about half of Python's start-up. Worse, ``typing.NamedTuple`` compiles eve
 annotation (a ``ForwardRef`` per field under ``from __future__ import annotations``): the value
 types of ``models.py`` and the command table cost more to define than the rest of ``log`` does.
 
+Regular expressions: ``pattern(SOURCE)`` stands for ``re.compile(SOURCE)`` but compiles (and
+imports ``re``) the first time it is used, so a command pays only for the patterns it uses.
+
 So modules on the start-up path write::
 
     from kinship.lean import TYPE_CHECKING, NamedTuple
@@ -68,3 +71,35 @@ else:
         """Base of a typed named tuple, as ``typing.NamedTuple`` (class syntax only)."""
 
         _lean_root = True
+
+
+if TYPE_CHECKING:
+    import re
+
+    def pattern(source: str, flags: int = 0) -> re.Pattern[str]:
+        """Return ``re.compile(source, flags)``."""
+        ...
+
+else:
+
+    class _Pattern:
+        """A regular expression compiled (and ``re`` imported) the first time it is used."""
+
+        def __init__(self, source, flags):
+            self._lean_source = (source, flags)
+
+        def __getattr__(self, name):
+            import re
+
+            compiled = re.compile(*self._lean_source)
+            for method in ("match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer"):
+                setattr(self, method, getattr(compiled, method))  # later calls skip __getattr__
+            return getattr(compiled, name)
+
+        def __repr__(self):
+            return f"pattern({self._lean_source[0]!r})"
+
+    def pattern(source, flags=0):
+        """Return ``re.compile(source, flags)``, compiled on first use: start-up pays only for
+        the patterns a command uses."""
+        return _Pattern(source, flags)
