@@ -27,8 +27,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NamedTuple as NamedTuple
 else:
-    from collections import namedtuple as _namedtuple
-
     _PROHIBITED = frozenset(
         {
             "__new__",
@@ -58,7 +56,9 @@ else:
                     defaults.append(namespace[field])
                 elif defaults:
                     raise TypeError(f"Non-default namedtuple field {field} cannot follow default field(s)")
-            made = _namedtuple(typename, fields, defaults=defaults, module=namespace["__module__"])
+            from collections import namedtuple  # not at import: ``kinship --help`` needs none
+
+            made = namedtuple(typename, fields, defaults=defaults, module=namespace["__module__"])
             made.__annotations__ = fields
             for key, value in namespace.items():
                 if key in _PROHIBITED:
