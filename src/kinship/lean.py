@@ -103,3 +103,123 @@ else:
         """Return ``re.compile(source, flags)``, compiled on first use: start-up pays only for
         the patterns a command uses."""
         return _Pattern(source, flags)
+
+
+if TYPE_CHECKING:
+    from dataclasses import FrozenInstanceError as FrozenInstanceError
+    from dataclasses import dataclass as dataclass
+    from dataclasses import field as field
+else:
+    _MISSING = object()
+
+    class FrozenInstanceError(AttributeError):
+        """Assigning to a field of a frozen dataclass."""
+
+    class _Field:
+        __slots__ = ("default", "default_factory")
+
+        def __init__(self, default, default_factory):
+            self.default = default
+            self.default_factory = default_factory
+
+    def field(*, default=_MISSING, default_factory=_MISSING):
+        """Return a field with a default or a default factory, as ``dataclasses.field``."""
+        if default is not _MISSING and default_factory is not _MISSING:
+            raise ValueError("cannot specify both default and default_factory")
+        return _Field(default, default_factory)
+
+    def dataclass(cls=None, /, *, frozen=False, eq=True):
+        """Make ``cls`` a data class as ``dataclasses.dataclass`` does (``frozen`` and ``eq`` only).
+
+        ``import dataclasses`` imports ``inspect`` (with ``ast``, ``dis`` and ``tokenize``): more
+        than the rest of ``kinship export`` costs. The generated ``__init__``, ``__repr__``,
+        ``__eq__`` and ``__hash__`` behave as the standard ones; ``dataclasses.fields()`` and
+        ``replace()`` do not apply (use the standard decorator for a class that needs them).
+        """
+
+        def wrap(cls):
+            return _make_dataclass(cls, frozen, eq)
+
+        return wrap if cls is None else wrap(cls)
+
+    def _make_dataclass(cls, frozen, eq):
+        names = []
+        namespace = {"_MISSING": _MISSING, "_setattr": object.__setattr__}
+        parameters = []
+        own = cls.__dict__.get("__annotations__", {})  # noqa: RUF063 (inspect is what this avoids)
+        for name, annotation in own.items():
+            if "ClassVar" in str(annotation):
+                continue
+            value = cls.__dict__.get(name, _MISSING)
+            factory = _MISSING
+            if isinstance(value, _Field):
+                value, factory = value.default, value.default_factory
+                if value is _MISSING:
+                    delattr(cls, name)  # no class attribute, as dataclasses leaves none
+                else:
+                    setattr(cls, name, value)
+            if factory is not _MISSING:
+                namespace[f"_factory_{name}"] = factory
+                parameters.append(f"{name}=_MISSING")
+            elif value is not _MISSING:
+                namespace[f"_default_{name}"] = value
+                parameters.append(f"{name}=_default_{name}")
+            elif parameters and parameters[-1].count("="):
+                raise TypeError(f"non-default argument {name!r} follows default argument")
+            else:
+                parameters.append(name)
+            names.append(name)
+        lines = [f"def __init__(self, {', '.join(parameters)}):" if parameters else "def __init__(self):"]
+        for name in names:
+            value = (
+                f"_factory_{name}() if {name} is _MISSING else {name}"
+                if f"_factory_{name}" in namespace
+                else name
+            )
+            lines.append(f"    _setattr(self, {name!r}, {value})" if frozen else f"    self.{name} = {value}")
+        if "__post_init__" in cls.__dict__:
+            lines.append("    self.__post_init__()")
+        if len(lines) == 1:
+            lines.append("    pass")
+        exec("\n".join(lines), namespace)  # one small function: far cheaper than importing inspect
+        init = namespace["__init__"]
+        init.__qualname__ = f"{cls.__qualname__}.__init__"
+        cls.__init__ = init
+        fields = tuple(names)
+
+        def __repr__(self):
+            shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in fields)
+            return f"{type(self).__qualname__}({shown})"
+
+        cls.__repr__ = __repr__
+        if eq:
+
+            def __eq__(self, other):
+                if other.__class__ is not self.__class__:
+                    return NotImplemented
+                return tuple(getattr(self, name) for name in fields) == tuple(
+                    getattr(other, name) for name in fields
+                )
+
+            cls.__eq__ = __eq__
+            if "__hash__" not in cls.__dict__:
+                if frozen:
+
+                    def __hash__(self):
+                        return hash(tuple(getattr(self, name) for name in fields))
+
+                    cls.__hash__ = __hash__
+                else:
+                    cls.__hash__ = None
+        if frozen:
+
+            def __setattr__(self, name, value):
+                raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+            def __delattr__(self, name):
+                raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+            cls.__setattr__ = __setattr__
+            cls.__delattr__ = __delattr__
+        cls.__match_args__ = fields
+        return cls

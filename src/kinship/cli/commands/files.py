@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from kinship.cli.run import Invocation
 from kinship.lean import TYPE_CHECKING
@@ -42,6 +41,8 @@ def summary_lines(summary: ImportSummary) -> list[str]:
 
 def import_files(inv: Invocation) -> None:
     """Import contacts and interactions from exported files; all or nothing."""
+    from pathlib import Path
+
     from kinship import transfer
 
     environment = inv.environment
@@ -109,6 +110,8 @@ def export(inv: Invocation) -> None:
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
+    from pathlib import Path
+
     from kinship.files import write_text_atomically
 
     # whole or not at all: a temporary file beside the target, fsynced, then renamed; never
