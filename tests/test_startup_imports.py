@@ -10,7 +10,9 @@ paths fails here, long before anyone notices it in the bench.
 from __future__ import annotations
 
 import ast
+import importlib
 import os
+import pkgutil
 import subprocess
 import sys
 import tomllib
@@ -18,7 +20,10 @@ from pathlib import Path
 
 from tests.conftest import ok
 
+import kinship.cli.tables
 from kinship.cli.helppages import PAGES
+from kinship.cli.parse import TOPICS
+from kinship.cli.table import COMMANDS
 
 RUN_MAIN = "from kinship.cli import main; main()"  # what the installed `kinship` script runs
 
@@ -49,6 +54,7 @@ NEVER_ON_LOG = {
     "kinship.sync",
     "kinship.migrations",
     "kinship.cli.app",
+    "kinship.cli.table",  # the whole table: parse.TOPICS finds the one module that declares log
     "kinship.cli.complete",
 }
 
@@ -90,6 +96,9 @@ def test_log_imports_nothing_it_does_not_need(kinship_env: Path) -> None:
     assert "kinship.journal" in added  # the run really wrote, through the journal
     assert sorted(added & NEVER_ON_LOG) == []
     assert not any(name.startswith(("typer.", "click.", "rich.", "kinship.importers.")) for name in added)
+    assert {name for name in added if name.startswith("kinship.cli.tables.")} == {
+        "kinship.cli.tables.interactions"
+    }
 
 
 def test_help_pages_import_nothing_but_the_pages() -> None:
@@ -108,3 +117,13 @@ def test_the_kinship_command_is_a_plain_script() -> None:
     script = ast.parse((root / "scripts" / "kinship").read_text(encoding="utf-8"))
     imports = [ast.unparse(node) for node in script.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     assert imports == ["from kinship.cli import main"]
+
+
+def test_the_topic_index_names_every_command_of_the_table() -> None:
+    """``parse.TOPICS`` lets ``kinship log`` import one table module instead of all of them."""
+    declared: dict[str, str] = {}
+    for module in pkgutil.iter_modules(kinship.cli.tables.__path__):
+        for command in importlib.import_module(f"kinship.cli.tables.{module.name}").COMMANDS:
+            declared[command.name] = module.name
+    assert declared == TOPICS, "update kinship.cli.parse.TOPICS"
+    assert sorted(declared) == sorted(command.name for command in COMMANDS)
