@@ -27,6 +27,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NamedTuple as NamedTuple
 else:
+    from sys import intern as _sys_intern
+
     _PROHIBITED = frozenset(
         {
             "__new__",
@@ -43,6 +45,173 @@ else:
     )
     _SPECIAL = frozenset({"__module__", "__name__", "__annotations__"})
 
+    _tuple_new = tuple.__new__
+
+    try:
+        from _collections import _tuplegetter
+    except ImportError:  # as collections.namedtuple falls back
+        from operator import itemgetter as _itemgetter
+
+        def _tuplegetter(index, doc):
+            return property(_itemgetter(index), doc=doc)
+
+    # ``collections.namedtuple`` compiles each class's ``__new__`` from source with ``eval``: half
+    # of its cost. These are compiled once, into this module's .pyc; a class takes the one of its
+    # arity and renames its parameters (``CodeType.replace``), so keywords and defaults work alike.
+    def _new_0(_cls):
+        return _tuple_new(_cls, ())
+
+    def _new_1(_cls, a):
+        return _tuple_new(_cls, (a,))
+
+    def _new_2(_cls, a, b):
+        return _tuple_new(_cls, (a, b))
+
+    def _new_3(_cls, a, b, c):
+        return _tuple_new(_cls, (a, b, c))
+
+    def _new_4(_cls, a, b, c, d):
+        return _tuple_new(_cls, (a, b, c, d))
+
+    def _new_5(_cls, a, b, c, d, e):
+        return _tuple_new(_cls, (a, b, c, d, e))
+
+    def _new_6(_cls, a, b, c, d, e, f):
+        return _tuple_new(_cls, (a, b, c, d, e, f))
+
+    def _new_7(_cls, a, b, c, d, e, f, g):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g))
+
+    def _new_8(_cls, a, b, c, d, e, f, g, h):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h))
+
+    def _new_9(_cls, a, b, c, d, e, f, g, h, i):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i))
+
+    def _new_10(_cls, a, b, c, d, e, f, g, h, i, j):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j))
+
+    def _new_11(_cls, a, b, c, d, e, f, g, h, i, j, k):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k))
+
+    def _new_12(_cls, a, b, c, d, e, f, g, h, i, j, k, m):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m))
+
+    def _new_13(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n))
+
+    def _new_14(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p))
+
+    def _new_15(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q))
+
+    def _new_16(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r))
+
+    def _new_17(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s))
+
+    def _new_18(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t))
+
+    def _new_19(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u))
+
+    def _new_20(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v))
+
+    def _new_21(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v, w):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v, w))
+
+    def _new_22(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v, w, x):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v, w, x))
+
+    def _new_23(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v, w, x, y):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v, w, x, y))
+
+    def _new_24(_cls, a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v, w, x, y, z):
+        return _tuple_new(_cls, (a, b, c, d, e, f, g, h, i, j, k, m, n, p, q, r, s, t, u, v, w, x, y, z))
+
+    _NEW_BY_ARITY = tuple(globals()[f"_new_{arity}"] for arity in range(25))
+
+    def _namedtuple(typename, field_names, defaults, module):
+        """Return ``collections.namedtuple(typename, field_names, defaults=..., module=...)``."""
+        if len(field_names) >= len(_NEW_BY_ARITY):
+            from collections import namedtuple
+
+            return namedtuple(typename, field_names, defaults=defaults, module=module)
+        for name in field_names:
+            if name.startswith("_"):
+                raise ValueError(f"Field names cannot start with an underscore: {name!r}")
+        field_names = tuple(map(_sys_intern, field_names))
+        count = len(field_names)
+        defaults = tuple(defaults)
+        field_defaults = (
+            dict(zip(field_names[count - len(defaults) :], defaults, strict=True)) if defaults else {}
+        )
+        arguments = ", ".join(field_names) + ("," if count == 1 else "")
+        repr_format = "(" + ", ".join(f"{name}=%r" for name in field_names) + ")"
+        template = _NEW_BY_ARITY[count]
+        code = template.__code__.replace(
+            co_varnames=("_cls", *field_names, *template.__code__.co_varnames[count + 1 :]),
+            co_name="__new__",
+            co_qualname=f"{typename}.__new__",
+        )
+        __new__ = type(template)(code, template.__globals__, "__new__")
+        __new__.__defaults__ = defaults
+        __new__.__doc__ = f"Create new instance of {typename}({arguments})"
+
+        @classmethod
+        def _make(cls, iterable):
+            result = _tuple_new(cls, iterable)
+            if len(result) != count:
+                raise TypeError(f"Expected {count} arguments, got {len(result)}")
+            return result
+
+        _make.__func__.__doc__ = f"Make a new {typename} object from a sequence or iterable"
+
+        def _replace(self, /, **kwds):
+            result = self._make(map(kwds.pop, field_names, self))
+            if kwds:
+                raise ValueError(f"Got unexpected field names: {list(kwds)!r}")
+            return result
+
+        _replace.__doc__ = f"Return a new {typename} object replacing specified fields with new values"
+
+        def __repr__(self):
+            "Return a nicely formatted representation string"
+            return self.__class__.__name__ + repr_format % self
+
+        def _asdict(self):
+            "Return a new dict which maps field names to their values."
+            return dict(zip(self._fields, self, strict=True))
+
+        def __getnewargs__(self):
+            "Return self as a plain tuple.  Used by copy and pickle."
+            return tuple(self)
+
+        for method in (__new__, _make.__func__, _replace, __repr__, _asdict, __getnewargs__):
+            method.__qualname__ = f"{typename}.{method.__name__}"
+        namespace = {
+            "__doc__": f"{typename}({arguments})",
+            "__slots__": (),
+            "_fields": field_names,
+            "_field_defaults": field_defaults,
+            "__new__": __new__,
+            "_make": _make,
+            "_replace": _replace,
+            "__repr__": __repr__,
+            "_asdict": _asdict,
+            "__getnewargs__": __getnewargs__,
+            "__match_args__": field_names,
+        }
+        for index, name in enumerate(field_names):
+            namespace[name] = _tuplegetter(index, _sys_intern(f"Alias for field number {index}"))
+        made = type(typename, (tuple,), namespace)
+        made.__module__ = module
+        return made
+
     class _NamedTupleMeta(type):
         def __new__(cls, typename, bases, namespace):
             if namespace.get("_lean_root"):
@@ -56,9 +225,7 @@ else:
                     defaults.append(namespace[field])
                 elif defaults:
                     raise TypeError(f"Non-default namedtuple field {field} cannot follow default field(s)")
-            from collections import namedtuple  # not at import: ``kinship --help`` needs none
-
-            made = namedtuple(typename, fields, defaults=defaults, module=namespace["__module__"])
+            made = _namedtuple(typename, tuple(fields), defaults, namespace["__module__"])
             made.__annotations__ = fields
             for key, value in namespace.items():
                 if key in _PROHIBITED:
