@@ -47,13 +47,15 @@ else:
 
     _tuple_new = tuple.__new__
 
-    try:
-        from _collections import _tuplegetter
-    except ImportError:  # as collections.namedtuple falls back
-        from operator import itemgetter as _itemgetter
+    def _field_getter(index, doc):
+        """Return the accessor of field ``index``, as collections.namedtuple makes it."""
+        try:
+            from _collections import _tuplegetter  # not at import: ``kinship --help`` needs none
+        except ImportError:  # as collections.namedtuple falls back
+            from operator import itemgetter
 
-        def _tuplegetter(index, doc):
-            return property(_itemgetter(index), doc=doc)
+            return property(itemgetter(index), doc=doc)
+        return _tuplegetter(index, doc)
 
     # ``collections.namedtuple`` compiles each class's ``__new__`` from source with ``eval``: half
     # of its cost. These are compiled once, into this module's .pyc; a class takes the one of its
@@ -207,7 +209,7 @@ else:
             "__match_args__": field_names,
         }
         for index, name in enumerate(field_names):
-            namespace[name] = _tuplegetter(index, _sys_intern(f"Alias for field number {index}"))
+            namespace[name] = _field_getter(index, _sys_intern(f"Alias for field number {index}"))
         made = type(typename, (tuple,), namespace)
         made.__module__ = module
         return made
