@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from kinship.dates import iso_week, week_start, weeks_back
 from kinship.engine import (
@@ -26,6 +25,7 @@ from kinship.engine import (
     nudge_json,
     round_half_up,
 )
+from kinship.lean import NamedTuple
 from kinship.models import CIRCLES, ContactRef, Interaction, Mode, Nudge, Settings, WeekCount
 
 TREND_WEEKS = 12
