@@ -925,11 +925,11 @@ def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | 
     trend_first = dates.week_start(trend_weeks[0])
     nudge_weeks = _nudge_weeks(settings, last_day)
     with store.read():
-        interactions = store.interactions_between(start, last_day)
+        items = store.week_items(start, last_day)
         counts = store.week_counts(trend_first, last_day)
         # one read of the summaries serves the circles and the nudges in force
         summaries = store.contact_summaries(last_day)
-        people_ids = sorted({person.id for item in interactions for person in item.people})
+        people_ids = sorted({person.id for item in items for person in item[4]})
         wanted = set(people_ids)
         circles = {
             summary.contact.id: summary.circle for summary in summaries if summary.contact.id in wanted
@@ -943,9 +943,9 @@ def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | 
             nudge_counts = {week: count for week, count in counts.items() if week in wanted_weeks}
         in_force = _nudges_from(store, settings, last_day, summaries, nudge_counts)
         log_start = store.first_interaction_day()
-    return review.build_review(
+    return review.review_of_items(
         chosen,
-        interactions,
+        items,
         counts,
         circles,
         first_days,

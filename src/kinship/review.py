@@ -14,11 +14,9 @@ from typing import NamedTuple
 from kinship.dates import iso_week, week_start, weeks_back
 from kinship.engine import (
     BIRTHDAY,
-    FADING,
     ISOLATION,
     MONTH_NAMES,
-    ONLINE_ONLY,
-    SEE_IN_PERSON,
+    RHYTHM_KINDS,
     WEEKDAY_NAMES,
     CrowdedVerdict,
     crowded_verdict,
@@ -127,8 +125,20 @@ class Review(NamedTuple):
         return None if total == 0 else round_half_up(self.digital / total, 2)
 
 
-def _average_feel(interactions: Sequence[Interaction], mode: Mode) -> float | None:
-    rated = [item.feel for item in interactions if item.mode is mode and item.feel is not None]
+WeekItem = tuple[bool, int | None, int | None, str | None, tuple[ContactRef, ...]]
+"""One interaction of the week in the plain values the review counts: whether it was face to
+face, its minutes, its feel, its group label and its people (the store reads these in one join)."""
+
+
+def week_items(interactions: Sequence[Interaction]) -> list[WeekItem]:
+    """Return the week's interactions as the plain values the review counts."""
+    return [
+        (item.mode is Mode.FACE_TO_FACE, item.minutes, item.feel, item.group, item.people)
+        for item in interactions
+    ]
+
+
+def _average(rated: Sequence[int]) -> float | None:
     return round_half_up(sum(rated) / len(rated), 1) if rated else None
 
 
@@ -136,22 +146,8 @@ def _circle_order(circle: str) -> tuple[int, str]:
     return (CIRCLES.index(circle), "") if circle in CIRCLES else (len(CIRCLES), circle)
 
 
-def _count_circles(interactions: Sequence[Interaction], circles: Mapping[str, str | None]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for item in interactions:
-        reached = {circles.get(person.id) for person in item.people}
-        counts.update(circle for circle in reached if circle)
-    return {circle: counts[circle] for circle in sorted(counts, key=_circle_order)}
-
-
-def _top_people(interactions: Sequence[Interaction]) -> tuple[PersonCount, ...]:
-    """Return up to five people with the most interactions (of those given), then by name."""
-    counts: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    for item in interactions:
-        for person in {person.id: person for person in item.people}.values():
-            counts[person.id] += 1
-            names.setdefault(person.id, person.name)
+def _ranked(counts: Mapping[str, int], names: Mapping[str, str]) -> tuple[PersonCount, ...]:
+    """Return up to five people with the most interactions, then by name."""
     ranked = sorted(
         counts, key=lambda person_id: (-counts[person_id], names[person_id].casefold(), person_id)
     )
@@ -160,19 +156,92 @@ def _top_people(interactions: Sequence[Interaction]) -> tuple[PersonCount, ...]:
     )
 
 
-def _new_people(
-    interactions: Sequence[Interaction], first_days: Mapping[str, dt.date], start: dt.date, end: dt.date
-) -> tuple[ContactRef, ...]:
-    people: dict[str, ContactRef] = {}
-    for item in interactions:
-        for person in item.people:
-            people.setdefault(person.id, person)
+class _WeekFacts(NamedTuple):
+    """The week's aggregates, counted in one pass over its interactions."""
+
+    face_to_face: int
+    digital: int
+    minutes_face_to_face: int
+    minutes_digital: int
+    people: int
+    people_seen: int
+    circles: dict[str, int]
+    groups: dict[str, int]
+    feel_face_to_face: float | None
+    feel_digital: float | None
+    top_people: tuple[PersonCount, ...]
+    saw_most: tuple[PersonCount, ...]
+    new_people: tuple[ContactRef, ...]
+
+
+def _week_facts(
+    items: Sequence[WeekItem],
+    circles: Mapping[str, str | None],
+    first_days: Mapping[str, dt.date],
+    start: dt.date,
+    end: dt.date,
+) -> _WeekFacts:
+    face = digital = minutes_face = minutes_digital = 0
+    feel_face: list[int] = []
+    feel_digital: list[int] = []
+    counts: dict[str, int] = {}  # interactions per person (a person counted once per interaction)
+    seen: dict[str, int] = {}  # face-to-face interactions per person
+    names: dict[str, str] = {}
+    first_refs: dict[str, ContactRef] = {}
+    circle_counts: Counter[str] = Counter()
+    group_counts: Counter[str] = Counter()
+    for is_face, minutes, feel, group, people in items:
+        if is_face:
+            face += 1
+            minutes_face += minutes or 0
+            if feel is not None:
+                feel_face.append(feel)
+        else:
+            digital += 1
+            minutes_digital += minutes or 0
+            if feel is not None:
+                feel_digital.append(feel)
+        if group:
+            group_counts[group] += 1
+        if not people:
+            continue
+        for person in people:
+            first_refs.setdefault(person.id, person)
+        unique = {person.id: person for person in people}.values() if len(people) > 1 else people
+        reached: set[str | None] = set()
+        for person in unique:
+            person_id = person.id
+            counts[person_id] = counts.get(person_id, 0) + 1
+            names.setdefault(person_id, person.name)
+            if is_face:
+                seen[person_id] = seen.get(person_id, 0) + 1
+            reached.add(circles.get(person_id))
+        circle_counts.update(circle for circle in reached if circle)
     fresh = [
         person
-        for person_id, person in people.items()
+        for person_id, person in first_refs.items()
         if person_id in first_days and start <= first_days[person_id] <= end
     ]
-    return tuple(sorted(fresh, key=lambda person: (first_days[person.id], person.name.casefold(), person.id)))
+    return _WeekFacts(
+        face_to_face=face,
+        digital=digital,
+        minutes_face_to_face=minutes_face,
+        minutes_digital=minutes_digital,
+        people=len(counts),
+        people_seen=len(seen),
+        circles={circle: circle_counts[circle] for circle in sorted(circle_counts, key=_circle_order)},
+        groups={
+            label: group_counts[label]
+            for label in sorted(group_counts, key=lambda label: (label.casefold(), label))
+        },
+        feel_face_to_face=_average(feel_face),
+        feel_digital=_average(feel_digital),
+        top_people=_ranked(counts, names),
+        saw_most=_ranked(seen, names),
+        new_people=tuple(
+            sorted(fresh, key=lambda person: (first_days[person.id], person.name.casefold(), person.id))
+        ),
+    )
 
 
 def _join_names(names: Sequence[str]) -> str:
@@ -182,38 +251,42 @@ def _join_names(names: Sequence[str]) -> str:
 def suggest(
     verdict: CrowdedVerdict, nudges: Sequence[Nudge], face_to_face: int, people_seen: int
 ) -> tuple[str, ...]:
-    """Return one or two kind, concrete suggestions for the coming week."""
+    """Return one or two kind, concrete suggestions for the coming week.
+
+    Each rule reads the ordered nudges only as far as what it shows (two names, one birthday),
+    so the cost follows the suggestions, not the number of nudges.
+    """
     suggestions: list[str] = []
-    isolated = any(nudge.kind == ISOLATION for nudge in nudges)
     if verdict.crowded:
         suggestions.append(
             "Screens outweighed meeting in person this week. Turn one chat into a coffee or a walk, "
             "or try a group activity: a club, a class or an hour of volunteering."
         )
-    elif isolated:
+    elif any(nudge.kind == ISOLATION for nudge in nudges):
         suggestions.append(
             "It has been a while since you met anyone in person. A club, a class or volunteering "
             "is an easy, low-pressure way to be among people again."
         )
     to_see: list[str] = []
     for nudge in nudges:
-        if (
-            nudge.kind in (FADING, ONLINE_ONLY, SEE_IN_PERSON)
-            and nudge.contact is not None
-            and nudge.contact.name not in to_see
-        ):
+        if nudge.kind in RHYTHM_KINDS and nudge.contact is not None and nudge.contact.name not in to_see:
             to_see.append(nudge.contact.name)
+            if len(to_see) == 2:
+                break
     if to_see:
         suggestions.append(
-            f"Make a plan to see {_join_names(to_see[:2])} in person - a coffee, a walk or a meal is enough."
+            f"Make a plan to see {_join_names(to_see)} in person - a coffee, a walk or a meal is enough."
         )
-    for nudge in nudges:
-        if len(suggestions) >= MAX_SUGGESTIONS:
-            break
-        if nudge.kind == BIRTHDAY and nudge.contact is not None:
-            date = nudge.details.get("date")
-            on = f" on {long_day(dt.date.fromisoformat(date))}" if isinstance(date, str) else " soon"
-            suggestions.append(f"{nudge.contact.name}'s birthday is{on} - a call or a card would be welcome.")
+    if len(suggestions) < MAX_SUGGESTIONS:
+        for nudge in nudges:
+            if nudge.kind == BIRTHDAY and nudge.contact is not None:
+                date = nudge.details.get("date")
+                on = f" on {long_day(dt.date.fromisoformat(date))}" if isinstance(date, str) else " soon"
+                suggestions.append(
+                    f"{nudge.contact.name}'s birthday is{on} - a call or a card would be welcome."
+                )
+                if len(suggestions) >= MAX_SUGGESTIONS:
+                    break
     if not suggestions:
         if face_to_face:
             suggestions.append(
@@ -250,18 +323,42 @@ def build_review(
     ``log_start`` (the log's first day) leaves the weeks before it out of the trend;
     ``empty_log`` says nothing is logged at all.
     """
+    return review_of_items(
+        week,
+        week_items(interactions),
+        weeks,
+        circles,
+        first_days,
+        nudges,
+        settings,
+        as_of=as_of,
+        log_start=log_start,
+        empty_log=empty_log,
+    )
+
+
+def review_of_items(
+    week: str,
+    items: Sequence[WeekItem],
+    weeks: Mapping[str, WeekCount],
+    circles: Mapping[str, str | None],
+    first_days: Mapping[str, dt.date],
+    nudges: Sequence[Nudge],
+    settings: Settings,
+    *,
+    as_of: dt.date | None = None,
+    log_start: dt.date | None = None,
+    empty_log: bool = False,
+) -> Review:
+    """Return what ``build_review`` returns, from the week's interactions as plain values."""
     start = week_start(week)
     end = start + dt.timedelta(days=6)
     so_far = None if as_of is None or as_of >= end else (as_of - start).days + 1
     before_log = empty_log or (log_start is not None and end < log_start)
-    face = [item for item in interactions if item.mode is Mode.FACE_TO_FACE]
-    digital = [item for item in interactions if item.mode is Mode.DIGITAL]
+    facts = _week_facts(items, circles, first_days, start, end)
     counts = dict(weeks)
-    counts[week] = WeekCount(week, len(face), len(digital))
+    counts[week] = WeekCount(week, facts.face_to_face, facts.digital)
     verdict = crowded_verdict(week, counts, settings)
-    people = {person.id for item in interactions for person in item.people}
-    people_seen = {person.id for item in face for person in item.people}
-    groups = Counter(item.group for item in interactions if item.group)
     trend = tuple(
         WeekCount(name, counts[name].face_to_face, counts[name].digital)
         if name in counts
@@ -273,20 +370,18 @@ def build_review(
         week=week,
         start=start,
         end=end,
-        face_to_face=len(face),
-        digital=len(digital),
-        minutes_face_to_face=sum(item.minutes or 0 for item in face),
-        minutes_digital=sum(item.minutes or 0 for item in digital),
-        people=len(people),
+        face_to_face=facts.face_to_face,
+        digital=facts.digital,
+        minutes_face_to_face=facts.minutes_face_to_face,
+        minutes_digital=facts.minutes_digital,
+        people=facts.people,
         verdict=verdict,
-        circles=_count_circles(interactions, circles),
-        groups={
-            label: groups[label] for label in sorted(groups, key=lambda label: (label.casefold(), label))
-        },
-        feel_face_to_face=_average_feel(interactions, Mode.FACE_TO_FACE),
-        feel_digital=_average_feel(interactions, Mode.DIGITAL),
-        top_people=_top_people(interactions),
-        new_people=_new_people(interactions, first_days, start, end),
+        circles=facts.circles,
+        groups=facts.groups,
+        feel_face_to_face=facts.feel_face_to_face,
+        feel_digital=facts.feel_digital,
+        top_people=facts.top_people,
+        new_people=facts.new_people,
         nudges=tuple(nudges),
         trend=trend,
         suggestions=(BEFORE_LOG_SUGGESTION,)
@@ -294,10 +389,10 @@ def build_review(
         else suggest(
             verdict if so_far is None else verdict._replace(crowded=False),
             nudges,
-            len(face),
-            len(people_seen),
+            facts.face_to_face,
+            facts.people_seen,
         ),
-        saw_most=_top_people(face),
+        saw_most=facts.saw_most,
         so_far_days=so_far,
         log_start=log_start,
         before_log=before_log,

@@ -1228,6 +1228,36 @@ class Store:
         ).fetchall()
         return self._interactions_from_rows(rows)
 
+    def week_items(
+        self, first: dt.date, last: dt.date
+    ) -> list[tuple[bool, int | None, int | None, str | None, tuple[ContactRef, ...]]]:
+        """Return, per interaction whose local day lies in [first, last], what the weekly review
+        counts: (face to face, minutes, feel, group label, people), in no particular order.
+
+        One join of plain columns through the day and link indexes: no ids, instants or notes
+        are read or converted (``interactions_between`` gives the whole interactions).
+        """
+        items: dict[int, tuple[bool, int | None, int | None, str | None, list[ContactRef]]] = {}
+        refs: dict[str, ContactRef] = {}
+        for rowid, channel, minutes, feel, group, uid, name in self.conn.execute(
+            "SELECT i.id, i.channel, i.minutes, i.feel, i.group_label, c.uid, c.name FROM interactions i"
+            " LEFT JOIN links l ON l.interaction_id = i.id LEFT JOIN contacts c ON c.id = l.contact_id"
+            " WHERE i.day BETWEEN ? AND ?",
+            (day_number(first), day_number(last)),
+        ):
+            item = items.get(rowid)
+            if item is None:
+                item = items[rowid] = (channel == IN_PERSON_CODE, minutes, feel, group, [])
+            if uid is not None:  # a link to a contact that no longer exists counts for no one
+                ref = refs.get(uid)
+                if ref is None:
+                    ref = refs[uid] = ContactRef(uid, name)
+                item[4].append(ref)
+        return [
+            (face, minutes, feel, group, tuple(people))
+            for face, minutes, feel, group, people in items.values()
+        ]
+
     def last_interaction_created(self) -> tuple[int, bytes] | None:
         """Return (row id, uid) of the most recently created hand-logged interaction."""
         row = self.conn.execute(
