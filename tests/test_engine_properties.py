@@ -9,7 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinship.dates import last_ended_week, weeks_back
-from kinship.engine import compute_nudges, contact_status, crowded_verdict
+from kinship.engine import (
+    cannot_fade,
+    compute_nudges,
+    contact_nudges,
+    contact_status,
+    crowded_verdict,
+    is_fading,
+    measure_overdue,
+    rhythm,
+)
 from kinship.models import CIRCLES, ContactRef, ContactSummary, NudgeState, Settings, WeekCount
 
 SETTINGS = Settings()
@@ -134,4 +143,33 @@ def test_more_face_to_face_never_makes_a_week_crowded(
     assert (before.baseline_face_to_face, before.baseline_digital) == (
         after.baseline_face_to_face,
         after.baseline_digital,
+    )
+
+
+fading_settings = st.builds(
+    Settings,
+    fade_factor=st.sampled_from((0.0, 0.5, 1.0, 1.5, 2.0, 3.0)),
+    min_rhythm_days=st.integers(-2, 30),
+    learn_min_days=st.integers(0, 6),
+    circles=st.fixed_dictionaries({circle: st.integers(-1, 90) for circle in CIRCLES}),
+)
+
+
+@FEW
+@given(one_contact(), fading_settings)
+def test_the_cheap_fading_test_never_hides_a_fading_contact(
+    case: tuple[ContactSummary, dt.date], chosen: Settings
+) -> None:
+    """``cannot_fade`` (tested before any rhythm is learned) only ever skips contacts the full
+    rule leaves alone, and the status computed with a known rhythm is the status without it."""
+    summary, as_of = case
+    summary = summary._replace(archived=False)
+    overdue = measure_overdue(summary, chosen, as_of)
+    fading = overdue is not None and is_fading(overdue, chosen)
+    if cannot_fade(summary, chosen, as_of):
+        assert not fading
+    assert any(nudge.kind == "fading" for nudge in contact_nudges(summary, chosen, as_of)) == fading
+    known = rhythm(summary, chosen)
+    assert contact_status(summary, NO_STATE, chosen, as_of, known_rhythm=known) == contact_status(
+        summary, NO_STATE, chosen, as_of
     )

@@ -632,15 +632,15 @@ def people(
         if tag is not None and name_key(tag) not in {name_key(t) for t in contact.tags}:
             continue
         summary = summaries[contact.id]
-        rhythm, source = engine.rhythm(summary, settings)
+        known = engine.rhythm(summary, settings)  # once per contact: the status reuses it
         rows.append(
             PersonRow(
                 contact=contact,
                 last_seen=summary.last_day,
                 last_face_to_face=summary.last_face_to_face_day,
-                rhythm_days=rhythm,
-                rhythm_source=source,
-                status=engine.contact_status(summary, state, settings, as_of),
+                rhythm_days=known[0],
+                rhythm_source=known[1],
+                status=engine.contact_status(summary, state, settings, as_of, known_rhythm=known),
             )
         )
     return rows
@@ -673,14 +673,14 @@ def show_contact(
         face, digital, with_minutes = store.minutes_by_mode(
             entry.rowid, as_of - dt.timedelta(days=364), as_of
         )  # the last 365 days: (as-of - 365, as-of]
-    rhythm, source = engine.rhythm(summary, settings)
+    known = engine.rhythm(summary, settings)
     row = PersonRow(
         contact=contact,
         last_seen=summary.last_day,
         last_face_to_face=summary.last_face_to_face_day,
-        rhythm_days=rhythm,
-        rhythm_source=source,
-        status=engine.contact_status(summary, state, settings, as_of),
+        rhythm_days=known[0],
+        rhythm_source=known[1],
+        status=engine.contact_status(summary, state, settings, as_of, known_rhythm=known),
         time_together=TimeTogether(face, digital, with_minutes) if with_minutes else None,
     )
     return row, timeline

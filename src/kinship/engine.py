@@ -165,13 +165,20 @@ class Overdue(NamedTuple):
         return self.days_since / self.rhythm_days
 
 
-def measure_overdue(summary: ContactSummary, settings: Settings, as_of: dt.date) -> Overdue | None:
+def measure_overdue(
+    summary: ContactSummary,
+    settings: Settings,
+    as_of: dt.date,
+    *,
+    known_rhythm: tuple[int | None, str | None] | None = None,
+) -> Overdue | None:
     """Return the contact's days since against its rhythm, or None when it is not measured.
 
     None when the contact has no rhythm, or was never interacted with and its rhythm is only the
-    circle default (so importing many contacts does not raise many nudges).
+    circle default (so importing many contacts does not raise many nudges). ``known_rhythm`` is
+    what ``rhythm(summary, settings)`` returned, when the caller already has it.
     """
-    rhythm_days, source = rhythm(summary, settings)
+    rhythm_days, source = rhythm(summary, settings) if known_rhythm is None else known_rhythm
     if rhythm_days is None or source is None:
         return None
     if summary.last_day is not None:
@@ -181,6 +188,29 @@ def measure_overdue(summary: ContactSummary, settings: Settings, as_of: dt.date)
     else:
         return None
     return Overdue(since, (as_of - since).days, rhythm_days, source, never)
+
+
+def cannot_fade(summary: ContactSummary, settings: Settings, as_of: dt.date) -> bool:
+    """Return True when the fading rule cannot fire whatever the learned rhythm is.
+
+    A cheap test before the rhythm is learned (a sort of the gaps): a learned rhythm is never
+    below ``min_rhythm_days`` (nor below a day), so a contact seen within ``fade_factor`` times
+    the smallest rhythm it could have is not fading. An explicit rhythm, a contact never
+    interacted with, or a negative factor are left to the full test (False).
+    """
+    last = summary.last_day
+    if (
+        last is None
+        or settings.fade_factor < 0
+        or (summary.every_days is not None and summary.every_days > 0)
+    ):
+        return False
+    least = max(settings.min_rhythm_days, 1)
+    if summary.circle is not None:
+        circle_days = settings.circles.get(summary.circle)
+        if circle_days is not None and circle_days > 0:
+            least = min(least, circle_days)
+    return (as_of - last).days <= settings.fade_factor * least
 
 
 def is_fading(overdue: Overdue, settings: Settings) -> bool:
@@ -612,9 +642,10 @@ def contact_nudges(summary: ContactSummary, settings: Settings, as_of: dt.date) 
     if summary.archived:
         return []
     nudges: list[Nudge] = []
-    overdue = measure_overdue(summary, settings, as_of)
-    if overdue is not None and is_fading(overdue, settings):
-        nudges.append(_fading_nudge(summary, overdue))
+    if not cannot_fade(summary, settings, as_of):  # most contacts seen lately stop here
+        overdue = measure_overdue(summary, settings, as_of)
+        if overdue is not None and is_fading(overdue, settings):
+            nudges.append(_fading_nudge(summary, overdue))
     see = measure_see_in_person(summary, as_of)
     if see is not None:
         nudges.append(_see_in_person_nudge(summary, see))
@@ -887,8 +918,15 @@ def match_handle(prefix: str, keys: Iterable[str]) -> list[str]:
     return [key for key in keys if key_hash(key).startswith(clean)]
 
 
-def contact_status(summary: ContactSummary, state: NudgeState, settings: Settings, as_of: dt.date) -> str:
-    """Return the contact's status for ``kinship people``.
+def contact_status(
+    summary: ContactSummary,
+    state: NudgeState,
+    settings: Settings,
+    as_of: dt.date,
+    *,
+    known_rhythm: tuple[int | None, str | None] | None = None,
+) -> str:
+    """Return the contact's status for ``kinship people`` (``known_rhythm``: what ``rhythm`` gave).
 
     First that applies: ``archived``; ``snoozed`` (a contact snooze); ``see_in_person``; ``online_only``;
     ``no_rhythm``; ``fading``; ``snoozed`` (a key snooze of a rule that fires, when no later rule
@@ -910,10 +948,10 @@ def contact_status(summary: ContactSummary, state: NudgeState, settings: Setting
         if not key_snoozed(online_only_key(summary.contact.id, online.last_face_to_face_day), state, as_of):
             return ONLINE_ONLY
         key_snooze = True
-    rhythm_days, _ = rhythm(summary, settings)
-    if rhythm_days is None:
+    known = rhythm(summary, settings) if known_rhythm is None else known_rhythm
+    if known[0] is None:
         return "snoozed" if key_snooze else "no_rhythm"
-    overdue = measure_overdue(summary, settings, as_of)
+    overdue = measure_overdue(summary, settings, as_of, known_rhythm=known)
     if overdue is not None and is_fading(overdue, settings):
         if not key_snoozed(fading_key(summary.contact.id, overdue.since), state, as_of):
             return FADING
