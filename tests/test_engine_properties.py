@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kinship.dates import last_ended_week, weeks_back
 from kinship.engine import (
+    birthday_window,
     cannot_fade,
     compute_nudges,
     contact_nudges,
@@ -17,6 +18,8 @@ from kinship.engine import (
     crowded_verdict,
     is_fading,
     measure_overdue,
+    next_birthday,
+    parse_birthday_text,
     rhythm,
 )
 from kinship.models import CIRCLES, ContactRef, ContactSummary, NudgeState, Settings, WeekCount
@@ -173,3 +176,46 @@ def test_the_cheap_fading_test_never_hides_a_fading_contact(
     assert contact_status(summary, NO_STATE, chosen, as_of, known_rhythm=known) == contact_status(
         summary, NO_STATE, chosen, as_of
     )
+
+
+@FEW
+@given(
+    st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2031, 12, 31)),
+    st.booleans(),
+    as_of_days,
+    st.integers(-1, 40),
+    st.sampled_from(("", " ", "\n")),
+)
+def test_the_birthday_window_never_hides_a_birthday(
+    born: dt.date, year_known: bool, as_of: dt.date, days: int, padding: str
+) -> None:
+    """The cheap ``MM-DD`` test before a birthday is parsed keeps every birthday the full rule
+    raises (29 February kept on the 28th in common years included)."""
+    text = (born.isoformat() if year_known else f"--{born.isoformat()[5:]}") + padding
+    chosen = Settings(birthday_days=days)
+    birthday = parse_birthday_text(text)
+    assert birthday is not None
+    occurrence = next_birthday(birthday, as_of)
+    expected = occurrence is not None and (occurrence - as_of).days <= days
+    summary = ContactSummary(
+        contact=ContactRef("c-1", "Ana"),
+        circle=None,
+        every_days=None,
+        birthday=text,
+        archived=False,
+        created_day=as_of,
+        days=(),
+        face_to_face_days=(),
+        last_day=None,
+        last_face_to_face_day=None,
+        digital_since_face_to_face=0,
+    )
+    raised = [nudge for nudge in contact_nudges(summary, chosen, as_of) if nudge.kind == "birthday"]
+    assert bool(raised) == expected
+
+
+def test_the_birthday_window_holds_29_february_in_common_years() -> None:
+    assert "02-29" in (birthday_window(dt.date(2027, 2, 27), 1) or ())
+    assert "02-29" not in (birthday_window(dt.date(2028, 2, 27), 1) or ())
+    assert birthday_window(dt.date(2027, 2, 27), 400) is None
+    assert birthday_window(dt.date(2027, 2, 27), -1) == frozenset()

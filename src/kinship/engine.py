@@ -604,8 +604,48 @@ def next_birthday(birthday: Birthday, as_of: dt.date) -> dt.date | None:
     return None  # unreachable: next year's birthday is always after as_of
 
 
+_BIRTHDAY_WINDOWS: dict[tuple[dt.date, int], frozenset[str] | None] = {}
+
+
+def birthday_window(as_of: dt.date, days: int) -> frozenset[str] | None:
+    """Return the ``MM-DD`` endings of every birthday kept within ``days`` of ``as_of`` (29
+    February too when 28 February of a common year is among them); None when the window is a
+    year or more (every birthday may be in it).
+
+    A birthday text whose ASCII ending is not in this set raises no nudge, so most contacts
+    are passed over without parsing their birthday.
+    """
+    window = _BIRTHDAY_WINDOWS.get((as_of, days))
+    if window is None and (as_of, days) not in _BIRTHDAY_WINDOWS:
+        if days < 365:
+            endings = set()
+            for offset in range(max(days + 1, 0)):
+                day = as_of + dt.timedelta(days=offset)
+                endings.add(f"{day.month:02d}-{day.day:02d}")
+                if day.month == 2 and day.day == 28 and not calendar_leap(day.year):
+                    endings.add("02-29")
+            window = frozenset(endings)
+        if len(_BIRTHDAY_WINDOWS) > 64:  # a long-running caller (tests) asks for many days
+            _BIRTHDAY_WINDOWS.clear()
+        _BIRTHDAY_WINDOWS[(as_of, days)] = window
+    return window
+
+
+def calendar_leap(year: int) -> bool:
+    """Return whether ``year`` has a 29 February."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 def _birthday_nudge(summary: ContactSummary, settings: Settings, as_of: dt.date) -> Nudge | None:
-    birthday = parse_birthday_text(summary.birthday)
+    text = summary.birthday
+    if not text:
+        return None
+    window = birthday_window(as_of, settings.birthday_days)
+    if window is not None:
+        ending = text.rstrip()[-5:]
+        if ending.isascii() and ending not in window:  # the cheap test first: most stop here
+            return None
+    birthday = parse_birthday_text(text)
     if birthday is None:
         return None
     occurrence = next_birthday(birthday, as_of)

@@ -7,7 +7,6 @@ text (for a pipe or an email: ASCII only, no colour) and Markdown. No clock, no 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -156,31 +155,29 @@ def _ranked(counts: Mapping[str, int], names: Mapping[str, str]) -> tuple[Person
     )
 
 
-class _WeekFacts(NamedTuple):
-    """The week's aggregates, counted in one pass over its interactions."""
-
-    face_to_face: int
-    digital: int
-    minutes_face_to_face: int
-    minutes_digital: int
-    people: int
-    people_seen: int
-    circles: dict[str, int]
-    groups: dict[str, int]
-    feel_face_to_face: float | None
-    feel_digital: float | None
-    top_people: tuple[PersonCount, ...]
-    saw_most: tuple[PersonCount, ...]
-    new_people: tuple[ContactRef, ...]
-
-
 def _week_facts(
     items: Sequence[WeekItem],
     circles: Mapping[str, str | None],
     first_days: Mapping[str, dt.date],
     start: dt.date,
     end: dt.date,
-) -> _WeekFacts:
+) -> tuple[
+    int,
+    int,
+    int,
+    int,
+    int,
+    int,
+    dict[str, int],
+    dict[str, int],
+    float | None,
+    float | None,
+    tuple[PersonCount, ...],
+    tuple[PersonCount, ...],
+    tuple[ContactRef, ...],
+]:
+    """Return the week's aggregates, counted in one pass: face to face, digital, their minutes,
+    people, people seen, circles, groups, the two average feels, top people, saw most, new people."""
     face = digital = minutes_face = minutes_digital = 0
     feel_face: list[int] = []
     feel_digital: list[int] = []
@@ -188,59 +185,74 @@ def _week_facts(
     seen: dict[str, int] = {}  # face-to-face interactions per person
     names: dict[str, str] = {}
     first_refs: dict[str, ContactRef] = {}
-    circle_counts: Counter[str] = Counter()
-    group_counts: Counter[str] = Counter()
+    circle_counts: dict[str, int] = {}
+    group_counts: dict[str, int] = {}
     for is_face, minutes, feel, group, people in items:
         if is_face:
             face += 1
-            minutes_face += minutes or 0
+            if minutes:
+                minutes_face += minutes
             if feel is not None:
                 feel_face.append(feel)
         else:
             digital += 1
-            minutes_digital += minutes or 0
+            if minutes:
+                minutes_digital += minutes
             if feel is not None:
                 feel_digital.append(feel)
         if group:
-            group_counts[group] += 1
+            group_counts[group] = group_counts.get(group, 0) + 1
         if not people:
+            continue
+        if len(people) == 1:  # the usual case, without the sets
+            person = people[0]
+            person_id = person.id
+            if person_id not in first_refs:
+                first_refs[person_id] = person
+                names.setdefault(person_id, person.name)
+            counts[person_id] = counts.get(person_id, 0) + 1
+            if is_face:
+                seen[person_id] = seen.get(person_id, 0) + 1
+            circle = circles.get(person_id)
+            if circle:
+                circle_counts[circle] = circle_counts.get(circle, 0) + 1
             continue
         for person in people:
             first_refs.setdefault(person.id, person)
-        unique = {person.id: person for person in people}.values() if len(people) > 1 else people
-        reached: set[str | None] = set()
-        for person in unique:
+        reached: set[str] = set()
+        for person in {person.id: person for person in people}.values():
             person_id = person.id
             counts[person_id] = counts.get(person_id, 0) + 1
             names.setdefault(person_id, person.name)
             if is_face:
                 seen[person_id] = seen.get(person_id, 0) + 1
-            reached.add(circles.get(person_id))
-        circle_counts.update(circle for circle in reached if circle)
+            circle = circles.get(person_id)
+            if circle:
+                reached.add(circle)
+        for circle in reached:
+            circle_counts[circle] = circle_counts.get(circle, 0) + 1
     fresh = [
         person
         for person_id, person in first_refs.items()
         if person_id in first_days and start <= first_days[person_id] <= end
     ]
-    return _WeekFacts(
-        face_to_face=face,
-        digital=digital,
-        minutes_face_to_face=minutes_face,
-        minutes_digital=minutes_digital,
-        people=len(counts),
-        people_seen=len(seen),
-        circles={circle: circle_counts[circle] for circle in sorted(circle_counts, key=_circle_order)},
-        groups={
+    return (
+        face,
+        digital,
+        minutes_face,
+        minutes_digital,
+        len(counts),
+        len(seen),
+        {circle: circle_counts[circle] for circle in sorted(circle_counts, key=_circle_order)},
+        {
             label: group_counts[label]
             for label in sorted(group_counts, key=lambda label: (label.casefold(), label))
         },
-        feel_face_to_face=_average(feel_face),
-        feel_digital=_average(feel_digital),
-        top_people=_ranked(counts, names),
-        saw_most=_ranked(seen, names),
-        new_people=tuple(
-            sorted(fresh, key=lambda person: (first_days[person.id], person.name.casefold(), person.id))
-        ),
+        _average(feel_face),
+        _average(feel_digital),
+        _ranked(counts, names),
+        _ranked(seen, names),
+        tuple(sorted(fresh, key=lambda person: (first_days[person.id], person.name.casefold(), person.id))),
     )
 
 
@@ -355,9 +367,23 @@ def review_of_items(
     end = start + dt.timedelta(days=6)
     so_far = None if as_of is None or as_of >= end else (as_of - start).days + 1
     before_log = empty_log or (log_start is not None and end < log_start)
-    facts = _week_facts(items, circles, first_days, start, end)
+    (
+        face,
+        digital,
+        minutes_face,
+        minutes_digital,
+        people,
+        people_seen,
+        circle_counts,
+        group_counts,
+        feel_face,
+        feel_digital,
+        top_people,
+        saw_most,
+        new_people,
+    ) = _week_facts(items, circles, first_days, start, end)
     counts = dict(weeks)
-    counts[week] = WeekCount(week, facts.face_to_face, facts.digital)
+    counts[week] = WeekCount(week, face, digital)
     verdict = crowded_verdict(week, counts, settings)
     trend = tuple(
         WeekCount(name, counts[name].face_to_face, counts[name].digital)
@@ -370,18 +396,18 @@ def review_of_items(
         week=week,
         start=start,
         end=end,
-        face_to_face=facts.face_to_face,
-        digital=facts.digital,
-        minutes_face_to_face=facts.minutes_face_to_face,
-        minutes_digital=facts.minutes_digital,
-        people=facts.people,
+        face_to_face=face,
+        digital=digital,
+        minutes_face_to_face=minutes_face,
+        minutes_digital=minutes_digital,
+        people=people,
         verdict=verdict,
-        circles=facts.circles,
-        groups=facts.groups,
-        feel_face_to_face=facts.feel_face_to_face,
-        feel_digital=facts.feel_digital,
-        top_people=facts.top_people,
-        new_people=facts.new_people,
+        circles=circle_counts,
+        groups=group_counts,
+        feel_face_to_face=feel_face,
+        feel_digital=feel_digital,
+        top_people=top_people,
+        new_people=new_people,
         nudges=tuple(nudges),
         trend=trend,
         suggestions=(BEFORE_LOG_SUGGESTION,)
@@ -389,10 +415,10 @@ def review_of_items(
         else suggest(
             verdict if so_far is None else verdict._replace(crowded=False),
             nudges,
-            facts.face_to_face,
-            facts.people_seen,
+            face,
+            people_seen,
         ),
-        saw_most=facts.saw_most,
+        saw_most=saw_most,
         so_far_days=so_far,
         log_start=log_start,
         before_log=before_log,
