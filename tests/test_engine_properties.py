@@ -16,8 +16,10 @@ from kinship.engine import (
     contact_nudges,
     contact_status,
     crowded_verdict,
+    gaps_between,
     is_fading,
     measure_overdue,
+    median_days,
     next_birthday,
     parse_birthday_text,
     rhythm,
@@ -219,3 +221,34 @@ def test_the_birthday_window_holds_29_february_in_common_years() -> None:
     assert "02-29" not in (birthday_window(dt.date(2028, 2, 27), 1) or ())
     assert birthday_window(dt.date(2027, 2, 27), 400) is None
     assert birthday_window(dt.date(2027, 2, 27), -1) == frozenset()
+
+
+@FEW
+@given(
+    st.lists(st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2026, 12, 31)), max_size=15),
+    st.integers(0, 6),
+    st.integers(-1, 20),
+)
+def test_the_learned_rhythm_is_the_median_gap_of_the_distinct_days(
+    days: list[dt.date], learn_min_days: int, min_rhythm_days: int
+) -> None:
+    """``rhythm`` (its gaps and median inlined) agrees with ``gaps_between`` and ``median_days``,
+    repeated and unordered days included."""
+    chosen = Settings(learn_min_days=learn_min_days, min_rhythm_days=min_rhythm_days)
+    summary = ContactSummary(
+        contact=ContactRef("c-1", "Ana"),
+        circle=None,
+        every_days=None,
+        birthday=None,
+        archived=False,
+        created_day=dt.date(2024, 1, 1),
+        days=tuple(days),
+        face_to_face_days=(),
+        last_day=max(days, default=None),
+        last_face_to_face_day=None,
+        digital_since_face_to_face=0,
+    )
+    gaps = gaps_between(days)
+    learned = median_days(gaps) if len(gaps) + 1 >= max(learn_min_days, 2) else None
+    expected = (None, None) if learned is None else (max(learned, min_rhythm_days), "learned")
+    assert rhythm(summary, chosen) == expected

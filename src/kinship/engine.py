@@ -128,10 +128,17 @@ def rhythm(summary: ContactSummary, settings: Settings) -> tuple[int | None, str
     """
     if summary.every_days is not None and summary.every_days > 0:
         return summary.every_days, "explicit"
-    gaps = gaps_between(summary.days)
-    if len(gaps) + 1 >= max(settings.learn_min_days, 2):
-        learned = median_days(gaps)
-        if learned is not None:
+    days = summary.days
+    if len(days) >= max(settings.learn_min_days, 2):  # else too few days, even all distinct
+        # gaps_between and median_days inlined: this runs for most contacts
+        ordered = sorted(map(_ORDINAL, days))
+        gaps = list(map(operator.sub, ordered[1:], ordered[:-1]))
+        if 0 in gaps:  # a repeated day
+            gaps = [gap for gap in gaps if gap]
+        if gaps and len(gaps) + 1 >= max(settings.learn_min_days, 2):
+            gaps.sort()
+            middle = len(gaps) // 2
+            learned = gaps[middle] if len(gaps) % 2 else (gaps[middle - 1] + gaps[middle] + 1) // 2
             # a colleague seen every workday is not "fading" after a week's holiday
             return max(learned, settings.min_rhythm_days), "learned"
     if summary.circle is not None:
@@ -686,16 +693,21 @@ def contact_nudges(summary: ContactSummary, settings: Settings, as_of: dt.date) 
         overdue = measure_overdue(summary, settings, as_of)
         if overdue is not None and is_fading(overdue, settings):
             nudges.append(_fading_nudge(summary, overdue))
-    see = measure_see_in_person(summary, as_of)
+    # each rule's cheapest test inline first: most contacts raise nothing
+    see = None if summary.see_every_days is None else measure_see_in_person(summary, as_of)
     if see is not None:
         nudges.append(_see_in_person_nudge(summary, see))
-    else:  # SPEC §6: when see_in_person fires, online_only does not (one message about meeting)
+    elif (  # SPEC §6: when see_in_person fires, online_only does not (one message about meeting)
+        summary.last_face_to_face_day is not None
+        and summary.digital_since_face_to_face >= settings.online_only_min_digital
+    ):
         online = measure_online_only(summary, settings, as_of)
         if online is not None:
             nudges.append(_online_only_nudge(summary, online))
-    birthday = _birthday_nudge(summary, settings, as_of)
-    if birthday is not None:
-        nudges.append(birthday)
+    if summary.birthday:
+        birthday = _birthday_nudge(summary, settings, as_of)
+        if birthday is not None:
+            nudges.append(birthday)
     return nudges
 
 
