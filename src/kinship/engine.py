@@ -14,10 +14,13 @@ import math
 import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kinship.dates import last_ended_week, weeks_back
 from kinship.models import ContactSummary, GroupSummary, Nudge, NudgeState, Settings, WeekCount
+
+if TYPE_CHECKING:
+    from hashlib import blake2b as Blake2b
 
 FADING = "fading"
 ONLINE_ONLY = "online_only"
@@ -911,29 +914,41 @@ def nudge_board(candidates: Sequence[Nudge], state: NudgeState, as_of: dt.date) 
     """Split ordered candidates into those in force and those hidden, and give each a handle."""
     shown: list[Nudge] = []
     hidden: list[Hidden] = []
-    for nudge in candidates:
-        reason = quiet_reason(nudge, state, as_of)
-        if reason is None:
-            shown.append(nudge)
-        else:
-            hidden.append(reason)
+    if state.snoozes or state.dismissals:
+        for nudge in candidates:
+            reason = quiet_reason(nudge, state, as_of)
+            if reason is None:
+                shown.append(nudge)
+            else:
+                hidden.append(reason)
+    else:  # nothing quieted: every candidate is in force
+        shown = list(candidates)
     handles = assign_handles([nudge.key for nudge in candidates])
     return Board(
-        [nudge._replace(handle=handles[nudge.key]) for nudge in shown],
-        [item._replace(nudge=item.nudge._replace(handle=handles[item.nudge.key])) for item in hidden],
+        [_with_handle(nudge, handles[nudge.key]) for nudge in shown],
+        [item._replace(nudge=_with_handle(item.nudge, handles[item.nudge.key])) for item in hidden],
     )
+
+
+def _with_handle(nudge: Nudge, handle: str) -> Nudge:
+    # the fields spelled out: NamedTuple._replace costs several times more, for every nudge
+    return Nudge(nudge.key, nudge.kind, nudge.score, nudge.message, nudge.contact, nudge.details, handle)
 
 
 # --- handles ---------------------------------------------------------------------------------
 
 
-def key_hash(key: str) -> str:
-    """Return the hex hash a handle is a prefix of; it depends on the key alone, so it never changes."""
+def _blake2b() -> type[Blake2b]:
     try:  # the built-in module: hashlib would load OpenSSL on the nudges path
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover - a Python built without it
         from hashlib import blake2b
-    return blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
+    return blake2b
+
+
+def key_hash(key: str) -> str:
+    """Return the hex hash a handle is a prefix of; it depends on the key alone, so it never changes."""
+    return _blake2b()(key.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _common_prefix(first: str, second: str) -> int:
@@ -950,7 +965,8 @@ def _common_prefix(first: str, second: str) -> int:
 def assign_handles(keys: Iterable[str]) -> dict[str, str]:
     """Return each key's handle: the shortest prefix (at least 4 characters) of its hash that no
     other key's hash shares."""
-    hashes = sorted({key_hash(key): key for key in keys}.items())
+    blake2b = _blake2b()  # once, not per key
+    hashes = sorted({blake2b(key.encode("utf-8"), digest_size=16).hexdigest(): key for key in keys}.items())
     handles: dict[str, str] = {}
     for index, (digest, key) in enumerate(hashes):
         shared = 0
