@@ -966,13 +966,21 @@ def assign_handles(keys: Iterable[str]) -> dict[str, str]:
     blake2b = _blake2b()  # once, not per key
     hashes = sorted({blake2b(key.encode("utf-8"), digest_size=16).hexdigest(): key for key in keys}.items())
     handles: dict[str, str] = {}
+    heads = [digest[:HANDLE_MIN] for digest, _ in hashes]
+    last = len(hashes) - 1
     for index, (digest, key) in enumerate(hashes):
-        shared = 0
-        if index:
-            shared = max(shared, _common_prefix(digest, hashes[index - 1][0]))
-        if index + 1 < len(hashes):
-            shared = max(shared, _common_prefix(digest, hashes[index + 1][0]))
-        handles[key] = digest[: max(HANDLE_MIN, shared + 1)]
+        head = heads[index]
+        # sorted hashes: only a neighbour can share more than the handle's least length, and it
+        # can only when it shares those first characters (the usual case: neither does)
+        if (index and heads[index - 1] == head) or (index < last and heads[index + 1] == head):
+            shared = 0
+            if index:
+                shared = max(shared, _common_prefix(digest, hashes[index - 1][0]))
+            if index < last:
+                shared = max(shared, _common_prefix(digest, hashes[index + 1][0]))
+            handles[key] = digest[: max(HANDLE_MIN, shared + 1)]
+        else:
+            handles[key] = head
     return handles
 
 
