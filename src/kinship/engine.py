@@ -14,13 +14,10 @@ import math
 import operator
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from kinship.dates import last_ended_week, weeks_back
 from kinship.models import ContactSummary, GroupSummary, Nudge, NudgeState, Settings, WeekCount
-
-if TYPE_CHECKING:
-    from hashlib import blake2b as Blake2b
 
 FADING = "fading"
 ONLINE_ONLY = "online_only"
@@ -936,17 +933,13 @@ def _with_handle(nudge: Nudge, handle: str) -> Nudge:
 # --- handles ---------------------------------------------------------------------------------
 
 
-def _blake2b() -> type[Blake2b]:
+def key_hash(key: str) -> str:
+    """Return the hex hash a handle is a prefix of; it depends on the key alone, so it never changes."""
     try:  # the built-in module: hashlib would load OpenSSL on the nudges path
         from _blake2 import blake2b
     except ImportError:  # pragma: no cover - a Python built without it
         from hashlib import blake2b
-    return blake2b
-
-
-def key_hash(key: str) -> str:
-    """Return the hex hash a handle is a prefix of; it depends on the key alone, so it never changes."""
-    return _blake2b()(key.encode("utf-8"), digest_size=16).hexdigest()
+    return blake2b(key.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def _common_prefix(first: str, second: str) -> int:
@@ -963,7 +956,10 @@ def _common_prefix(first: str, second: str) -> int:
 def assign_handles(keys: Iterable[str]) -> dict[str, str]:
     """Return each key's handle: the shortest prefix (at least 4 characters) of its hash that no
     other key's hash shares."""
-    blake2b = _blake2b()  # once, not per key
+    try:  # once, not per key (as in key_hash)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
     hashes = sorted({blake2b(key.encode("utf-8"), digest_size=16).hexdigest(): key for key in keys}.items())
     handles: dict[str, str] = {}
     heads = [digest[:HANDLE_MIN] for digest, _ in hashes]
