@@ -7,13 +7,15 @@ reverses (``redoes``), so undo and redo travel to other devices like any change.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
 
 from kinship import journal, journal_store
 from kinship.errors import NotFoundError, UsageError
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.store import Store
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 LIST_LIMIT = 20
 UNDO_CACHE_KIB = 16 * 1024

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple, NoReturn
+
+from kinship.lean import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
 
 ID_LENGTH = 32
 LATEST_MS = 0xFFFFFFFFFFFF - 400 * 86400 * 1000
