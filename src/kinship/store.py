@@ -624,7 +624,7 @@ class Store:
             return None
         now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
         if self._journal.device is None:
-            self._journal.device = journal_store.checked_device_id(self.conn, self.path)
+            self._journal.device = journal_store.checked_device_id(self.conn, self.file)
         entry_id = journal_store.record_entry(
             self.conn,
             changes,
