@@ -70,6 +70,9 @@ HOSTILE = {
             "people": "Zed",
         }
     ),
+    "a value of an unknown kind": json.dumps(
+        {"op": "vadd", "uid": ZED, "kind": "password", "key": "x", "value": "hunter2"}
+    ),
     "a cut line": '{"op":"put","t":"c",',
     "a line that is a list": "[1, 2, 3]",
     "text that is not UTF-8": '{"op":"del","t":"c","uid":"\udcff\udcfe"}',

@@ -33,7 +33,7 @@ from kinship import journal, journal_store
 from kinship.errors import UsageError
 from kinship.journal_store import RECORD, TOMBSTONE, get_version, set_version
 from kinship.keys import name_key
-from kinship.store import Store
+from kinship.store import VALUE_KINDS, Store
 
 FORMAT_VERSION = 1
 SUFFIX = ".kjl"
@@ -341,7 +341,7 @@ def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
         return None if _is_text(op.get("dup"), 64) and _is_text(op.get("keep"), 64) else "a bad merge"
     if kind in ("vadd", "vdel"):
         fits = all(_is_text(op.get(key)) for key in ("uid", "kind", "key", "value"))
-        return None if fits else "a bad value change"
+        return None if fits and op.get("kind") in VALUE_KINDS else "a bad value change"
     if kind not in ("put", "set", "del"):
         return None  # an operation a newer kinship writes: nothing this version knows to do
     table, uid = op.get("t"), op.get("uid")
@@ -374,7 +374,11 @@ def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
     if table == "c":
         values = op.get("values", [])
         if not isinstance(values, list) or not all(
-            isinstance(item, list) and len(item) == 3 and all(_is_text(x) for x in item) for item in values
+            isinstance(item, list)
+            and len(item) == 3
+            and all(_is_text(x) for x in item)
+            and item[0] in VALUE_KINDS
+            for item in values
         ):
             return "a bad list of values"
     return None
