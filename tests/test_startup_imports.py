@@ -10,6 +10,7 @@ paths fails here, long before anyone notices it in the bench.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import os
 import pkgutil
@@ -81,11 +82,16 @@ def _imported(*args: str) -> tuple[set[str], str]:
     return names, result.stdout
 
 
+@functools.cache
+def _python_alone() -> frozenset[str]:
+    """Return the modules ``python -c pass`` imports (site's, a .pth file's…)."""
+    return frozenset(_imported("-c", "pass")[0])
+
+
 def _added(*args: str) -> tuple[set[str], str]:
     """Return the modules a run of ``kinship ARGS`` adds to those of ``python -c pass``."""
-    baseline, _ = _imported("-c", "pass")
     names, stdout = _imported("-c", RUN_MAIN, *args)
-    return names - baseline, stdout
+    return names - _python_alone(), stdout
 
 
 def test_log_imports_nothing_it_does_not_need(kinship_env: Path) -> None:
