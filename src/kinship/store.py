@@ -1255,6 +1255,36 @@ class Store:
         ).fetchall()
         return self._interactions_from_rows(rows)
 
+    def week_items(
+        self, first: dt.date, last: dt.date
+    ) -> list[tuple[bool, int | None, int | None, str | None, tuple[ContactRef, ...]]]:
+        """Return, per interaction whose local day lies in [first, last], what the weekly review
+        counts: (face to face, minutes, feel, group label, people), in no particular order.
+
+        One join of plain columns through the day and link indexes: no ids, instants or notes
+        are read or converted (``interactions_between`` gives the whole interactions).
+        """
+        items: dict[int, tuple[bool, int | None, int | None, str | None, list[ContactRef]]] = {}
+        refs: dict[str, ContactRef] = {}
+        for rowid, channel, minutes, feel, group, uid, name in self.conn.execute(
+            "SELECT i.id, i.channel, i.minutes, i.feel, i.group_label, c.uid, c.name FROM interactions i"
+            " LEFT JOIN links l ON l.interaction_id = i.id LEFT JOIN contacts c ON c.id = l.contact_id"
+            " WHERE i.day BETWEEN ? AND ?",
+            (day_number(first), day_number(last)),
+        ):
+            item = items.get(rowid)
+            if item is None:
+                item = items[rowid] = (channel == IN_PERSON_CODE, minutes, feel, group, [])
+            if uid is not None:  # a link to a contact that no longer exists counts for no one
+                ref = refs.get(uid)
+                if ref is None:
+                    ref = refs[uid] = ContactRef(uid, name)
+                item[4].append(ref)
+        return [
+            (face, minutes, feel, group, tuple(people))
+            for face, minutes, feel, group, people in items.values()
+        ]
+
     def last_interaction_created(self) -> tuple[int, bytes] | None:
         """Return (row id, uid) of the most recently created hand-logged interaction."""
         row = self.conn.execute(
@@ -1432,47 +1462,77 @@ class Store:
             return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
-        # one shared date object per code (day * 2 + face-to-face flag) of the window
-        code_dates = {code: day_from_number(code >> 1) for code in range((start + 1) * 2, (end + 1) * 2)}
+        # one shared date object per code (day * 2 + face-to-face flag) of the window, and per day
+        # (a created or last day) met on the way
+        fromordinal = dt.date.fromordinal
+        code_dates = {
+            code: fromordinal((code >> 1) + EPOCH_ORDINAL) for code in range((start + 1) * 2, (end + 1) * 2)
+        }
+        day_dates = {code >> 1: day for code, day in code_dates.items()}
         lookup = code_dates.__getitem__
         odd = (1).__and__
+        low_code, high_code = start * 2 + 1, end * 2 + 1
         summaries = []
         rows = self.conn.execute(
             self._CACHED_SUMMARY_SQL if rowid is None else _one_contact(self._CACHED_SUMMARY_SQL),
             {"end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9), "rowid": rowid},
         )
-        for uid, name, circle, every, birthday, archived, created, see_every, blob, last_f2f, digital in rows:
-            own_days: tuple[dt.date, ...] = ()
-            own_f2f: tuple[dt.date, ...] = ()
-            last = None
-            if blob is not None:
-                try:
-                    codes = array("i")
-                    codes.frombytes(blob)
-                    if not _LITTLE_ENDIAN:
-                        codes.byteswap()
-                    low = bisect_right(codes, start * 2 + 1)
-                    high = bisect_right(codes, end * 2 + 1)
+        try:
+            for (
+                uid,
+                name,
+                circle,
+                every,
+                birthday,
+                archived,
+                created,
+                see_every,
+                blob,
+                last_f2f,
+                digital,
+            ) in rows:
+                own_days: tuple[dt.date, ...] = ()
+                own_f2f: tuple[dt.date, ...] = ()
+                last_day = None
+                if blob is not None:
+                    if _LITTLE_ENDIAN:
+                        codes: Sequence[int] = memoryview(blob).cast("i")
+                    else:
+                        swapped = array("i")
+                        swapped.frombytes(blob)
+                        swapped.byteswap()
+                        codes = swapped
+                    high = bisect_right(codes, high_code)
                     if high:
                         last = codes[high - 1] >> 1
-                        day_from_number(last)
-                    window = codes[low:high]
-                    own_days = tuple(map(lookup, window))
-                    own_f2f = tuple(map(lookup, filter(odd, window)))
-                except (ValueError, KeyError, OverflowError):
-                    # a damaged list (bytes that SQLite's own check cannot see): the cache is only
-                    # derived data, so the answer comes from the links instead, still exact
-                    return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
-            summaries.append(
-                _summary(
-                    (uid, name, circle, every, birthday, archived, created, see_every),
-                    own_days,
-                    own_f2f,
-                    last,
-                    last_f2f,
-                    digital,
+                        last_day = day_dates.get(last) or fromordinal(last + EPOCH_ORDINAL)
+                        window = codes[bisect_right(codes, low_code) : high]
+                        if window:
+                            own_days = tuple(map(lookup, window))
+                            own_f2f = tuple(map(lookup, filter(odd, window)))
+                created_day = created // 86400  # the local day it was added
+                summaries.append(
+                    ContactSummary(
+                        contact=ContactRef(uid, name),
+                        circle=circle,
+                        every_days=every,
+                        birthday=birthday,
+                        archived=bool(archived),
+                        created_day=day_dates.get(created_day) or fromordinal(created_day + EPOCH_ORDINAL),
+                        days=own_days,
+                        face_to_face_days=own_f2f,
+                        last_day=last_day,
+                        last_face_to_face_day=None
+                        if last_f2f is None
+                        else day_dates.get(last_f2f) or fromordinal(last_f2f + EPOCH_ORDINAL),
+                        digital_since_face_to_face=int(digital),
+                        see_every_days=see_every,
+                    )
                 )
-            )
+        except (TypeError, ValueError, KeyError, OverflowError):
+            # a damaged list (bytes that SQLite's own check cannot see): the cache is only derived
+            # data, so the answer comes from the links instead, still exact
+            return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
         return summaries
 
     def contact_summaries_from_links(
