@@ -1251,7 +1251,8 @@ class Store:
         for rowid, channel, minutes, feel, group, uid, name in self.conn.execute(
             "SELECT i.id, i.channel, i.minutes, i.feel, i.group_label, c.uid, c.name FROM interactions i"
             " LEFT JOIN links l ON l.interaction_id = i.id LEFT JOIN contacts c ON c.id = l.contact_id"
-            " WHERE i.day BETWEEN ? AND ?",
+            # IN (...) visits the rows, and their links, in id order: fewer page jumps than the day order
+            " WHERE i.id IN (SELECT id FROM interactions WHERE day BETWEEN ? AND ?)",
             (day_number(first), day_number(last)),
         ):
             item = items.get(rowid)
