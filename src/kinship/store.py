@@ -46,6 +46,8 @@ EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 CHANNELS_BY_CODE: dict[int, Channel] = {code: channel for channel, code in CHANNEL_CODES.items()}
 IN_PERSON_CODE = CHANNEL_CODES[Channel.IN_PERSON]
 VALUE_KINDS = ("alias", "tag", "email", "phone", "source")
+_ODD_BYTES = bytes(value & 1 for value in range(256))
+"""A ``bytes.translate`` table: 1 for an odd byte, 0 for an even one."""
 _PATCHED_DAYS_AT_MOST = 64
 """A contact with more touched days than this in one write gets its day list rebuilt instead."""
 CHECK_CACHE_BYTES = 64 * 1024 * 1024
@@ -1305,8 +1307,12 @@ class Store:
         FROM contacts c ORDER BY c.id
         """
 
+    # the last digital interactions after the last face-to-face day, up to the as-of day
+    _DIGITAL_SINCE_FACT = _FACE_TO_FACE_FACTS.split("LIMIT 1),", 1)[1]
+    # the day list gives the last face-to-face day itself (its last odd code): only the digital
+    # interactions after it are counted in SQL
     _CACHED_SUMMARY_SQL = f"""
-        SELECT {_CONTACT_COLUMNS}, d.codes,{_FACE_TO_FACE_FACTS}
+        SELECT {_CONTACT_COLUMNS}, d.codes,{_DIGITAL_SINCE_FACT}
         FROM contacts c LEFT JOIN contact_days d ON d.contact_id = c.id ORDER BY c.id
         """
 
@@ -1473,12 +1479,11 @@ class Store:
                 created,
                 see_every,
                 blob,
-                last_f2f,
                 digital,
             ) in rows:
                 own_days: tuple[dt.date, ...] = ()
                 own_f2f: tuple[dt.date, ...] = ()
-                last_day = None
+                last_day = last_f2f_day = None
                 if blob is not None:
                     if _LITTLE_ENDIAN:
                         codes: Sequence[int] = memoryview(blob).cast("i")
@@ -1491,10 +1496,20 @@ class Store:
                     if high:
                         last = codes[high - 1] >> 1
                         last_day = day_dates.get(last) or fromordinal(last + EPOCH_ORDINAL)
-                        window = codes[bisect_right(codes, low_code) : high]
+                        low = bisect_right(codes, low_code)
+                        window = codes[low:high]
                         if window:
                             own_days = tuple(map(lookup, window))
                             own_f2f = tuple(filter(None, map(face_lookup, window)))
+                        if own_f2f:
+                            last_f2f_day = own_f2f[-1]
+                        elif low:  # met in person before the window, if ever: the last odd code
+                            # the codes are stored little-endian: every fourth byte is a code's
+                            # lowest, odd for a face-to-face day (a C-level search, no loop)
+                            found = blob[0 : low * 4 : 4].translate(_ODD_BYTES).rfind(1)
+                            if found >= 0:
+                                face = codes[found] >> 1
+                                last_f2f_day = day_dates.get(face) or fromordinal(face + EPOCH_ORDINAL)
                 created_day = created // 86400  # the local day it was added
                 summaries.append(
                     ContactSummary(
@@ -1507,9 +1522,7 @@ class Store:
                         days=own_days,
                         face_to_face_days=own_f2f,
                         last_day=last_day,
-                        last_face_to_face_day=None
-                        if last_f2f is None
-                        else day_dates.get(last_f2f) or fromordinal(last_f2f + EPOCH_ORDINAL),
+                        last_face_to_face_day=last_f2f_day,
                         digital_since_face_to_face=int(digital),
                         see_every_days=see_every,
                     )
