@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
 
 from kinship import dates, validate
 from kinship.errors import AmbiguousError, NotFoundError, UsageError
 from kinship.keys import match_key, name_key
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.models import Channel, Contact, ContactRef, Interaction, Nudge, Settings
 from kinship.store import NameEntry, Store
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import operator
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
 
 from kinship.dates import last_ended_week, weeks_back
+from kinship.lean import NamedTuple, pattern
 from kinship.models import ContactSummary, GroupSummary, Nudge, NudgeState, Settings, WeekCount
 
 FADING = "fading"
@@ -570,7 +569,7 @@ def long_day(day: dt.date) -> str:
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
-_BIRTHDAY_RE = re.compile(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})-(?P<day>\d{2})$")
+_BIRTHDAY_RE = pattern(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})-(?P<day>\d{2})$")
 
 
 def parse_birthday_text(text: str | None) -> Birthday | None:

@@ -7,10 +7,9 @@ reverses (``redoes``), so undo and redo travel to other devices like any change.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from kinship import journal, journal_store
 from kinship.errors import NotFoundError, UsageError
+from kinship.lean import NamedTuple
 from kinship.store import Store
 
 LIST_LIMIT = 20

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+
+from kinship.lean import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from typing import Any
 
 ID_LENGTH = 32
 KEEP_ENTRIES = 1000

@@ -20,9 +20,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
 
 from kinship import journal
+from kinship.lean import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 TRACKED = ("contacts", "contact_values", "interactions", "links", "nudge_state")
 CHANNEL_WORDS = ("in person", "call", "video", "message", "email", "social")

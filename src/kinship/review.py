@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from kinship.dates import iso_week, week_start, weeks_back
 from kinship.engine import (
@@ -23,6 +22,7 @@ from kinship.engine import (
     nudge_json,
     round_half_up,
 )
+from kinship.lean import NamedTuple
 from kinship.models import CIRCLES, ContactRef, Interaction, Mode, Nudge, Settings, WeekCount
 
 TREND_WEEKS = 12

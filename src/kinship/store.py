@@ -17,10 +17,9 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from kinship.errors import DataError
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.models import (
     CHANNEL_CODES,
     Channel,
@@ -34,6 +33,10 @@ from kinship.models import (
     Snooze,
     WeekCount,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
@@ -115,16 +118,16 @@ class StoreStatus(NamedTuple):
     journal_mode: str
 
 
-def _create_private_file(path: Path) -> None:
+def _create_private_file(path: str) -> None:
     """Create ``path`` 0600, creating missing parent folders 0700 (existing ones keep their mode)."""
-    missing: list[Path] = []
-    parent = path.parent
-    while not parent.exists():
+    missing: list[str] = []
+    parent = os.path.dirname(path) or "."
+    while not os.path.exists(parent):
         missing.append(parent)
-        parent = parent.parent
+        parent = os.path.dirname(parent) or "."
     for folder in reversed(missing):
         with suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
+            os.mkdir(folder, 0o700)
         os.chmod(folder, 0o700)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -134,15 +137,15 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _wal_has_data(path: Path) -> bool:
+def _wal_has_data(path: str) -> bool:
     """Return True when a leftover NAME-wal holds changes not yet copied into the file."""
     try:
-        return path.with_name(path.name + "-wal").stat().st_size > 0
+        return os.stat(path + "-wal").st_size > 0
     except OSError:
         return False
 
 
-def _check_header(path: Path) -> bool:
+def _check_header(path: str) -> bool:
     """Return True when the file is empty; raise DataError unless it starts like SQLite."""
     try:
         with open(path, "rb") as handle:
@@ -161,7 +164,7 @@ def _check_header(path: Path) -> bool:
     return False
 
 
-def _applied_migrations(conn: sqlite3.Connection, path: Path) -> tuple[list[str], bool]:
+def _applied_migrations(conn: sqlite3.Connection, path: str | Path) -> tuple[list[str], bool]:
     """Return (applied kinship migrations, whether the file holds any table at all)."""
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -183,7 +186,7 @@ def _applied_migrations(conn: sqlite3.Connection, path: Path) -> tuple[list[str]
     return applied, bool(tables)
 
 
-def _check_version(applied: Sequence[str], has_tables: bool, path: Path) -> list[str]:
+def _check_version(applied: Sequence[str], has_tables: bool, path: str | Path) -> list[str]:
     """Return the pending migrations; refuse a foreign or a newer database."""
     if has_tables and not applied:
         raise DataError(
@@ -201,7 +204,12 @@ def _check_version(applied: Sequence[str], has_tables: bool, path: Path) -> list
 
 def _connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
     # read-only means immutable too: SQLite then creates no NAME-wal / NAME-shm beside the file
-    target = Path(path).absolute().as_uri() + "?mode=ro&immutable=1" if read_only else str(path)
+    if read_only:
+        from pathlib import Path  # pathlib is costly to import: only for this rare case
+
+        target = Path(path).absolute().as_uri() + "?mode=ro&immutable=1"
+    else:
+        target = str(path)
     conn = sqlite3.connect(
         target,
         timeout=BUSY_TIMEOUT_SECONDS,
@@ -342,7 +350,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, now: dt.datetime) -> None:
 
 
 def open_store(
-    path: Path, now: dt.datetime, *, create: bool = True, read_only: bool = False, migrate: bool = True
+    path: str | Path, now: dt.datetime, *, create: bool = True, read_only: bool = False, migrate: bool = True
 ) -> Store:
     """Open (and create or migrate when needed) the kinship database at ``path``.
 
@@ -354,12 +362,13 @@ def open_store(
     SQLite would otherwise leave NAME-wal / NAME-shm beside it, and a read-only NAME-shm keeps
     the database unwritable even after its permissions are fixed.
     """
-    if path.is_symlink() and not path.exists():
+    path = os.fspath(path)  # a str: os.path, not pathlib, on the start-up path of `kinship log`
+    if os.path.islink(path) and not os.path.exists(path):
         raise DataError(
             f"{path} is a symbolic link to {os.readlink(path)}, which does not exist",
             "point --db or KINSHIP_DB at the database itself, or fix the link; nothing was created",
         )
-    if not path.exists():
+    if not os.path.exists(path):
         if not create:
             raise DataError(
                 f"no kinship database at {path}",
@@ -372,7 +381,7 @@ def open_store(
                 f"cannot create {path}: {exc.strerror}", "check the folder's permissions"
             ) from exc
     empty = _check_header(path)
-    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    writable = os.access(path, os.W_OK) and os.access(os.path.dirname(path) or ".", os.W_OK)
     if not writable and (not read_only or empty or _wal_has_data(path)):
         raise DataError(
             f"{path} is read-only (the file or its folder)",
@@ -391,7 +400,9 @@ def open_store(
             applied, has_tables = _applied_migrations(conn, path)
         pending = _check_version(applied, has_tables, path)
         if pending and migrate:
-            _migrate(conn, path, now)
+            from pathlib import Path
+
+            _migrate(conn, Path(path), now)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.OperationalError as exc:
         conn.close()
@@ -444,7 +455,7 @@ def open_empty_store(now: dt.datetime) -> Store:
     conn.execute("BEGIN")
     migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
     conn.execute("COMMIT")
-    return Store(conn, Path(":memory:"))
+    return Store(conn, ":memory:")
 
 
 def _summary(
@@ -508,10 +519,17 @@ class Store:
     _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
     _journal_extra: dict[str, Any] | None = None
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str | Path) -> None:
         self.conn = conn
-        self.path = path
+        self.file = os.fspath(path)
         self._watching = False  # whether _watch_links made its temporary triggers
+
+    @property
+    def path(self) -> Path:
+        """The database file (a Path made on demand: pathlib is not on `kinship log`'s path)."""
+        from pathlib import Path
+
+        return Path(self.file)
 
     def close(self) -> None:
         """Close the connection."""

@@ -7,19 +7,20 @@ this module only reads files, asks the store, applies the plan, and writes expor
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
 
 from kinship.errors import DataError, UsageError
 from kinship.keys import match_key, name_key
+from kinship.lean import TYPE_CHECKING, dataclass, field
 from kinship.models import Channel, Contact, Interaction
 from kinship.store import Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import IO, Any
 
 EXPORT_VERSION = 1
 _NOTHING_HINT = "pass --me with your name exactly as the chat shows it (or set me in the config)"
@@ -218,6 +219,8 @@ def import_files(
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Import contacts and interactions from files; one transaction, all or nothing."""
+    from pathlib import Path
+
     from kinship.importers.plan import plan_import
 
     if not paths:
@@ -380,6 +383,8 @@ def _parse_day(value: Any, label: str, what: str) -> dt.date:
 def _import_exports(
     store: Store, now: dt.datetime, exports: Sequence[_ReadFile], *, dry_run: bool, progress: Progress | None
 ) -> ImportSummary:
+    from pathlib import Path
+
     from kinship import validate
     from kinship.errors import ValidationError
 
@@ -684,6 +689,8 @@ def csv_cell(value: object) -> str:
 
 def write_csv_export(store: Store, out: IO[str]) -> int:
     """Write every interaction as CSV; return how many."""
+    import csv
+
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0
