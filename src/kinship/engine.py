@@ -1004,17 +1004,21 @@ def contact_status(
     """
     if summary.archived:
         return "archived"
-    if contact_snoozed(summary.contact.id, state, as_of):
+    snoozes = bool(state.snoozes)  # without any snooze, no key to build and look up
+    if snoozes and contact_snoozed(summary.contact.id, state, as_of):
         return "snoozed"
     key_snooze = False  # a key snooze of one rule lets the next rule speak (as the nudges do)
-    see = measure_see_in_person(summary, as_of)
+    see = None if summary.see_every_days is None else measure_see_in_person(summary, as_of)
     online = None if see is not None else measure_online_only(summary, settings, as_of)
     if see is not None:
-        if not key_snoozed(see_in_person_key(summary.contact.id, see.since), state, as_of):
+        if not (snoozes and key_snoozed(see_in_person_key(summary.contact.id, see.since), state, as_of)):
             return SEE_IN_PERSON
         key_snooze = True
     if online is not None:
-        if not key_snoozed(online_only_key(summary.contact.id, online.last_face_to_face_day), state, as_of):
+        if not (
+            snoozes
+            and key_snoozed(online_only_key(summary.contact.id, online.last_face_to_face_day), state, as_of)
+        ):
             return ONLINE_ONLY
         key_snooze = True
     known = rhythm(summary, settings) if known_rhythm is None else known_rhythm
@@ -1022,7 +1026,7 @@ def contact_status(
         return "snoozed" if key_snooze else "no_rhythm"
     overdue = measure_overdue(summary, settings, as_of, known_rhythm=known)
     if overdue is not None and is_fading(overdue, settings):
-        if not key_snoozed(fading_key(summary.contact.id, overdue.since), state, as_of):
+        if not (snoozes and key_snoozed(fading_key(summary.contact.id, overdue.since), state, as_of)):
             return FADING
         key_snooze = True
     if key_snooze:

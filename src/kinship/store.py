@@ -55,6 +55,8 @@ EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 CHANNELS_BY_CODE: dict[int, Channel] = {code: channel for channel, code in CHANNEL_CODES.items()}
 IN_PERSON_CODE = CHANNEL_CODES[Channel.IN_PERSON]
 VALUE_KINDS = ("alias", "tag", "email", "phone", "source")
+_ODD_BYTES = bytes(value & 1 for value in range(256))
+"""A ``bytes.translate`` table: 1 for an odd byte, 0 for an even one."""
 _PATCHED_DAYS_AT_MOST = 64
 """A contact with more touched days than this in one write gets its day list rebuilt instead."""
 CHECK_CACHE_BYTES = 64 * 1024 * 1024
@@ -1283,7 +1285,8 @@ class Store:
         for rowid, channel, minutes, feel, group, uid, name in self.conn.execute(
             "SELECT i.id, i.channel, i.minutes, i.feel, i.group_label, c.uid, c.name FROM interactions i"
             " LEFT JOIN links l ON l.interaction_id = i.id LEFT JOIN contacts c ON c.id = l.contact_id"
-            " WHERE i.day BETWEEN ? AND ?",
+            # IN (...) visits the rows, and their links, in id order: fewer page jumps than the day order
+            " WHERE i.id IN (SELECT id FROM interactions WHERE day BETWEEN ? AND ?)",
             (day_number(first), day_number(last)),
         ):
             item = items.get(rowid)
@@ -1336,8 +1339,12 @@ class Store:
         FROM contacts c ORDER BY c.id
         """
 
+    # the last digital interactions after the last face-to-face day, up to the as-of day
+    _DIGITAL_SINCE_FACT = _FACE_TO_FACE_FACTS.split("LIMIT 1),", 1)[1]
+    # the day list gives the last face-to-face day itself (its last odd code): only the digital
+    # interactions after it are counted in SQL
     _CACHED_SUMMARY_SQL = f"""
-        SELECT {_CONTACT_COLUMNS}, d.codes,{_FACE_TO_FACE_FACTS}
+        SELECT {_CONTACT_COLUMNS}, d.codes,{_DIGITAL_SINCE_FACT}
         FROM contacts c LEFT JOIN contact_days d ON d.contact_id = c.id ORDER BY c.id
         """
 
@@ -1484,7 +1491,9 @@ class Store:
         }
         day_dates = {code >> 1: day for code, day in code_dates.items()}
         lookup = code_dates.__getitem__
-        odd = (1).__and__
+        # a face-to-face code maps to its date, any other to None (filter(None, ...) drops them):
+        # two C-level steps instead of a Python-visible call per code
+        face_lookup = {code: day if code & 1 else None for code, day in code_dates.items()}.__getitem__
         low_code, high_code = start * 2 + 1, end * 2 + 1
         summaries = []
         rows = self.conn.execute(
@@ -1502,12 +1511,11 @@ class Store:
                 created,
                 see_every,
                 blob,
-                last_f2f,
                 digital,
             ) in rows:
                 own_days: tuple[dt.date, ...] = ()
                 own_f2f: tuple[dt.date, ...] = ()
-                last_day = None
+                last_day = last_f2f_day = None
                 if blob is not None:
                     if _LITTLE_ENDIAN:
                         codes: Sequence[int] = memoryview(blob).cast("i")
@@ -1520,10 +1528,20 @@ class Store:
                     if high:
                         last = codes[high - 1] >> 1
                         last_day = day_dates.get(last) or fromordinal(last + EPOCH_ORDINAL)
-                        window = codes[bisect_right(codes, low_code) : high]
+                        low = bisect_right(codes, low_code)
+                        window = codes[low:high]
                         if window:
                             own_days = tuple(map(lookup, window))
-                            own_f2f = tuple(map(lookup, filter(odd, window)))
+                            own_f2f = tuple(filter(None, map(face_lookup, window)))
+                        if own_f2f:
+                            last_f2f_day = own_f2f[-1]
+                        elif low:  # met in person before the window, if ever: the last odd code
+                            # the codes are stored little-endian: every fourth byte is a code's
+                            # lowest, odd for a face-to-face day (a C-level search, no loop)
+                            found = blob[0 : low * 4 : 4].translate(_ODD_BYTES).rfind(1)
+                            if found >= 0:
+                                face = codes[found] >> 1
+                                last_f2f_day = day_dates.get(face) or fromordinal(face + EPOCH_ORDINAL)
                 created_day = created // 86400  # the local day it was added
                 summaries.append(
                     ContactSummary(
@@ -1536,9 +1554,7 @@ class Store:
                         days=own_days,
                         face_to_face_days=own_f2f,
                         last_day=last_day,
-                        last_face_to_face_day=None
-                        if last_f2f is None
-                        else day_dates.get(last_f2f) or fromordinal(last_f2f + EPOCH_ORDINAL),
+                        last_face_to_face_day=last_f2f_day,
                         digital_since_face_to_face=int(digital),
                         see_every_days=see_every,
                     )
