@@ -101,6 +101,23 @@ class NameEntry(NamedTuple):
     aliases: tuple[str, ...]
 
 
+class NewInteraction(NamedTuple):
+    """One interaction an import adds (``Store.insert_interactions``)."""
+
+    when: dt.datetime
+    day: dt.date
+    channel: Channel
+    contact_rowids: Sequence[int]
+    created: dt.datetime
+    uid: bytes | None = None
+    minutes: int | None = None
+    note: str | None = None
+    feel: int | None = None
+    group: str | None = None
+    source: str | None = None
+    messages: int | None = None
+
+
 class StoreStatus(NamedTuple):
     """Schema and size facts for ``kinship db status``."""
 
@@ -1017,6 +1034,98 @@ class Store:
             query = f"SELECT source FROM interactions WHERE source IN ({marks})"
             present.update(row[0] for row in self.conn.execute(query, chunk))
         return present
+
+    # ---- imports: many rows at a time -------------------------------------------------
+
+    def insert_interactions(self, rows: Sequence[NewInteraction]) -> int:
+        """Insert interactions with their links, a batch in two statements; return how many.
+
+        Row ids follow the highest in use (the write lock is held), so one ``executemany``
+        writes the rows and one their links.
+        """
+        if not rows:
+            return 0
+        first = self.last_interaction_rowid() + 1
+        self.conn.executemany(
+            "INSERT INTO interactions(id, uid, at, utc_offset, day, channel, minutes, note, feel, group_label,"
+            " source, messages, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    first + number,
+                    row.uid or new_interaction_uid(),
+                    _timestamp(row.when),
+                    _offset_minutes(row.when),
+                    day_number(row.day),
+                    CHANNEL_CODES[row.channel],
+                    row.minutes,
+                    row.note,
+                    row.feel,
+                    row.group,
+                    row.source,
+                    row.messages,
+                    _timestamp(row.created),
+                )
+                for number, row in enumerate(rows)
+            ],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)",
+            [
+                (contact, day_number(row.day), CHANNEL_CODES[row.channel], first + number)
+                for number, row in enumerate(rows)
+                for contact in row.contact_rowids
+            ],
+        )
+        return len(rows)
+
+    def interaction_rowids(self, uids: Sequence[bytes]) -> dict[bytes, int]:
+        """Return {stable id: row id} for those of ``uids`` in the log."""
+        return dict(self._rows_by_key("SELECT uid, id FROM interactions WHERE uid IN ({})", uids))
+
+    def source_rowids(self, sources: Sequence[str]) -> dict[str, int]:
+        """Return {source: row id} for the interactions in the log imported from ``sources``."""
+        return dict(self._rows_by_key("SELECT source, id FROM interactions WHERE source IN ({})", sources))
+
+    def _rows_by_key(self, sql: str, keys: Sequence[Any]) -> Iterator[tuple[Any, int]]:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for key, rowid in self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk):
+                yield (bytes(key) if isinstance(key, bytes) else key), int(rowid)
+
+    def note_import_keys(self, uids: Sequence[bytes], sources: Sequence[str]) -> None:
+        """Remember ids and sources a ``--dry-run`` import has seen, in temporary tables (never the
+        file; they go with the transaction), so a long file is checked for repeats in bounded memory."""
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS kinship_seen_uids(k BLOB PRIMARY KEY) WITHOUT ROWID"
+        )
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS kinship_seen_sources(k TEXT PRIMARY KEY) WITHOUT ROWID"
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO temp.kinship_seen_uids(k) VALUES (?)", [(k,) for k in uids]
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO temp.kinship_seen_sources(k) VALUES (?)", [(k,) for k in sources]
+        )
+
+    def noted_import_keys(self, uids: Sequence[bytes], sources: Sequence[str]) -> tuple[set[bytes], set[str]]:
+        """Return which of ``uids`` and ``sources`` ``note_import_keys`` saw before."""
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = 'kinship_seen_uids'"
+        ).fetchone()
+        if exists is None:
+            return set(), set()
+        found = {
+            key
+            for key, _ in self._rows_by_key("SELECT k, 1 FROM temp.kinship_seen_uids WHERE k IN ({})", uids)
+        }
+        seen = {
+            key
+            for key, _ in self._rows_by_key(
+                "SELECT k, 1 FROM temp.kinship_seen_sources WHERE k IN ({})", sources
+            )
+        }
+        return found, seen
 
     def chat_and_hand_days(self, first: dt.date, last: dt.date) -> set[tuple[dt.date, Channel, str]]:
         """Return (day, channel, contact id) of interactions from ``first`` to ``last`` that were

@@ -5,15 +5,27 @@ valid. ``iter_export`` walks the top-level object with ``json.JSONDecoder.raw_de
 sliding text buffer: each contact and interaction is decoded on its own and the buffer is cut
 behind it, so memory stays bounded by the largest single record, never the file. Keys may come
 in any order. Errors name the file and the line.
+
+On top of it, ``read_head`` reads what an import plans first (the header, the contacts, the
+nudge state, and how many interactions there are: one pass that also proves the whole file is
+valid JSON before anything is written) and ``iter_interactions`` streams the interactions as
+``models.Interaction`` values in a second pass. Both check each record's shape (types, ISO
+dates, channels); the data rules (SPEC §5) are the planner's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 from kinship.errors import DataError
+from kinship.exportfmt import EXPORT_VERSION
+from kinship.importers.records import StateRecord
+from kinship.models import Channel, Contact, ContactRef, Interaction
 
 _HINT = "export it again from kinship"
 _CHUNK = 1 << 16
@@ -141,3 +153,190 @@ def iter_export(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
         break
     if reader.peek() != "":
         raise reader.error("text after the end of the export")
+
+
+# ---- records ---------------------------------------------------------------------------------
+
+_CHANNELS = {channel.value: channel for channel in Channel}
+_STATE_KINDS = (("snoozes", "snooze"), ("dismissals", "dismiss"), ("reminders", "remind"))
+
+
+@dataclass(frozen=True)
+class ExportHead:
+    """What an import of a kinship JSON export plans before its interactions stream."""
+
+    contacts: tuple[Contact, ...]
+    state: tuple[StateRecord, ...]
+    interactions: int
+    """How many interactions the file holds (for the progress bar)."""
+
+
+def interaction_uid(value: str) -> bytes:
+    """Return the stored 16-byte id of an exported interaction id (32 hex digits, else a hash)."""
+    text = value.strip().lower()
+    if len(text) == 32:
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            pass
+    return hashlib.sha256(value.encode("utf-8")).digest()[:16]
+
+
+def _wrong(label: str, what: str) -> DataError:
+    return DataError(f"{label}: {what}", _HINT)
+
+
+def _instant(value: Any, label: str, what: str) -> dt.datetime:
+    if type(value) is not str:
+        raise _wrong(label, f"{what} must be an ISO 8601 date-time")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise _wrong(label, f"{what} {value!r} is not an ISO 8601 date-time") from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+
+
+def _day(value: Any, label: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise _wrong(label, f"{what} {value!r} is not an ISO date") from None
+
+
+def _strings(raw: dict[str, Any], key: str, label: str) -> tuple[str, ...]:
+    value = raw.get(key) or []
+    if type(value) is not list or not all(type(item) is str for item in value):
+        raise _wrong(label, f"{key!r} must be a list of strings")
+    return tuple(value)
+
+
+def _optional(raw: dict[str, Any], key: str, kind: type, label: str) -> Any:
+    value = raw.get(key)
+    if value is not None and type(value) is not kind:  # ``type is``: a bool is no count
+        raise _wrong(label, f"{key!r} has the wrong type")
+    return value
+
+
+def contact_from_json(raw: Any, label: str) -> Contact:
+    """Return one exported contact object as a ``Contact`` (DataError naming ``label`` if malformed)."""
+    if type(raw) is not dict or type(raw.get("id")) is not str or type(raw.get("name")) is not str:
+        raise _wrong(label, "a contact needs an id and a name")
+    created = raw.get("created")
+    return Contact(
+        id=raw["id"],
+        name=raw["name"],
+        circle=_optional(raw, "circle", str, label),
+        aliases=_strings(raw, "aliases", label),
+        tags=_strings(raw, "tags", label),
+        emails=_strings(raw, "emails", label),
+        phones=_strings(raw, "phones", label),
+        birthday=_optional(raw, "birthday", str, label),
+        every_days=_optional(raw, "every_days", int, label),
+        note=_optional(raw, "note", str, label),
+        archived=bool(raw.get("archived", False)),
+        created=None if created is None else _instant(created, label, "created"),
+        source_ids=_strings(raw, "source_ids", label),
+        see_every_days=_optional(raw, "see_every_days", int, label),
+    )
+
+
+def interaction_from_json(raw: Any, label: str) -> Interaction:
+    """Return one exported interaction object as an ``Interaction`` (DataError if malformed)."""
+    if type(raw) is not dict or type(raw.get("id")) is not str:
+        raise _wrong(label, "an interaction needs an id")
+    get = raw.get
+    when = _instant(get("when"), label, "when")
+    day = get("day")
+    channel = _CHANNELS.get(get("channel"))  # type: ignore[arg-type]
+    if channel is None:
+        raise _wrong(label, f"unknown channel {get('channel')!r}")
+    people_raw = get("people") or []
+    people: list[ContactRef] = []
+    if type(people_raw) is not list:
+        raise _wrong(label, "'people' must be a list of {id, name}")
+    for person in people_raw:
+        if type(person) is not dict or type(person.get("id")) is not str:
+            raise _wrong(label, "'people' must be a list of {id, name}")
+        people.append(ContactRef(person["id"], str(person.get("name", ""))))
+    created = get("created")
+    return Interaction(
+        id=raw["id"],
+        when=when,
+        day=when.date() if day is None else _day(day, label, "day"),
+        channel=channel,
+        people=tuple(people),
+        minutes=_optional(raw, "minutes", int, label),
+        note=_optional(raw, "note", str, label),
+        feel=_optional(raw, "feel", int, label),
+        group=_optional(raw, "group", str, label),
+        source=_optional(raw, "source", str, label),
+        messages=_optional(raw, "messages", int, label),
+        created=None if created is None else _instant(created, label, "created"),
+    )
+
+
+def state_from_json(raw: Any, label: str) -> tuple[StateRecord, ...]:
+    """Return the snoozes, dismissals and reminders of an export's ``state`` object."""
+    if raw is None:
+        return ()
+    if type(raw) is not dict:
+        raise _wrong(label, "'state' must be an object")
+    records: list[StateRecord] = []
+    for plural, kind in _STATE_KINDS:
+        items = raw.get(plural) or []
+        if type(items) is not list:
+            raise _wrong(label, f"state {plural!r} must be a list")
+        for number, item in enumerate(items, start=1):
+            where = f"{label}: state {plural[:-1] if plural != 'dismissals' else 'dismissal'} {number}"
+            if type(item) is not dict or type(item.get("id")) is not str:
+                raise _wrong(where, "needs an id")
+            until = item.get("until")
+            records.append(
+                StateRecord(
+                    id=item["id"],
+                    kind=kind,
+                    key=_optional(item, "key", str, where),
+                    contact_id=_optional(item, "contact_id", str, where) or None,
+                    made_at=_instant(item.get("made_at"), where, "made_at"),
+                    made_day=_day(item.get("made_day"), where, "made_day"),
+                    until=None if until is None else _day(until, where, "until"),
+                )
+            )
+    return tuple(records)
+
+
+def read_head(handle: IO[str], label: str) -> ExportHead:
+    """Read an export's header, contacts and state, and count its interactions (one pass).
+
+    Raises DataError for a file that is not a kinship JSON export of a version this kinship
+    reads, is not valid JSON anywhere, or holds a malformed contact or state object.
+    """
+    contacts: list[Contact] = []
+    state: Any = None
+    count = 0
+    header: dict[str, Any] = {}
+    for section, number, value in iter_export(handle, label):
+        if section == "interactions":
+            count += 1
+        elif section == "contacts":
+            contacts.append(contact_from_json(value, f"{label}: contact {number}"))
+        elif section == "header":
+            header[value[0]] = value[1]
+        else:
+            state = value
+    version = header.get("kinship_export")
+    if version is None:
+        raise DataError(f"{label}: not a kinship JSON export (no kinship_export key)", "pass --format")
+    if version != EXPORT_VERSION:
+        raise DataError(
+            f"{label}: export version {version} is not one this kinship reads",
+            "upgrade kinship (pip install -U kinship-cli)",
+        )
+    return ExportHead(tuple(contacts), state_from_json(state, label), count)
+
+
+def iter_interactions(handle: IO[str], label: str) -> Iterator[tuple[int, Interaction]]:
+    """Yield (number, interaction) for each interaction of an export, in file order, streamed."""
+    for section, number, value in iter_export(handle, label):
+        if section == "interactions":
+            yield number, interaction_from_json(value, f"{label}: interaction {number}")
