@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -34,17 +35,29 @@ MAX_RECORD = 16 << 20
 """No single contact or interaction is this long; the reader looks no further for its end."""
 
 
+_SPACE = re.compile(r"[ \t\r\n\ufeff]*")
+
+
 class _Reader:
-    """A text buffer over a stream that knows the line number of its position."""
+    """A text buffer over a stream that can tell the line number of its position.
+
+    Lines are counted only when an error needs one: the buffer remembers the line its first
+    character is on, and counts the newlines of what it drops.
+    """
 
     def __init__(self, handle: IO[str], label: str) -> None:
         self.handle = handle
         self.label = label
         self.text = ""
         self.pos = 0
-        self.line = 1  # line number at ``pos``
+        self.first_line = 1  # line number of text[0]
         self.eof = False
         self.decoder = json.JSONDecoder()
+
+    @property
+    def line(self) -> int:
+        """Return the line number at the position."""
+        return self.first_line + self.text.count("\n", 0, self.pos)
 
     def _more(self) -> bool:
         if self.eof:
@@ -57,14 +70,11 @@ class _Reader:
             self.eof = True
             return False
         if self.pos > _CHUNK:
+            self.first_line += self.text.count("\n", 0, self.pos)
             self.text = self.text[self.pos :]
             self.pos = 0
         self.text += chunk
         return True
-
-    def _advance(self, end: int) -> None:
-        self.line += self.text.count("\n", self.pos, end)
-        self.pos = end
 
     def error(self, what: str, line: int | None = None) -> DataError:
         return DataError(f"{self.label}: line {line or self.line}: {what}", _HINT)
@@ -72,10 +82,7 @@ class _Reader:
     def peek(self) -> str:
         """Return the next character that is not white space ('' at the end), skipping to it."""
         while True:
-            end = self.pos
-            while end < len(self.text) and self.text[end] in " \t\r\n\ufeff":
-                end += 1
-            self._advance(end)
+            self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
             if self.pos < len(self.text):
                 return self.text[self.pos]
             if not self._more():
@@ -86,7 +93,7 @@ class _Reader:
         if found != char:
             shown = repr(found) if found else "the end of the file"
             raise self.error(f"expected {what}, found {shown}")
-        self._advance(self.pos + 1)
+        self.pos += 1
 
     def value(self) -> Any:
         """Decode one JSON value at the position, reading more of the stream as it needs."""
@@ -104,7 +111,7 @@ class _Reader:
                 raise self.error("JSON nested too deeply") from None
             if end == len(self.text) and self._more():
                 continue  # a number may go on in the next chunk
-            self._advance(end)
+            self.pos = end
             return value
 
 
