@@ -280,6 +280,13 @@ def _import_exports(
     repeated in the file is told from one imported before; ``--dry-run``, which writes nothing,
     keeps the ids it has seen in temporary tables instead of in memory.
     """
+    with store.import_cache():
+        return _plan_and_apply_exports(store, now, exports, dry_run=dry_run, progress=progress)
+
+
+def _plan_and_apply_exports(
+    store: Store, now: dt.datetime, exports: Sequence[ExportFile], *, dry_run: bool, progress: Progress | None
+) -> tuple[Any, int, int]:
     import itertools
 
     from kinship.importers.kinship_json import interaction_uid
