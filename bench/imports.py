@@ -80,10 +80,11 @@ def relayout(source: Path, target: Path, layout: str) -> None:
                 out.write(f"{newline}{pad}]")
                 open_list = None
             if section in ("contacts", "interactions"):
-                if open_list is None:
+                if number == 0:  # the list starts
                     out.write(("" if first_key else ",") + f"{newline}{pad}{json.dumps(section)}{colon}[")
                     first_key, open_list = False, section
-                out.write(("" if number == 1 else ",") + f"{newline}{pad * 2}{nested(value, 2)}")
+                else:
+                    out.write(("" if number == 1 else ",") + f"{newline}{pad * 2}{nested(value, 2)}")
                 continue
             key, item = (section, value) if section == "state" else value
             out.write(("" if first_key else ",") + f"{newline}{pad}{json.dumps(key)}{colon}{nested(item, 1)}")

@@ -320,3 +320,21 @@ def test_import_and_export_stay_below_the_output_layer_and_leave_sql_to_the_stor
                 assert not node.module.startswith(("kinship.render", "kinship.cli")), path.name
             if isinstance(node, ast.Attribute):
                 assert node.attr != "conn", f"{path.name} runs SQL itself"
+
+
+def test_an_export_with_its_keys_in_any_order_imports_the_same(store: Store, tmp_path: Path) -> None:
+    document = _export(tmp_path)
+    document["state"] = {"snoozes": [], "dismissals": [{"id": "d1", "key": "k", "contact_id": None,
+                         "made_at": NOW.isoformat(), "made_day": "2026-11-26", "until": None}], "reminders": []}  # fmt: skip
+    backwards = dict(reversed(list(document.items())))  # state, interactions, contacts, then the version
+    summary = run(store, _write(tmp_path, backwards), fmt="json")
+    assert (summary.created, summary.added, summary.state_rows) == (("Ana Lima",), 2, 1)
+
+
+def test_a_broken_end_after_the_streamed_interactions_writes_nothing(store: Store, tmp_path: Path) -> None:
+    text = json.dumps(_export(tmp_path), indent=2)
+    path = tmp_path / "cut.json"
+    path.write_text(text[: text.rindex('"state"')] + '"state": {"snoozes": [')
+    with pytest.raises(DataError, match=r"cut\.json: line \d+: not valid JSON"):
+        run(store, path)
+    assert store.contacts() == []

@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -19,7 +19,7 @@ from typing import IO, Any
 from kinship.errors import DataError, UsageError
 from kinship.exportfmt import EXPORT_VERSION
 from kinship.keys import match_key, name_key
-from kinship.models import Channel, Interaction
+from kinship.models import Channel
 from kinship.store import Store
 
 _NOTHING_HINT = "pass --me with your name exactly as the chat shows it (or set me in the config)"
@@ -110,18 +110,11 @@ class _ReadFile:
 
 @dataclass(frozen=True)
 class ExportFile:
-    """A kinship JSON export: its head (contacts, state, a count) read; interactions streamed."""
+    """A kinship JSON export: its head (header, contacts) read; interactions and state stream."""
 
     path: Path
     label: str
     head: Any  # importers.kinship_json.ExportHead
-
-    def interactions(self) -> Iterator[tuple[int, Interaction]]:
-        """Yield (number, interaction) in file order, one record decoded at a time."""
-        from kinship.importers.kinship_json import iter_interactions
-
-        with open(self.path, encoding="utf-8-sig") as handle:
-            yield from iter_interactions(handle, self.label)
 
 
 def _open_checked(path: Path, label: str) -> IO[bytes]:
@@ -211,7 +204,7 @@ def import_files(
     with context:
         if exports:
             plan, added, skipped = _import_exports(store, now, exports, dry_run=dry_run, progress=progress)
-            read_anything = any(export.head.contacts or export.head.interactions for export in exports)
+            read_anything = bool(added or skipped or any(export.head.contacts for export in exports))
             if skipped:
                 left_out["already_imported"] = skipped
         else:
@@ -287,57 +280,54 @@ def _import_exports(
 def _plan_and_apply_exports(
     store: Store, now: dt.datetime, exports: Sequence[ExportFile], *, dry_run: bool, progress: Progress | None
 ) -> tuple[Any, int, int]:
+    import dataclasses
     import itertools
 
-    from kinship.importers.kinship_json import interaction_uid
-    from kinship.importers.plan import ExportInteractions, ImportPlan, plan_export
+    from kinship.importers.kinship_json import InteractionStream, interaction_uid
+    from kinship.importers.plan import ExportInteractions, ImportPlan, plan_export, plan_state
 
     before = store.last_interaction_rowid()
-    total = sum(export.head.interactions for export in exports)
-    done = added = skipped = 0
+    total = sum(export.path.stat().st_size for export in exports)  # progress counts bytes read
+    offset = added = skipped = 0
     plans: list[ImportPlan] = []
     for export in exports:
         existing = store.contacts()
-        plan, people = plan_export(
-            existing,
-            export.head.contacts,
-            export.head.state,
-            present_state=store.nudge_state_uids(),
-            now=now,
-            label=export.label,
-        )
-        plans.append(plan)
+        plan, people = plan_export(existing, export.head.contacts, now=now, label=export.label)
         rowids = _Rowids(store) if dry_run else _apply_contacts(store, plan, now)
-        planner = ExportInteractions(
-            people, {contact.id for contact in existing}, now=now, label=export.label
-        )
-        stream = iter(export.interactions())
-        while batch := [
-            (number, item, interaction_uid(item.id)) for number, item in itertools.islice(stream, BATCH)
-        ]:
-            uids = [uid for _, _, uid in batch]
-            sources = [item.source for _, item, _ in batch if item.source is not None]
-            in_log = store.interaction_rowids(uids)
-            by_source = store.source_rowids(sources)
-            if dry_run:
-                repeated, repeated_sources = store.noted_import_keys(uids, sources)
-            else:
-                repeated = {uid for uid, rowid in in_log.items() if rowid > before}
-                repeated_sources = {source for source, rowid in by_source.items() if rowid > before}
-            planned = planner.plan(
-                batch,
-                present={uid for uid, rowid in in_log.items() if rowid <= before},
-                present_sources={source for source, rowid in by_source.items() if rowid <= before},
-                repeated=repeated,
-                repeated_sources=repeated_sources,
-            )
-            if dry_run:
-                store.note_import_keys(uids, sources)
-            else:
-                _apply_interactions(store, planned, rowids, now)
-            done += len(batch)
-            if progress is not None:
-                progress(done, total)
+        known = {contact.id for contact in existing}
+        planner = ExportInteractions(people, known, now=now, label=export.label)
+        with open(export.path, "rb") as raw:
+            records = InteractionStream(io.TextIOWrapper(raw, encoding="utf-8-sig"), export.label)
+            stream = iter(records)
+            while batch := [
+                (number, item, interaction_uid(item.id)) for number, item in itertools.islice(stream, BATCH)
+            ]:
+                uids = [uid for _, _, uid in batch]
+                sources = [item.source for _, item, _ in batch if item.source is not None]
+                in_log = store.interaction_rowids(uids)
+                by_source = store.source_rowids(sources)
+                if dry_run:
+                    repeated, repeated_sources = store.noted_import_keys(uids, sources)
+                else:
+                    repeated = {uid for uid, rowid in in_log.items() if rowid > before}
+                    repeated_sources = {source for source, rowid in by_source.items() if rowid > before}
+                planned = planner.plan(
+                    batch,
+                    present={uid for uid, rowid in in_log.items() if rowid <= before},
+                    present_sources={source for source, rowid in by_source.items() if rowid <= before},
+                    repeated=repeated,
+                    repeated_sources=repeated_sources,
+                )
+                if dry_run:
+                    store.note_import_keys(uids, sources)
+                else:
+                    _apply_interactions(store, planned, rowids, now)
+                if progress is not None:
+                    progress(offset + raw.tell(), total)
+        offset += export.path.stat().st_size
+        state = plan_state(records.state, people, known, store.nudge_state_uids())
+        plan = dataclasses.replace(plan, state=state)
+        plans.append(plan)
         added += planner.added
         skipped += planner.skipped
         if not dry_run:

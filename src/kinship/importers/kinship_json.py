@@ -119,7 +119,8 @@ def iter_export(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
     """Yield (section, number, value) for a kinship JSON export, in file order.
 
     Sections: ``header`` for each scalar top-level key (number 0, value ``(key, value)``),
-    ``contacts`` and ``interactions`` for each record (numbered from 1), ``state`` once. Unknown
+    ``contacts`` and ``interactions`` once as the list starts (number 0, value None) and then for
+    each record (numbered from 1), ``state`` once. Unknown
     top-level keys are skipped. Raises DataError naming ``label`` and the line for a file that is
     not a JSON object or not valid JSON.
     """
@@ -137,6 +138,7 @@ def iter_export(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
         reader.expect(":", "':'")
         if key in _LISTS:
             reader.expect("[", f"a list of {key}")
+            yield key, 0, None  # the list starts (it may be empty)
             number = 0
             if reader.peek() == "]":
                 reader.expect("]", "']'")
@@ -173,9 +175,10 @@ class ExportHead:
     """What an import of a kinship JSON export plans before its interactions stream."""
 
     contacts: tuple[Contact, ...]
-    state: tuple[StateRecord, ...]
-    interactions: int
-    """How many interactions the file holds (for the progress bar)."""
+    state: tuple[StateRecord, ...] | None
+    """None: the state comes after the interactions, read as they stream."""
+    interactions: int | None
+    """How many interactions the file holds; None: not counted (they stream once)."""
 
 
 def interaction_uid(value: str) -> bytes:
@@ -313,24 +316,36 @@ def state_from_json(raw: Any, label: str) -> tuple[StateRecord, ...]:
 
 
 def read_head(handle: IO[str], label: str) -> ExportHead:
-    """Read an export's header, contacts and state, and count its interactions (one pass).
+    """Read an export's header and contacts (and, when they come before the interactions, its
+    state, counting the interactions).
 
-    Raises DataError for a file that is not a kinship JSON export of a version this kinship
-    reads, is not valid JSON anywhere, or holds a malformed contact or state object.
+    When the header and the contacts come before the interactions (kinship's own layout, and
+    what ``json.dump`` of it gives in any indentation) the read stops at the interactions: they
+    and the state are read once, as they stream (``InteractionStream``), and ``state`` and
+    ``interactions`` are None. Otherwise the whole file is read here. Raises DataError for a
+    file that is not a kinship JSON export of a version this kinship reads, is not valid JSON
+    in the part read, or holds a malformed contact or state object.
     """
     contacts: list[Contact] = []
     state: Any = None
     count = 0
     header: dict[str, Any] = {}
+    contacts_seen = whole = False
     for section, number, value in iter_export(handle, label):
         if section == "interactions":
-            count += 1
+            if number == 0 and contacts_seen and "kinship_export" in header:
+                break  # the rest streams once, in the import itself
+            count += number > 0
         elif section == "contacts":
-            contacts.append(contact_from_json(value, f"{label}: contact {number}"))
+            contacts_seen = True
+            if number:
+                contacts.append(contact_from_json(value, f"{label}: contact {number}"))
         elif section == "header":
             header[value[0]] = value[1]
         else:
             state = value
+    else:
+        whole = True
     version = header.get("kinship_export")
     if version is None:
         raise DataError(f"{label}: not a kinship JSON export (no kinship_export key)", "pass --format")
@@ -339,11 +354,25 @@ def read_head(handle: IO[str], label: str) -> ExportHead:
             f"{label}: export version {version} is not one this kinship reads",
             "upgrade kinship (pip install -U kinship-cli)",
         )
+    if not whole:
+        return ExportHead(tuple(contacts), None, None)
     return ExportHead(tuple(contacts), state_from_json(state, label), count)
 
 
-def iter_interactions(handle: IO[str], label: str) -> Iterator[tuple[int, Interaction]]:
-    """Yield (number, interaction) for each interaction of an export, in file order, streamed."""
-    for section, number, value in iter_export(handle, label):
-        if section == "interactions":
-            yield number, interaction_from_json(value, f"{label}: interaction {number}")
+class InteractionStream:
+    """The interactions of an export, decoded one at a time; its state once they have passed."""
+
+    def __init__(self, handle: IO[str], label: str) -> None:
+        self.handle = handle
+        self.label = label
+        self.state: tuple[StateRecord, ...] = ()
+
+    def __iter__(self) -> Iterator[tuple[int, Interaction]]:
+        """Yield (number, interaction) in file order; read the state on the way."""
+        label = self.label
+        for section, number, value in iter_export(self.handle, label):
+            if section == "interactions":
+                if number:
+                    yield number, interaction_from_json(value, f"{label}: interaction {number}")
+            elif section == "state":
+                self.state = state_from_json(value, label)

@@ -690,20 +690,28 @@ def plan_export(
                 created=contact.created,
             )
         )
-    states = tuple(
+    states = plan_state(state, people, by_id, present_state)
+    plan = ImportPlan(creates=tuple(creates), updates=tuple(updates), matched=matched, state=states)
+    return plan, people
+
+
+def plan_state(
+    state: Iterable[StateRecord], people: dict[str, str], known: Collection[str], present: Collection[str]
+) -> tuple[StateRecord, ...]:
+    """Return the exported snoozes, dismissals and reminders not in the log yet (by id), each
+    naming its contact by the id it has in the log (``people``; else an id the log ``known``s)."""
+    return tuple(
         dataclasses.replace(
             record,
             contact_id=(
-                people.get(record.contact_id) or (record.contact_id if record.contact_id in by_id else None)
+                people.get(record.contact_id) or (record.contact_id if record.contact_id in known else None)
                 if record.contact_id
                 else None
             ),
         )
         for record in state
-        if record.id not in present_state
+        if record.id not in present
     )
-    plan = ImportPlan(creates=tuple(creates), updates=tuple(updates), matched=matched, state=states)
-    return plan, people
 
 
 class ExportInteractions:
