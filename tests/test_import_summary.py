@@ -338,3 +338,16 @@ def test_a_broken_end_after_the_streamed_interactions_writes_nothing(store: Stor
     with pytest.raises(DataError, match=r"cut\.json: line \d+: not valid JSON"):
         run(store, path)
     assert store.contacts() == []
+
+
+@pytest.mark.parametrize(("key", "value"), [("feel", "4"), ("minutes", True), ("note", 7), ("source", ["x"])])
+def test_an_exported_value_of_the_wrong_type_is_refused_naming_its_key(
+    store: Store, tmp_path: Path, key: str, value: object
+) -> None:
+    document = _export(tmp_path)
+    interactions = document["interactions"]
+    assert isinstance(interactions, list)
+    interactions[1][key] = value
+    with pytest.raises(DataError, match=rf"interaction 2: '{key}' has the wrong type"):
+        run(store, _write(tmp_path, document))
+    assert store.contacts() == []

@@ -167,6 +167,14 @@ def iter_export(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
 # ---- records ---------------------------------------------------------------------------------
 
 _CHANNELS = {channel.value: channel for channel in Channel}
+_OPTIONAL = (
+    ("minutes", int),
+    ("note", str),
+    ("feel", int),
+    ("group", str),
+    ("source", str),
+    ("messages", int),
+)
 _STATE_KINDS = (("snoozes", "snooze"), ("dismissals", "dismiss"), ("reminders", "remind"))
 
 
@@ -269,18 +277,30 @@ def interaction_from_json(raw: Any, label: str) -> Interaction:
             raise _wrong(label, "'people' must be a list of {id, name}")
         people.append(ContactRef(person["id"], str(person.get("name", ""))))
     created = get("created")
+    minutes, note, feel = get("minutes"), get("note"), get("feel")
+    group, source, messages = get("group"), get("source"), get("messages")
+    if not (  # one test for the usual record; the key at fault is found only for a bad one
+        (minutes is None or type(minutes) is int)
+        and (note is None or type(note) is str)
+        and (feel is None or type(feel) is int)
+        and (group is None or type(group) is str)
+        and (source is None or type(source) is str)
+        and (messages is None or type(messages) is int)
+    ):
+        for key, kind in _OPTIONAL:
+            _optional(raw, key, kind, label)
     return Interaction(
         id=raw["id"],
         when=when,
         day=when.date() if day is None else _day(day, label, "day"),
         channel=channel,
         people=tuple(people),
-        minutes=_optional(raw, "minutes", int, label),
-        note=_optional(raw, "note", str, label),
-        feel=_optional(raw, "feel", int, label),
-        group=_optional(raw, "group", str, label),
-        source=_optional(raw, "source", str, label),
-        messages=_optional(raw, "messages", int, label),
+        minutes=minutes,
+        note=note,
+        feel=feel,
+        group=group,
+        source=source,
+        messages=messages,
         created=None if created is None else _instant(created, label, "created"),
     )
 

@@ -750,19 +750,24 @@ class ExportInteractions:
         seen: set[bytes] = set()
         seen_sources: set[str] = set()
         people, known, now = self.people, self.known, self.now
+        label = self.label
+        check = validate.interaction_record
         for number, interaction, uid in batch:
-            where = f"{self.label}: interaction {number}"
             try:
-                validate.interaction_record(interaction, now)
+                check(interaction, now)
             except ValidationError as exc:
-                raise _refused(f"{where} ({interaction.id})", exc) from None
+                raise _refused(f"{label}: interaction {number} ({interaction.id})", exc) from None
             if uid in repeated or uid in seen:
-                raise _inconsistent(f"{where} repeats the id {interaction.id!r} of an earlier interaction")
+                raise _inconsistent(
+                    f"{label}: interaction {number} repeats the id {interaction.id!r} of an earlier interaction"
+                )
             seen.add(uid)
             source = interaction.source
             if source is not None:
                 if source in repeated_sources or source in seen_sources:
-                    raise _inconsistent(f"{where} repeats the source {source!r} of an earlier interaction")
+                    raise _inconsistent(
+                        f"{label}: interaction {number} repeats the source {source!r} of an earlier interaction"
+                    )
                 seen_sources.add(source)
                 if source in present_sources and uid not in present:
                     self.skipped += 1  # imported before from the same file, under another id
@@ -775,7 +780,8 @@ class ExportInteractions:
                 found = people.get(person.id) or (person.id if person.id in known else None)
                 if found is None:
                     raise DataError(
-                        f"{where}: names a contact ({person.id}) the export lacks", "export it again"
+                        f"{label}: interaction {number}: names a contact ({person.id}) the export lacks",
+                        "export it again",
                     )
                 if found not in ids:
                     ids.append(found)
