@@ -351,3 +351,40 @@ def test_an_exported_value_of_the_wrong_type_is_refused_naming_its_key(
     with pytest.raises(DataError, match=rf"interaction 2: '{key}' has the wrong type"):
         run(store, _write(tmp_path, document))
     assert store.contacts() == []
+
+
+def _indexes(store: Store) -> list[tuple[str, str]]:
+    with store.read():
+        return sorted(
+            store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        )
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_bulk_import_rebuilds_the_indexes_it_set_aside_or_leaves_everything_as_it_was(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: bool
+) -> None:
+    import io
+
+    document = _export(tmp_path)
+    interactions = document["interactions"]
+    assert isinstance(interactions, list)
+    if broken:
+        interactions.append(dict(interactions[0], source=None))  # a repeated id, after rows were written
+    monkeypatch.setattr(transfer, "BULK_AT", 0)
+    monkeypatch.setattr(transfer, "BATCH", 1)
+    indexes = _indexes(store)
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document))
+    if broken:
+        with pytest.raises(DataError, match="repeats the id"):
+            run(store, path)
+        assert store.contacts() == []
+    else:
+        run(store, path)
+        out = io.StringIO()
+        transfer.write_json_export(store, NOW, out)
+        assert json.loads(out.getvalue())["interactions"] == interactions
+        with store.read():
+            assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert _indexes(store) == indexes

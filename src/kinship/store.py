@@ -526,6 +526,7 @@ class Store:
     """When the journal says a change was made (``open_store`` sets the command's "now")."""
     _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
     _journal_extra: dict[str, Any] | None = None
+    _staged_links = False  # inside ``bulk_import``: links wait in a temporary table
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
@@ -1073,7 +1074,11 @@ class Store:
             ],
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)",
+            (
+                "INSERT INTO temp.kinship_staged_links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)"
+                if self._staged_links
+                else "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)"
+            ),
             [
                 (contact, day_number(row.day), CHANNEL_CODES[row.channel], first + number)
                 for number, row in enumerate(rows)
@@ -1096,6 +1101,39 @@ class Store:
             yield
         finally:
             self.conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+    @contextmanager
+    def bulk_import(self) -> Iterator[None]:
+        """Inside a write: let a long import add rows without keeping every index in step.
+
+        The non-unique indexes of interactions and links are dropped for the block and built
+        again after it (a sort, not a million random inserts), and the links go to a temporary
+        table first and into ``links`` in key order at the end. The unique indexes (ids, sources)
+        stay, for the import's own look-ups. A failure rolls the whole write back, indexes too.
+        """
+        indexes = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('interactions', 'links')"
+            " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+        ).fetchall()
+        for name, _sql in indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        self.conn.execute(
+            "CREATE TEMP TABLE kinship_staged_links(contact_id INTEGER, day INTEGER, channel INTEGER,"
+            " interaction_id INTEGER)"
+        )
+        self._staged_links = True
+        try:
+            yield
+            self.conn.execute(
+                "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id)"
+                " SELECT contact_id, day, channel, interaction_id FROM temp.kinship_staged_links"
+                " ORDER BY contact_id, day, channel, interaction_id"
+            )
+        finally:
+            self._staged_links = False
+        self.conn.execute("DROP TABLE temp.kinship_staged_links")
+        for _name, sql in indexes:
+            self.conn.execute(sql)
 
     def interaction_rowids(self, uids: Sequence[bytes]) -> dict[bytes, int]:
         """Return {stable id: row id} for those of ``uids`` in the log."""
