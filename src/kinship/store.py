@@ -1095,12 +1095,15 @@ class Store:
         default 2 MiB cache nearly every row evicts a changed page into the WAL (tens of GB
         written for one import); with ``kib`` the working set mostly stays in memory.
         """
-        (before,) = self.conn.execute("PRAGMA cache_size").fetchone()
-        self.conn.execute(f"PRAGMA cache_size = -{int(kib)}")
+        (before,) = self.conn.execute("PRAGMA main.cache_size").fetchone()
+        (temp_before,) = self.conn.execute("PRAGMA temp.cache_size").fetchone()
+        self.conn.execute(f"PRAGMA main.cache_size = -{int(kib)}")
+        self.conn.execute(f"PRAGMA temp.cache_size = -{int(kib)}")  # --dry-run's seen ids, staged links
         try:
             yield
         finally:
-            self.conn.execute(f"PRAGMA cache_size = {int(before)}")
+            self.conn.execute(f"PRAGMA main.cache_size = {int(before)}")
+            self.conn.execute(f"PRAGMA temp.cache_size = {int(temp_before)}")
 
     @contextmanager
     def bulk_import(self) -> Iterator[None]:
