@@ -15,7 +15,9 @@ def test_demo_shows_a_review_and_nudges_and_leaves_the_users_database_alone(db_p
     assert "Weekly review 2026-W47" in output
     words = " ".join(output.split())
     assert "Crowded week: yes" in words  # the week just ended was all screens
-    assert "You wanted to see Mum in person every month; it has been 45 days, with 6 calls" in words
+    assert (
+        "You wanted to see Mum in person every month; it has been 45 days, with 6 digital contacts" in words
+    )
     assert "You usually go to climbing every 14 days" in words  # a group that stopped meeting
     assert "Only online lately" in output and "Ben Ode" in output  # once a climbing partner
     assert "Cy Park's birthday is in 3 days" in output

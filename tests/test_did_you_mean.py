@@ -19,6 +19,8 @@ from kinship.errors import UsageError
         (["lgo", "ana"], "unknown command 'lgo'", "did you mean log?"),
         (["--db", "x.db", "peple"], "unknown command 'peple'", "did you mean people?"),
         (["db", "stauts"], "unknown command 'db stauts'", "did you mean db status?"),
+        (["backup"], "unknown command 'backup'", "did you mean db backup?"),  # the group left out
+        (["check"], "unknown command 'check'", "did you mean db check?"),
         (["frobnicate"], "unknown command 'frobnicate'", "`kinship --help` lists the commands"),
     ],
 )

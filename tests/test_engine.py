@@ -892,7 +892,7 @@ def test_see_in_person_nudge_fields_and_message() -> None:
     assert nudge.score == 1.25
     assert dict(nudge.details) == {"days_since_face_to_face": 75, "see_every_days": 60, "digital_since": 6}
     assert nudge.message.startswith(
-        "You wanted to see Mum in person every 2 months; it has been 75 days, with 6 calls or messages since"
+        "You wanted to see Mum in person every 2 months; it has been 75 days, with 6 digital contacts since"
     )
     assert "risk" not in nudge.message
 

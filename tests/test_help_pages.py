@@ -18,6 +18,7 @@ def test_every_page_is_saved_and_served() -> None:
     assert set(PAGES) == set(page_keys())
     assert ok("--help").stdout == PAGES[""]
     assert ok().stdout == PAGES[""]  # bare kinship prints the help, exit 0
+    assert ok("db").stdout == PAGES["db"]  # and bare `kinship db` its subcommands
     assert ok("log", "-h").stdout == PAGES["log"]
     assert ok("db", "path", "--help").stdout == PAGES["db path"]
 
@@ -29,3 +30,4 @@ def test_a_narrow_terminal_gets_typer_at_its_width(monkeypatch: pytest.MonkeyPat
     assert narrow != PAGES["log"] and "Record one interaction" in narrow
     wrapped = [line for line in narrow.splitlines() if not line.startswith("    kinship ")]  # examples keep
     assert max(len(line) for line in wrapped) <= 60
+    assert "backup" in ok("db").stdout  # a bare group at this width too

@@ -304,7 +304,7 @@ def test_see_every_is_set_cleared_and_makes_the_status(store: Store) -> None:
     assert (row.contact.see_every_days, row.status) == (60, "see_in_person")
     nudge = next(n for n in actions.nudges(store, SETTINGS, TODAY) if n.kind == "see_in_person")
     assert nudge.message.startswith(
-        "You wanted to see Mum in person every 2 months; it has been 75 days, with 6 calls or messages since"
+        "You wanted to see Mum in person every 2 months; it has been 75 days, with 6 digital contacts since"
     )
     actions.edit_contact(store, "mum", ContactChanges(see_every_days=90))
     assert actions.people(store, SETTINGS, TODAY)[0].status == "ok"

@@ -33,7 +33,9 @@ def test_nudges_show_the_handle_and_the_command_that_quiets_it(mum: Path) -> Non
     assert nudge["kind"] == "see_in_person" and nudge["see_every_days"] == 60
     assert list(nudge)[:2] == ["key", "handle"]
     text = ok("nudges").stdout
-    assert "You wanted to see Mum in person every 2 months; it has been 75 days, with 6 calls" in text
+    assert (
+        "You wanted to see Mum in person every 2 months; it has been 75 days, with 6 digital contacts" in text
+    )
     assert f"(kinship dismiss {nudge['handle']})" in text
     people = json.loads(ok("people", "--json").stdout)
     assert (people[0]["status"], people[0]["see_every_days"], people[0]["last_contact"]) == (

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tests.conftest import ok
 from tests.test_terminal import _on_terminal
 
 from kinship.cli import main
 from kinship.render import plain_table
 from kinship.render.output import dumps, json_list
-from kinship.render.safe import shown
+from kinship.render.safe import json_safe, shown
 from kinship.render.width import cell_width
 
 HOSTILE = "Eve \x1b]0;pwned\x07 [bold]x[/] [link=https://e.example]y \u202egnp.exe \x9b31m"
@@ -31,9 +34,36 @@ def test_shown_escapes_controls_and_bidi_and_keeps_the_rest() -> None:
     assert shown("a\nb", keep_newlines=True) == "a\nb"
 
 
-def test_json_keeps_the_exact_strings() -> None:
-    import json
+UNSAFE_BY_RULE = set(range(0x20)) | set(range(0x7F, 0xA0)) | set(map(ord, "\u061c\u200e\u200f\u2028\u2029"))
+UNSAFE_BY_RULE |= set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))  # bidi embeddings, isolates
 
+
+def _by_rule(text: str, keep_newlines: bool) -> str:
+    """What SPEC §3 says, one character at a time: the reference ``shown`` is checked against."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if code in UNSAFE_BY_RULE and not (keep_newlines and char == "\n"):
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+@given(
+    text=st.text(
+        alphabet=st.one_of(st.characters(), st.sampled_from([chr(code) for code in sorted(UNSAFE_BY_RULE)]))
+    ),
+    keep_newlines=st.booleans(),
+)
+def test_shown_escapes_exactly_the_unsafe_characters(text: str, keep_newlines: bool) -> None:
+    assert shown(text, keep_newlines=keep_newlines) == _by_rule(text, keep_newlines)
+    spelled = json_safe(json.dumps(text, ensure_ascii=False))  # JSON as kinship prints it
+    assert json.loads(spelled) == text
+    assert not any(ord(char) in UNSAFE_BY_RULE for char in spelled)
+
+
+def test_json_keeps_the_exact_strings() -> None:
     text = dumps({"name": HOSTILE})
     assert json.loads(text) == {"name": HOSTILE}
     assert "\x1b" not in text and "\u202e" not in text and "\x9b" not in text

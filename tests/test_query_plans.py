@@ -166,6 +166,19 @@ def test_command_reads_use_indexes_not_full_scans(store: Store, command: str) ->
     assert {sql: scans for sql, scans in offending.items() if scans} == {}
 
 
+def test_merge_counts_what_moves_from_the_links_key_alone(store: Store) -> None:
+    """``merge`` confirms with the number of interactions that move: counted from the links'
+    primary key, never by reading the duplicate's history (100,000 rows for a busy contact)."""
+    contact = actions.find_contact(store, "Person 4")
+    statements = _statements(store, lambda: actions.interaction_count(store, contact.id))
+    assert all(" interactions" not in sql for sql in statements)
+    assert {sql: _scanned_big_tables(store.conn, sql) for sql in statements} == {
+        sql: [] for sql in statements
+    }
+    whole = actions.history(store, NOW, dt.UTC, name="Person 4", limit=None)
+    assert actions.interaction_count(store, contact.id) == len(whole) > 0
+
+
 def test_history_without_filters_walks_the_day_index_and_stops_at_the_limit(store: Store) -> None:
     """`kinship history` (20 rows in a table) reads the newest days of ix_interactions_day only.
 

@@ -318,6 +318,12 @@ def set_archived(store: Store, text: str, archived: bool, choose: Chooser | None
         return store.contact(entry.rowid)
 
 
+def interaction_count(store: Store, contact_id: str) -> int:
+    """Return how many interactions a contact (by stable id) is in, without reading them."""
+    with store.read():
+        return store.interaction_count(contact_id)
+
+
 def merge_contacts(
     store: Store, keep_text: str, duplicate_text: str, choose: Chooser | None = None
 ) -> Contact:

@@ -423,9 +423,7 @@ def _see_in_person_nudge(summary: ContactSummary, see: SeeInPerson) -> Nudge:
     name = summary.contact.name
     wish = f"You wanted to see {name} in person every {every_words(see.see_every_days)}"
     digital = see.digital_since
-    since = f", with {_plural(digital, 'call')} or messages since" if digital else ""
-    if digital == 1:
-        since = ", with 1 call or message since"
+    since = f", with {_plural(digital, 'digital contact')} since" if digital else ""
     if see.never_met:
         message = (
             f"{wish}; you added them {see.days_since_face_to_face} days ago and have not met yet{since}"

@@ -730,6 +730,15 @@ class Store:
             )
         ]
 
+    def interaction_count(self, uid: str) -> int:
+        """Return how many interactions the contact with this stable id is in (the primary key
+        of ``links`` answers it; no interaction is read)."""
+        row = self.conn.execute(
+            "SELECT count(*) FROM links WHERE contact_id = (SELECT id FROM contacts WHERE uid = ?)",
+            (uid,),
+        ).fetchone()
+        return int(row[0])
+
     def name_entries_matching(self, uid: str, key: str) -> list[NameEntry]:
         """Return the contacts with this id, else this stored name key, else this alias key.
 

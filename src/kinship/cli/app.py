@@ -158,7 +158,7 @@ def _version(value: bool) -> None:
 
 def _show_completion(value: str | None) -> None:
     if value is not None:
-        from kinship.cli.complete import script
+        from kinship.cli.shells import script
 
         print(script(value), end="")
         raise typer.Exit()

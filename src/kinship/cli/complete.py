@@ -6,8 +6,8 @@ script runs kinship with ``_KINSHIP_COMPLETE=complete_<shell>`` and the words ty
 to the cursor); kinship prints one candidate a line: commands, options, the values of
 ``--via`` and ``--circle``, and contact names. A name matches when what was typed begins it
 or any word in it, ignoring case and accents (``park`` -> ``Cy Park``, ``chloe`` -> ``Chloé
-Martin``); the candidate is the stored spelling, quoted for bash and zsh when it needs quotes
-(fish quotes what it inserts itself). The database is opened read-only, never created and
+Martin``); the candidate is the stored spelling, quoted for bash when it needs quotes (zsh and
+fish quote what they insert themselves, inside a quote already typed too). The database is opened read-only, never created and
 never migrated.
 """
 
@@ -18,63 +18,10 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from kinship.cli.shells import SCRIPTS, SHELLS, shell_quote
 from kinship.cli.spec import CIRCLES, Command, Option
 
-SHELLS = ("bash", "zsh", "fish")
 ROOT_OPTIONS = ("--db", "--version", "--help", "--show-completion")
-
-_BASH = """\
-_kinship_completion() {
-    local IFS=$'\\n'
-    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD=$COMP_CWORD \\
-                   _KINSHIP_COMPLETE=complete_bash "$1" 2>/dev/null ) )
-    return 0
-}
-complete -o default -F _kinship_completion kinship
-"""
-
-_ZSH = """\
-#compdef kinship
-
-_kinship() {
-  local -a candidates
-  candidates=("${(@f)$(env _KINSHIP_COMPLETE_ARGS="${words[1,CURRENT]}" \\
-                       _KINSHIP_COMPLETE=complete_zsh kinship 2>/dev/null)}")
-  candidates=(${candidates:#})
-  if (( ${#candidates} )); then
-    compadd -U -Q -- "${candidates[@]}"
-  else
-    _files
-  fi
-}
-
-if [[ "${funcstack[1]}" = "_kinship" ]]; then
-  _kinship "$@"
-else
-  compdef _kinship kinship
-fi
-"""
-
-_FISH = """\
-function __kinship_complete
-    set -lx _KINSHIP_COMPLETE complete_fish
-    set -lx _KINSHIP_COMPLETE_ARGS (commandline -cp)
-    command kinship 2>/dev/null
-end
-complete --command kinship --no-files --arguments '(__kinship_complete)'
-complete --command kinship --condition '__fish_seen_subcommand_from import backup sync' --force-files
-"""
-
-SCRIPTS = {"bash": _BASH, "zsh": _ZSH, "fish": _FISH}
-
-
-def script(shell: str) -> str:
-    """Return the completion script for ``shell`` (UsageError for another shell)."""
-    if shell not in SCRIPTS:
-        from kinship.errors import UsageError
-
-        raise UsageError(f"no completion script for {shell!r}", f"use one of: {', '.join(SHELLS)}")
-    return SCRIPTS[shell]
 
 
 # ---- what was typed ---------------------------------------------------------------------------
@@ -252,24 +199,6 @@ def _argument_kind(command: Command, after: list[str]) -> str | None:
 # ---- answering the shell ----------------------------------------------------------------------
 
 
-def _plain(char: str) -> bool:
-    return char.isalnum() or char in "@%+=:,./-_"
-
-
-def shell_quote(word: str, alone: bool = True) -> str:
-    """Return ``word`` as bash and zsh should insert it: quoted when it needs quotes.
-
-    The only candidate is single-quoted (``'Maria Costa'``). Among several, each special
-    character is escaped with a backslash (``Maria\\ Costa``), so that the common start the
-    shell inserts is never a lone quote that would replace what was typed.
-    """
-    if word and all(_plain(char) for char in word):
-        return word
-    if alone:
-        return "'" + word.replace("'", "'\\''") + "'"
-    return "".join(char if _plain(char) else "\\" + char for char in word)
-
-
 def respond(instruction: str) -> int:
     """Answer one completion request (``complete_bash`` …, or ``source_bash`` … for a script)."""
     action, _, shell = instruction.partition("_")
@@ -285,7 +214,7 @@ def respond(instruction: str) -> int:
         found = [] if asked is None else candidates(*asked)
     except Exception:  # completion must never print a traceback into the shell
         return 0
-    if shell != "fish":
+    if shell == "bash":  # zsh and fish quote what they insert, for the quote already typed
         found = [shell_quote(word, alone=len(found) == 1) for word in found]
     sys.stdout.write("".join(f"{word}\n" for word in found))
     return 0

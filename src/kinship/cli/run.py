@@ -198,6 +198,11 @@ def dispatch(args: list[str]) -> int:
     """Run ``args`` through the fast parser, or the typer app when it does not apply."""
     if not args:
         args = ["--help"]  # bare `kinship` shows what it can do
+    elif len(args) == 1 and not args[0].startswith("-"):
+        from kinship.cli.table import GROUPS
+
+        if args[0] in GROUPS:
+            args = [args[0], "--help"]  # bare `kinship db` shows its subcommands
     if "_KINSHIP_COMPLETE" not in os.environ:
         from kinship.cli.parse import parse
         from kinship.cli.prerender import saved_page

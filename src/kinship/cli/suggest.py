@@ -21,6 +21,8 @@ def unknown_command(word: str, group: str | None = None) -> UsageError:
         names = sorted(name.partition(" ")[2] for name in BY_NAME if name.startswith(f"{group} "))
         shown, more = f"{group} {word}", f"kinship {group} --help"
     close = difflib.get_close_matches(word.lower(), names, n=3, cutoff=0.6)
+    if group is None and not close:  # a subcommand typed without its group: `kinship backup`
+        close = [name for name in BY_NAME if name.partition(" ")[2] == word.lower()]
     if close:
         hint = "did you mean " + " or ".join(f"{group} {name}" if group else name for name in close) + "?"
     else:

@@ -121,7 +121,7 @@ def merge(inv: Invocation) -> None:
     choose = terminal_chooser(environment)
     keep = actions.find_contact(store, str(inv.text("keep")), choose)
     duplicate = actions.find_contact(store, str(inv.text("duplicate")), choose)
-    moving = len(actions.history(store, environment.now, environment.zone, name=duplicate.id, limit=None))
+    moving = actions.interaction_count(store, duplicate.id)
     confirm(
         environment, f"Merge {duplicate.name} into {keep.name} ({moving} interactions move)?", inv.flag("yes")
     )
