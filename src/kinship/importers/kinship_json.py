@@ -147,7 +147,7 @@ def iter_export(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
                     number += 1
                     yield key, number, reader.value()
                     if reader.peek() == ",":
-                        reader.expect(",", "','")
+                        reader.pos += 1  # the ',' just seen
                         continue
                     reader.expect("]", f"',' or ']' after {key[:-1]} {number}")
                     break
@@ -191,12 +191,15 @@ class ExportHead:
 
 def interaction_uid(value: str) -> bytes:
     """Return the stored 16-byte id of an exported interaction id (32 hex digits, else a hash)."""
-    text = value.strip().lower()
+    text = value if len(value) == 32 else value.strip()
     if len(text) == 32:
         try:
-            return bytes.fromhex(text)
+            uid = bytes.fromhex(text)  # either case of hex digits
         except ValueError:
             pass
+        else:
+            if len(uid) == 16:  # not "ab cd …" (spaces between the digits)
+                return uid
     return hashlib.sha256(value.encode("utf-8")).digest()[:16]
 
 
