@@ -376,8 +376,10 @@ def test_a_bulk_import_rebuilds_the_indexes_it_set_aside_or_leaves_everything_as
     indexes = _indexes(store)
     path = tmp_path / "export.json"
     path.write_text(json.dumps(document))
-    if broken:
-        with pytest.raises(DataError, match="repeats the id"):
+    if broken:  # found when the id index is built again, named as the import itself names it
+        with pytest.raises(
+            DataError, match=r"export\.json: interaction 3 repeats the id '\w+' of an earlier"
+        ):
             run(store, path)
         assert store.contacts() == []
     else:
@@ -388,3 +390,18 @@ def test_a_bulk_import_rebuilds_the_indexes_it_set_aside_or_leaves_everything_as
         with store.read():
             assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert _indexes(store) == indexes
+
+
+def test_a_bulk_import_into_an_empty_log_finds_a_repeated_source_when_it_builds_the_index(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = _export(tmp_path)
+    interactions = document["interactions"]
+    assert isinstance(interactions, list)
+    interactions.append(dict(interactions[0], id="f" * 32))  # a new id, the first one's chat day again
+    monkeypatch.setattr(transfer, "BULK_AT", 0)
+    monkeypatch.setattr(transfer, "BATCH", 1)
+    indexes = _indexes(store)
+    with pytest.raises(DataError, match=r"interaction 3 repeats the source 'whatsapp:ana:\d' of an earlier"):
+        run(store, _write(tmp_path, document))
+    assert store.contacts() == [] and _indexes(store) == indexes

@@ -101,6 +101,17 @@ class NameEntry(NamedTuple):
     aliases: tuple[str, ...]
 
 
+class RepeatedKey(Exception):
+    """A bulk import wrote an interaction id (``uid``) or ``source`` twice; ``rowid`` is the
+    later row (``Store.bulk_import`` finds it when it builds the unique index again)."""
+
+    def __init__(self, column: str, key: object, rowid: int) -> None:
+        super().__init__(column, key, rowid)
+        self.column = column
+        self.key = key
+        self.rowid = rowid
+
+
 IMPORT_CACHE_KIB = 24 * 1024
 """The page cache of a long import (``Store.import_cache``): bounded, well inside 100 MB peak."""
 
@@ -1097,17 +1108,20 @@ class Store:
         return len(rows)
 
     @contextmanager
-    def import_cache(self, kib: int = IMPORT_CACHE_KIB) -> Iterator[None]:
+    def import_cache(self, kib: int = IMPORT_CACHE_KIB, *, temp: bool = False) -> Iterator[None]:
         """Give a long import a larger page cache for the block, then the usual one again.
 
         A million interactions insert into indexes in random order (ids, days, links): with the
         default 2 MiB cache nearly every row evicts a changed page into the WAL (tens of GB
-        written for one import); with ``kib`` the working set mostly stays in memory.
+        written for one import); with ``kib`` the working set mostly stays in memory. With
+        ``temp`` the temporary database gets as much (``--dry-run`` keeps its seen ids there);
+        otherwise it keeps its own small cache, which appending staged links needs no more of.
         """
         (before,) = self.conn.execute("PRAGMA main.cache_size").fetchone()
         (temp_before,) = self.conn.execute("PRAGMA temp.cache_size").fetchone()
         self.conn.execute(f"PRAGMA main.cache_size = -{int(kib)}")
-        self.conn.execute(f"PRAGMA temp.cache_size = -{int(kib)}")  # --dry-run's seen ids, staged links
+        if temp:
+            self.conn.execute(f"PRAGMA temp.cache_size = -{int(kib)}")
         try:
             yield
         finally:
@@ -1115,18 +1129,21 @@ class Store:
             self.conn.execute(f"PRAGMA temp.cache_size = {int(temp_before)}")
 
     @contextmanager
-    def bulk_import(self) -> Iterator[None]:
+    def bulk_import(self, *, unique: bool = False) -> Iterator[None]:
         """Inside a write: let a long import add rows without keeping every index in step.
 
         The non-unique indexes of interactions and links are dropped for the block and built
         again after it (a sort, not a million random inserts), and the links go to a temporary
-        table first and into ``links`` in key order at the end. The unique indexes (ids, sources)
-        stay, for the import's own look-ups. A failure rolls the whole write back, indexes too.
+        table first and into ``links`` in key order at the end. With ``unique`` (an import into
+        a log with no interactions, which has nothing to look up) the unique indexes of ids and
+        sources go too, and a key the block wrote twice is ``RepeatedKey`` when they are built
+        again. A failure rolls the whole write back, indexes too.
         """
         indexes = self.conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('interactions', 'links')"
-            " AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'"
+            " AND sql IS NOT NULL" + ("" if unique else " AND sql NOT LIKE 'CREATE UNIQUE%'")
         ).fetchall()
+        indexes.sort(key=lambda index: not index[1].startswith("CREATE UNIQUE"))  # a repeat shows first
         for name, _sql in indexes:
             self.conn.execute(f'DROP INDEX "{name}"')
         self.conn.execute(
@@ -1145,7 +1162,15 @@ class Store:
             self._staged_links = False
         self.conn.execute("DROP TABLE temp.kinship_staged_links")
         for _name, sql in indexes:
-            self.conn.execute(sql)
+            try:
+                self.conn.execute(sql)
+            except sqlite3.IntegrityError:
+                column = "uid" if "(uid)" in sql else "source"
+                key, rowid = self.conn.execute(
+                    f"SELECT {column}, max(id) FROM interactions WHERE {column} IS NOT NULL"
+                    f" GROUP BY {column} HAVING count(*) > 1 ORDER BY 2 LIMIT 1"
+                ).fetchone()
+                raise RepeatedKey(column, key, int(rowid)) from None
 
     def interaction_rowids(self, uids: Sequence[bytes]) -> dict[bytes, int]:
         """Return {stable id: row id} for those of ``uids`` in the log."""

@@ -274,11 +274,32 @@ def _import_exports(
     repeated in the file is told from one imported before; ``--dry-run``, which writes nothing,
     keeps the ids it has seen in temporary tables instead of in memory.
     """
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(store.import_cache())
-        if not dry_run and _is_bulk(store, exports):
-            stack.enter_context(store.bulk_import())
-        return _plan_and_apply_exports(store, now, exports, dry_run=dry_run, progress=progress)
+    from kinship.store import RepeatedKey
+
+    before = store.last_interaction_rowid()
+    bulk = not dry_run and _is_bulk(store, exports)
+    unique_later = bulk and before == 0 and len(exports) == 1  # nothing to look up in the log
+    try:
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(store.import_cache(temp=dry_run))
+            if bulk:
+                stack.enter_context(store.bulk_import(unique=unique_later))
+            return _plan_and_apply_exports(
+                store, now, exports, dry_run=dry_run, progress=progress, look_up=not unique_later
+            )
+    except RepeatedKey as exc:  # every row was written, in file order: row id = record number
+        what = "id" if exc.column == "uid" else "source"
+        key = exc.key.hex() if isinstance(exc.key, bytes) else exc.key
+        raise _inconsistent_file(
+            f"{exports[0].label}: interaction {exc.rowid - before} repeats the {what} {key!r}"
+            " of an earlier interaction"
+        ) from None
+
+
+def _inconsistent_file(what: str) -> DataError:
+    return DataError(
+        f"{what}: the file is inconsistent; nothing was imported", "export it again from kinship"
+    )
 
 
 BULK_AT = 50_000
@@ -294,7 +315,13 @@ def _is_bulk(store: Store, exports: Sequence[ExportFile]) -> bool:
 
 
 def _plan_and_apply_exports(
-    store: Store, now: dt.datetime, exports: Sequence[ExportFile], *, dry_run: bool, progress: Progress | None
+    store: Store,
+    now: dt.datetime,
+    exports: Sequence[ExportFile],
+    *,
+    dry_run: bool,
+    progress: Progress | None,
+    look_up: bool = True,
 ) -> tuple[Any, int, int]:
     import dataclasses
     import itertools
@@ -320,8 +347,8 @@ def _plan_and_apply_exports(
             ]:
                 uids = [uid for _, _, uid in batch]
                 sources = [item.source for _, item, _ in batch if item.source is not None]
-                in_log = store.interaction_rowids(uids)
-                by_source = store.source_rowids(sources)
+                in_log = store.interaction_rowids(uids) if look_up else {}
+                by_source = store.source_rowids(sources) if look_up else {}
                 if dry_run:
                     repeated, repeated_sources = store.noted_import_keys(uids, sources)
                 else:
