@@ -9,7 +9,8 @@ one. Prints wall time and the child's peak resident memory (``RUSAGE_CHILDREN``,
 measuring process per run, so one run's peak never hides another's). Asserts nothing.
 
     python bench/imports.py [--lines 1000000] [--interactions 1000000] [--contacts 2000]
-                            [--layouts line,indent,minified] [--skip-chat] [--keep DIR]
+                            [--layouts line,indent,minified] [--skip-chat] [--skip-dry-run]
+                            [--keep DIR]
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=2_000)
     parser.add_argument("--layouts", default="line,indent,minified")
     parser.add_argument("--skip-chat", action="store_true")
+    parser.add_argument("--skip-dry-run", action="store_true", help="time only the imports")
     parser.add_argument("--keep", type=Path, help="keep the generated files and databases in this folder")
     args = parser.parse_args()
     script = shutil.which("kinship")
@@ -151,6 +153,8 @@ def main() -> None:
                 f" database {size / args.interactions:.0f} bytes per interaction",
                 flush=True,
             )
+            if args.skip_dry_run:
+                continue
             seconds, peak = run_import(script, db, ["--dry-run", str(export)])
             print(
                 f"{what}: --dry-run, all already imported: {seconds:.1f} s, peak {peak:.0f} MiB", flush=True
