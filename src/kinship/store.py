@@ -112,10 +112,6 @@ class RepeatedKey(Exception):
         self.rowid = rowid
 
 
-IMPORT_CACHE_KIB = 24 * 1024
-"""The page cache of a long import (``Store.import_cache``): bounded, well inside 100 MB peak."""
-
-
 class NewInteraction(NamedTuple):
     """One interaction an import adds (``Store.insert_interactions``)."""
 
@@ -1108,7 +1104,7 @@ class Store:
         return len(rows)
 
     @contextmanager
-    def import_cache(self, kib: int = IMPORT_CACHE_KIB, *, temp: bool = False) -> Iterator[None]:
+    def import_cache(self, kib: int, *, temp: bool = False) -> Iterator[None]:
         """Give a long import a larger page cache for the block, then the usual one again.
 
         A million interactions insert into indexes in random order (ids, days, links): with the

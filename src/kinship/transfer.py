@@ -281,7 +281,10 @@ def _import_exports(
     unique_later = bulk and before == 0 and len(exports) == 1  # nothing to look up in the log
     try:
         with contextlib.ExitStack() as stack:
-            stack.enter_context(store.import_cache(temp=dry_run))
+            # the page cache a long import needs: for the random-order id index it keeps in step
+            # (or, with --dry-run, looks up and notes); little when it builds every index at the end
+            kib = SMALL_CACHE_KIB if unique_later else DRY_RUN_CACHE_KIB if dry_run else IMPORT_CACHE_KIB
+            stack.enter_context(store.import_cache(kib, temp=dry_run))
             if bulk:
                 stack.enter_context(store.bulk_import(unique=unique_later))
             return _plan_and_apply_exports(
@@ -302,6 +305,11 @@ def _inconsistent_file(what: str) -> DataError:
     )
 
 
+IMPORT_CACHE_KIB = 24 * 1024
+DRY_RUN_CACHE_KIB = 16 * 1024
+"""Each for the log and for the temporary database (the ids --dry-run has seen)."""
+SMALL_CACHE_KIB = 8 * 1024
+"""Also the sorting memory of each index built at the end: a bound on the peak, not a speed."""
 BULK_AT = 50_000
 """Interactions (estimated from the file size) from which an import rebuilds the indexes."""
 _BYTES_PER_INTERACTION = 400
