@@ -654,8 +654,11 @@ def _contacts_by_activity(path: Path) -> list[tuple[str, int]]:
     return [(str(name), int(count)) for name, count in rows]
 
 
-def measure_issue_table(paths: dict[str, Path], runs: int, script: str, memory_cap_mib: int) -> None:
-    """Print every row of the speed issue's table on the export-made databases."""
+def measure_issue_table(
+    paths: dict[str, Path], runs: int, script: str, memory_cap_mib: int, only: tuple[str, ...] = ()
+) -> None:
+    """Print every row of the speed issue's table on the export-made databases (or only the rows
+    whose label starts with one of ``only``; ``python -c pass`` always runs)."""
     python = sys.executable
     as_of = EXPORT_AS_OF.isoformat()
     big = paths.get("zipf-1M")
@@ -734,6 +737,8 @@ def measure_issue_table(paths: dict[str, Path], runs: int, script: str, memory_c
             print("db check row skipped: no sqlite3 shell (apt-get install sqlite3)")
         else:
             rows.append(Row("sqlite3 integrity_check", [shell, str(big), "PRAGMA integrity_check"], env))
+    if only:
+        rows = [row for row in rows if row.label == "python -c pass" or row.label.startswith(only)]
     print(f"\nthe speed table, as of {as_of}, {runs} runs (commands over 2 s: 3 runs, over 20 s: 1)")
     try:
         measure_rows(rows, runs)
@@ -741,7 +746,7 @@ def measure_issue_table(paths: dict[str, Path], runs: int, script: str, memory_c
         for copy in copies:
             _remove_copy(copy)
     for path in (small, big):
-        if path is not None:
+        if path is not None and not only:  # a subset of the rows: no storage figures
             print(f"{path.name}: ", end="")
             print_storage(path)
 
@@ -761,6 +766,11 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="make the databases again")
     parser.add_argument("--generate-only", action="store_true", help="make the databases, time nothing")
     parser.add_argument("--memory-cap-mib", type=int, default=2048, help="stop history --json beyond this")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated label starts, e.g. 'review,nudges,people' (issue table only)",
+    )
     args = parser.parse_args()
     script = shutil.which("kinship")
     if script is None:
@@ -775,7 +785,8 @@ def main() -> None:
                 build_from_export(path, EXPORT_SIZES[label], script)
             paths[label] = path
         if not args.generate_only:
-            measure_issue_table(paths, args.runs, script, args.memory_cap_mib)
+            only = tuple(label.strip() for label in args.only.split(",") if label.strip())
+            measure_issue_table(paths, args.runs, script, args.memory_cap_mib, only)
         return
     labels = ("personal", "lifetime") if args.size == "both" else (args.size,)
     for label in labels:

@@ -9,7 +9,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kinship.dates import last_ended_week, weeks_back
-from kinship.engine import compute_nudges, contact_status, crowded_verdict
+from kinship.engine import (
+    birthday_window,
+    cannot_fade,
+    compute_nudges,
+    contact_nudges,
+    contact_status,
+    crowded_verdict,
+    gaps_between,
+    is_fading,
+    measure_overdue,
+    median_days,
+    next_birthday,
+    parse_birthday_text,
+    rhythm,
+)
 from kinship.models import CIRCLES, ContactRef, ContactSummary, NudgeState, Settings, WeekCount
 
 SETTINGS = Settings()
@@ -135,3 +149,106 @@ def test_more_face_to_face_never_makes_a_week_crowded(
         after.baseline_face_to_face,
         after.baseline_digital,
     )
+
+
+fading_settings = st.builds(
+    Settings,
+    fade_factor=st.sampled_from((0.0, 0.5, 1.0, 1.5, 2.0, 3.0)),
+    min_rhythm_days=st.integers(-2, 30),
+    learn_min_days=st.integers(0, 6),
+    circles=st.fixed_dictionaries({circle: st.integers(-1, 90) for circle in CIRCLES}),
+)
+
+
+@FEW
+@given(one_contact(), fading_settings)
+def test_the_cheap_fading_test_never_hides_a_fading_contact(
+    case: tuple[ContactSummary, dt.date], chosen: Settings
+) -> None:
+    """``cannot_fade`` (tested before any rhythm is learned) only ever skips contacts the full
+    rule leaves alone, and the status computed with a known rhythm is the status without it."""
+    summary, as_of = case
+    summary = summary._replace(archived=False)
+    overdue = measure_overdue(summary, chosen, as_of)
+    fading = overdue is not None and is_fading(overdue, chosen)
+    if cannot_fade(summary, chosen, as_of):
+        assert not fading
+    assert any(nudge.kind == "fading" for nudge in contact_nudges(summary, chosen, as_of)) == fading
+    known = rhythm(summary, chosen)
+    assert contact_status(summary, NO_STATE, chosen, as_of, known_rhythm=known) == contact_status(
+        summary, NO_STATE, chosen, as_of
+    )
+
+
+@FEW
+@given(
+    st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2031, 12, 31)),
+    st.booleans(),
+    as_of_days,
+    st.integers(-1, 40),
+    st.sampled_from(("", " ", "\n")),
+)
+def test_the_birthday_window_never_hides_a_birthday(
+    born: dt.date, year_known: bool, as_of: dt.date, days: int, padding: str
+) -> None:
+    """The cheap ``MM-DD`` test before a birthday is parsed keeps every birthday the full rule
+    raises (29 February kept on the 28th in common years included)."""
+    text = (born.isoformat() if year_known else f"--{born.isoformat()[5:]}") + padding
+    chosen = Settings(birthday_days=days)
+    birthday = parse_birthday_text(text)
+    assert birthday is not None
+    occurrence = next_birthday(birthday, as_of)
+    expected = occurrence is not None and (occurrence - as_of).days <= days
+    summary = ContactSummary(
+        contact=ContactRef("c-1", "Ana"),
+        circle=None,
+        every_days=None,
+        birthday=text,
+        archived=False,
+        created_day=as_of,
+        days=(),
+        face_to_face_days=(),
+        last_day=None,
+        last_face_to_face_day=None,
+        digital_since_face_to_face=0,
+    )
+    raised = [nudge for nudge in contact_nudges(summary, chosen, as_of) if nudge.kind == "birthday"]
+    assert bool(raised) == expected
+
+
+def test_the_birthday_window_holds_29_february_in_common_years() -> None:
+    assert "02-29" in (birthday_window(dt.date(2027, 2, 27), 1) or ())
+    assert "02-29" not in (birthday_window(dt.date(2028, 2, 27), 1) or ())
+    assert birthday_window(dt.date(2027, 2, 27), 400) is None
+    assert birthday_window(dt.date(2027, 2, 27), -1) == frozenset()
+
+
+@FEW
+@given(
+    st.lists(st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2026, 12, 31)), max_size=15),
+    st.integers(0, 6),
+    st.integers(-1, 20),
+)
+def test_the_learned_rhythm_is_the_median_gap_of_the_distinct_days(
+    days: list[dt.date], learn_min_days: int, min_rhythm_days: int
+) -> None:
+    """``rhythm`` (its gaps and median inlined) agrees with ``gaps_between`` and ``median_days``,
+    repeated and unordered days included."""
+    chosen = Settings(learn_min_days=learn_min_days, min_rhythm_days=min_rhythm_days)
+    summary = ContactSummary(
+        contact=ContactRef("c-1", "Ana"),
+        circle=None,
+        every_days=None,
+        birthday=None,
+        archived=False,
+        created_day=dt.date(2024, 1, 1),
+        days=tuple(days),
+        face_to_face_days=(),
+        last_day=max(days, default=None),
+        last_face_to_face_day=None,
+        digital_since_face_to_face=0,
+    )
+    gaps = gaps_between(days)
+    learned = median_days(gaps) if len(gaps) + 1 >= max(learn_min_days, 2) else None
+    expected = (None, None) if learned is None else (max(learned, min_rhythm_days), "learned")
+    assert rhythm(summary, chosen) == expected

@@ -354,6 +354,41 @@ def test_week_counts_last_face_to_face_and_first_days_equal_brute_force(store: S
     assert list(found) == list(expected)  # in the order asked
 
 
+def _or_minus(value: int | None) -> int:
+    return -1 if value is None else value
+
+
+@pytest.mark.parametrize("as_of", AS_OF_DAYS, ids=str)
+def test_week_items_equal_a_brute_force_read_of_every_row(store: Store, as_of: dt.date) -> None:
+    """The review's lean read (plain columns, one join) holds what the whole interactions hold."""
+    first = as_of - dt.timedelta(days=6)
+    names = dict(store.conn.execute("SELECT id, uid || ' ' || name FROM contacts"))
+    people: dict[int, list[str]] = {}
+    for interaction_id, contact_id in store.conn.execute(
+        "SELECT interaction_id, contact_id FROM links NOT INDEXED"
+    ):
+        people.setdefault(interaction_id, []).append(names[contact_id])
+    expected = sorted(
+        (channel == 0, _or_minus(minutes), _or_minus(feel), group or "", sorted(people.get(rowid, [])))
+        for rowid, channel, minutes, feel, group in store.conn.execute(
+            "SELECT id, channel, minutes, feel, group_label FROM interactions NOT INDEXED WHERE day BETWEEN ? AND ?",
+            (day_number(first), day_number(as_of)),
+        )
+    )
+    with store.read():
+        items = store.week_items(first, as_of)
+        whole = review.week_items(store.interactions_between(first, as_of))
+    found = sorted(
+        (face, _or_minus(minutes), _or_minus(feel), group or "", sorted(f"{p.id} {p.name}" for p in refs))
+        for face, minutes, feel, group, refs in items
+    )
+    assert found == expected
+    assert sorted(found) == sorted(
+        (face, _or_minus(minutes), _or_minus(feel), group or "", sorted(f"{p.id} {p.name}" for p in refs))
+        for face, minutes, feel, group, refs in whole
+    )
+
+
 @pytest.mark.parametrize("as_of", AS_OF_DAYS[:4], ids=str)
 def test_nudges_equal_the_engine_on_brute_force_inputs(store: Store, as_of: dt.date) -> None:
     weeks = dates.weeks_back(dates.last_ended_week(as_of), SETTINGS.baseline_weeks + 1)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
 
 from kinship import dates, validate
 from kinship.errors import AmbiguousError, NotFoundError, UsageError
 from kinship.keys import match_key, name_key
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.models import Channel, Contact, ContactRef, Interaction, Nudge, Settings
 from kinship.store import NameEntry, Store
 
@@ -638,15 +638,15 @@ def people(
         if tag is not None and name_key(tag) not in {name_key(t) for t in contact.tags}:
             continue
         summary = summaries[contact.id]
-        rhythm, source = engine.rhythm(summary, settings)
+        known = engine.rhythm(summary, settings)  # once per contact: the status reuses it
         rows.append(
             PersonRow(
                 contact=contact,
                 last_seen=summary.last_day,
                 last_face_to_face=summary.last_face_to_face_day,
-                rhythm_days=rhythm,
-                rhythm_source=source,
-                status=engine.contact_status(summary, state, settings, as_of),
+                rhythm_days=known[0],
+                rhythm_source=known[1],
+                status=engine.contact_status(summary, state, settings, as_of, known_rhythm=known),
             )
         )
     return rows
@@ -679,14 +679,14 @@ def show_contact(
         face, digital, with_minutes = store.minutes_by_mode(
             entry.rowid, as_of - dt.timedelta(days=364), as_of
         )  # the last 365 days: (as-of - 365, as-of]
-    rhythm, source = engine.rhythm(summary, settings)
+    known = engine.rhythm(summary, settings)
     row = PersonRow(
         contact=contact,
         last_seen=summary.last_day,
         last_face_to_face=summary.last_face_to_face_day,
-        rhythm_days=rhythm,
-        rhythm_source=source,
-        status=engine.contact_status(summary, state, settings, as_of),
+        rhythm_days=known[0],
+        rhythm_source=known[1],
+        status=engine.contact_status(summary, state, settings, as_of, known_rhythm=known),
         time_together=TimeTogether(face, digital, with_minutes) if with_minutes else None,
     )
     return row, timeline
@@ -931,11 +931,11 @@ def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | 
     trend_first = dates.week_start(trend_weeks[0])
     nudge_weeks = _nudge_weeks(settings, last_day)
     with store.read():
-        interactions = store.interactions_between(start, last_day)
+        items = store.week_items(start, last_day)
         counts = store.week_counts(trend_first, last_day)
         # one read of the summaries serves the circles and the nudges in force
         summaries = store.contact_summaries(last_day)
-        people_ids = sorted({person.id for item in interactions for person in item.people})
+        people_ids = sorted({person.id for item in items for person in item[4]})
         wanted = set(people_ids)
         circles = {
             summary.contact.id: summary.circle for summary in summaries if summary.contact.id in wanted
@@ -949,9 +949,9 @@ def weekly_review(store: Store, settings: Settings, as_of: dt.date, week: str | 
             nudge_counts = {week: count for week, count in counts.items() if week in wanted_weeks}
         in_force = _nudges_from(store, settings, last_day, summaries, nudge_counts)
         log_start = store.first_interaction_day()
-    return review.build_review(
+    return review.review_of_items(
         chosen,
-        interactions,
+        items,
         counts,
         circles,
         first_days,
@@ -1036,6 +1036,20 @@ class _Matched(NamedTuple):
     nudges: tuple[Nudge, ...]
     contact: NameEntry | None
 
+    def words(self, doing: str, days: int | None = None) -> str:
+        """Return the command in words for the journal (``undo --list``): by name or by handle."""
+        if self.contact is not None:
+            what = self.contact.name
+        else:
+            nudge = self.nudges[0]
+            about = nudge.contact.name if nudge.contact is not None else nudge.details.get("group")
+            what = (
+                f"{nudge.handle or nudge.key} ({nudge.kind.replace('_', '-')}{f', {about}' if about else ''})"
+            )
+            if len(self.nudges) > 1:
+                what += f" and {len(self.nudges) - 1} more"
+        return f"{doing}: {what}" + ("" if days is None else f" for {days} days")
+
 
 def _match_who(store: Store, who: str, pool: Sequence[Nudge], choose: Chooser | None, doing: str) -> _Matched:
     """Return the nudges ``who`` names among ``pool``: a handle, then a full key, then a name."""
@@ -1100,6 +1114,7 @@ def quiet(
         what = matched.contact.name if matched.contact is not None else describe_nudge(matched.nudges[0])
         if not live:  # already dismissed: nothing to change
             return QuietResult(what, (), None, False)
+        store.journal_describe(matched.words(doing, days))
         if days is None:
             for key in keys:
                 store.add_nudge_state(kind="dismiss", made_at=now, made_day=today, key=key)
@@ -1160,6 +1175,7 @@ def unquiet(
                 "see `kinship nudges --hidden`",
             )
         what = matched.contact.name if matched.contact is not None else describe_nudge(matched.nudges[0])
+        store.journal_describe(matched.words(doing))
         return QuietResult(what, keys, None, True)
 
 

@@ -7,7 +7,7 @@ underscores alike (``In Person``, ``in_person`` and ``face-to-face`` all mean in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from kinship.lean import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kinship.models import Channel

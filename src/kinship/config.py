@@ -9,11 +9,14 @@ command refuses to run on an error (exit 2) and only warns about an unknown key.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from kinship.errors import UsageError
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.models import CIRCLES, DEFAULT_CIRCLE_DAYS, Settings
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 FACTOR = (1.0, 10.0)
 DAY_COUNT = (1, 3650)
@@ -113,7 +116,7 @@ def _deepest_line(text: str) -> tuple[int, int]:
     return deepest, deepest_line
 
 
-def read_config(path: Path) -> dict[str, Any]:
+def read_config(path: str | Path) -> dict[str, Any]:
     """Return the parsed config file at ``path`` ({} when there is none).
 
     A file that is not UTF-8, not TOML, or nested deeper than any config needs is a UsageError
@@ -121,7 +124,8 @@ def read_config(path: Path) -> dict[str, Any]:
     """
     hint = "fix it, or move it away; `kinship config` shows what kinship reads"
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except FileNotFoundError:
         return {}
     except IsADirectoryError as exc:
@@ -190,7 +194,7 @@ def _number(
     return (int(value) if whole else float(value)), ""
 
 
-def load_settings(raw: Mapping[str, Any], path: Path) -> LoadedSettings:
+def load_settings(raw: Mapping[str, Any], path: str | Path) -> LoadedSettings:
     """Return settings from a parsed config table, where each value came from, and the problems.
 
     Never raises: a key with a bad value keeps its default and adds an error; an unknown key
@@ -267,7 +271,7 @@ def _known_zone(name: str) -> bool:
     return True
 
 
-def first_error(loaded: LoadedSettings, path: Path) -> UsageError | None:
+def first_error(loaded: LoadedSettings, path: str | Path) -> UsageError | None:
     """Return the UsageError a command stops on (the first error, naming the file), or None."""
     errors = [problem for problem in loaded.problems if problem.error]
     if not errors:
@@ -278,12 +282,12 @@ def first_error(loaded: LoadedSettings, path: Path) -> UsageError | None:
     )
 
 
-def warnings(loaded: LoadedSettings, path: Path) -> list[str]:
+def warnings(loaded: LoadedSettings, path: str | Path) -> list[str]:
     """Return one ``Warning:`` line per unknown key, for stderr."""
     return [f"Warning: {path}: {problem.message}" for problem in loaded.problems if not problem.error]
 
 
-def config_report(path: Path) -> tuple[list[ConfigRow], str | None]:
+def config_report(path: str | Path) -> tuple[list[ConfigRow], str | None]:
     """Return every setting with its value in force, source and problem, and a file-level problem.
 
     For ``kinship config``: never raises on a bad file. When the file cannot be read at all

@@ -8,11 +8,11 @@ match, so ``kinship log`` does not pay for it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from zoneinfo import ZoneInfo
 
 from kinship.errors import UsageError
+from kinship.lean import pattern
 
 NOON = dt.time(12, 0)
 FUTURE_SLACK = dt.timedelta(minutes=5)
@@ -115,16 +115,14 @@ _DUR_UNITS: dict[str, int] = {
     "years": 365,
 }
 
-_TIME_RE = re.compile(
-    r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?::(?P<s>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$"
-)
-_AGO_RE = re.compile(r"^(?P<n>\d+|an?|half an?)\s*(?P<unit>[a-z]+)\s+ago$")
-_IN_RE = re.compile(r"^in\s+(?P<n>\d+|an?)\s*(?P<unit>[a-z]+)$")
-_ISO_DAY_RE = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
-_DAY_MONTH_RE = re.compile(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[a-z]+)\.?$")
-_MONTH_DAY_RE = re.compile(r"^(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?$")
-_DUR_RE = re.compile(r"^(?P<n>\d+)\s*(?P<unit>[a-z]+)$")
-_WEEK_RE = re.compile(r"^(?P<y>\d{4})-?w(?P<w>\d{1,2})$")
+_TIME_RE = pattern(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?::(?P<s>\d{2}))?\s*(?P<ampm>am|pm|a\.m\.|p\.m\.)?$")
+_AGO_RE = pattern(r"^(?P<n>\d+|an?|half an?)\s*(?P<unit>[a-z]+)\s+ago$")
+_IN_RE = pattern(r"^in\s+(?P<n>\d+|an?)\s*(?P<unit>[a-z]+)$")
+_ISO_DAY_RE = pattern(r"^(?P<y>\d{4})-(?P<mo>\d{1,2})-(?P<d>\d{1,2})$")
+_DAY_MONTH_RE = pattern(r"^(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[a-z]+)\.?$")
+_MONTH_DAY_RE = pattern(r"^(?P<mon>[a-z]+)\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?$")
+_DUR_RE = pattern(r"^(?P<n>\d+)\s*(?P<unit>[a-z]+)$")
+_WEEK_RE = pattern(r"^(?P<y>\d{4})-?w(?P<w>\d{1,2})$")
 
 
 def local_zone(name: str | None) -> dt.tzinfo:
@@ -424,6 +422,8 @@ def parse_duration(text: str) -> int:
 def parse_birthday(text: str) -> str:
     """Return a birthday as ``YYYY-MM-DD`` or ``--MM-DD``; accepts ``--11-06``, ``11-06``, ``6 nov``."""
     raw = " ".join(text.strip().lower().split())
+    import re
+
     hint = "write YYYY-MM-DD, or --MM-DD when you do not know the year"
     match = re.match(r"^(?:--)?(\d{1,2})-(\d{1,2})$", raw)
     if match:

@@ -12,11 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import operator
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
 
 from kinship.dates import last_ended_week, weeks_back
+from kinship.lean import NamedTuple, pattern
 from kinship.models import ContactSummary, GroupSummary, Nudge, NudgeState, Settings, WeekCount
 
 FADING = "fading"
@@ -128,10 +127,17 @@ def rhythm(summary: ContactSummary, settings: Settings) -> tuple[int | None, str
     """
     if summary.every_days is not None and summary.every_days > 0:
         return summary.every_days, "explicit"
-    gaps = gaps_between(summary.days)
-    if len(gaps) + 1 >= max(settings.learn_min_days, 2):
-        learned = median_days(gaps)
-        if learned is not None:
+    days = summary.days
+    if len(days) >= max(settings.learn_min_days, 2):  # else too few days, even all distinct
+        # gaps_between and median_days inlined: this runs for most contacts
+        ordered = sorted(map(_ORDINAL, days))
+        gaps = list(map(operator.sub, ordered[1:], ordered[:-1]))
+        if 0 in gaps:  # a repeated day
+            gaps = [gap for gap in gaps if gap]
+        if gaps and len(gaps) + 1 >= max(settings.learn_min_days, 2):
+            gaps.sort()
+            middle = len(gaps) // 2
+            learned = gaps[middle] if len(gaps) % 2 else (gaps[middle - 1] + gaps[middle] + 1) // 2
             # a colleague seen every workday is not "fading" after a week's holiday
             return max(learned, settings.min_rhythm_days), "learned"
     if summary.circle is not None:
@@ -165,13 +171,20 @@ class Overdue(NamedTuple):
         return self.days_since / self.rhythm_days
 
 
-def measure_overdue(summary: ContactSummary, settings: Settings, as_of: dt.date) -> Overdue | None:
+def measure_overdue(
+    summary: ContactSummary,
+    settings: Settings,
+    as_of: dt.date,
+    *,
+    known_rhythm: tuple[int | None, str | None] | None = None,
+) -> Overdue | None:
     """Return the contact's days since against its rhythm, or None when it is not measured.
 
     None when the contact has no rhythm, or was never interacted with and its rhythm is only the
-    circle default (so importing many contacts does not raise many nudges).
+    circle default (so importing many contacts does not raise many nudges). ``known_rhythm`` is
+    what ``rhythm(summary, settings)`` returned, when the caller already has it.
     """
-    rhythm_days, source = rhythm(summary, settings)
+    rhythm_days, source = rhythm(summary, settings) if known_rhythm is None else known_rhythm
     if rhythm_days is None or source is None:
         return None
     if summary.last_day is not None:
@@ -181,6 +194,29 @@ def measure_overdue(summary: ContactSummary, settings: Settings, as_of: dt.date)
     else:
         return None
     return Overdue(since, (as_of - since).days, rhythm_days, source, never)
+
+
+def cannot_fade(summary: ContactSummary, settings: Settings, as_of: dt.date) -> bool:
+    """Return True when the fading rule cannot fire whatever the learned rhythm is.
+
+    A cheap test before the rhythm is learned (a sort of the gaps): a learned rhythm is never
+    below ``min_rhythm_days`` (nor below a day), so a contact seen within ``fade_factor`` times
+    the smallest rhythm it could have is not fading. An explicit rhythm, a contact never
+    interacted with, or a negative factor are left to the full test (False).
+    """
+    last = summary.last_day
+    if (
+        last is None
+        or settings.fade_factor < 0
+        or (summary.every_days is not None and summary.every_days > 0)
+    ):
+        return False
+    least = max(settings.min_rhythm_days, 1)
+    if summary.circle is not None:
+        circle_days = settings.circles.get(summary.circle)
+        if circle_days is not None and circle_days > 0:
+            least = min(least, circle_days)
+    return (as_of - last).days <= settings.fade_factor * least
 
 
 def is_fading(overdue: Overdue, settings: Settings) -> bool:
@@ -533,7 +569,7 @@ def long_day(day: dt.date) -> str:
     return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
-_BIRTHDAY_RE = re.compile(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})-(?P<day>\d{2})$")
+_BIRTHDAY_RE = pattern(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})-(?P<day>\d{2})$")
 
 
 def parse_birthday_text(text: str | None) -> Birthday | None:
@@ -572,8 +608,48 @@ def next_birthday(birthday: Birthday, as_of: dt.date) -> dt.date | None:
     return None  # unreachable: next year's birthday is always after as_of
 
 
+_BIRTHDAY_WINDOWS: dict[tuple[dt.date, int], frozenset[str] | None] = {}
+
+
+def birthday_window(as_of: dt.date, days: int) -> frozenset[str] | None:
+    """Return the ``MM-DD`` endings of every birthday kept within ``days`` of ``as_of`` (29
+    February too when 28 February of a common year is among them); None when the window is a
+    year or more (every birthday may be in it).
+
+    A birthday text whose ASCII ending is not in this set raises no nudge, so most contacts
+    are passed over without parsing their birthday.
+    """
+    window = _BIRTHDAY_WINDOWS.get((as_of, days))
+    if window is None and (as_of, days) not in _BIRTHDAY_WINDOWS:
+        if days < 365:
+            endings = set()
+            for offset in range(max(days + 1, 0)):
+                day = as_of + dt.timedelta(days=offset)
+                endings.add(f"{day.month:02d}-{day.day:02d}")
+                if day.month == 2 and day.day == 28 and not calendar_leap(day.year):
+                    endings.add("02-29")
+            window = frozenset(endings)
+        if len(_BIRTHDAY_WINDOWS) > 64:  # a long-running caller (tests) asks for many days
+            _BIRTHDAY_WINDOWS.clear()
+        _BIRTHDAY_WINDOWS[(as_of, days)] = window
+    return window
+
+
+def calendar_leap(year: int) -> bool:
+    """Return whether ``year`` has a 29 February."""
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
 def _birthday_nudge(summary: ContactSummary, settings: Settings, as_of: dt.date) -> Nudge | None:
-    birthday = parse_birthday_text(summary.birthday)
+    text = summary.birthday
+    if not text:
+        return None
+    window = birthday_window(as_of, settings.birthday_days)
+    if window is not None:
+        ending = text.rstrip()[-5:]
+        if ending.isascii() and ending not in window:  # the cheap test first: most stop here
+            return None
+    birthday = parse_birthday_text(text)
     if birthday is None:
         return None
     occurrence = next_birthday(birthday, as_of)
@@ -610,19 +686,25 @@ def contact_nudges(summary: ContactSummary, settings: Settings, as_of: dt.date) 
     if summary.archived:
         return []
     nudges: list[Nudge] = []
-    overdue = measure_overdue(summary, settings, as_of)
-    if overdue is not None and is_fading(overdue, settings):
-        nudges.append(_fading_nudge(summary, overdue))
-    see = measure_see_in_person(summary, as_of)
+    if not cannot_fade(summary, settings, as_of):  # most contacts seen lately stop here
+        overdue = measure_overdue(summary, settings, as_of)
+        if overdue is not None and is_fading(overdue, settings):
+            nudges.append(_fading_nudge(summary, overdue))
+    # each rule's cheapest test inline first: most contacts raise nothing
+    see = None if summary.see_every_days is None else measure_see_in_person(summary, as_of)
     if see is not None:
         nudges.append(_see_in_person_nudge(summary, see))
-    else:  # SPEC §6: when see_in_person fires, online_only does not (one message about meeting)
+    elif (  # SPEC §6: when see_in_person fires, online_only does not (one message about meeting)
+        summary.last_face_to_face_day is not None
+        and summary.digital_since_face_to_face >= settings.online_only_min_digital
+    ):
         online = measure_online_only(summary, settings, as_of)
         if online is not None:
             nudges.append(_online_only_nudge(summary, online))
-    birthday = _birthday_nudge(summary, settings, as_of)
-    if birthday is not None:
-        nudges.append(birthday)
+    if summary.birthday:
+        birthday = _birthday_nudge(summary, settings, as_of)
+        if birthday is not None:
+            nudges.append(birthday)
     return nudges
 
 
@@ -826,17 +908,25 @@ def nudge_board(candidates: Sequence[Nudge], state: NudgeState, as_of: dt.date) 
     """Split ordered candidates into those in force and those hidden, and give each a handle."""
     shown: list[Nudge] = []
     hidden: list[Hidden] = []
-    for nudge in candidates:
-        reason = quiet_reason(nudge, state, as_of)
-        if reason is None:
-            shown.append(nudge)
-        else:
-            hidden.append(reason)
+    if state.snoozes or state.dismissals:
+        for nudge in candidates:
+            reason = quiet_reason(nudge, state, as_of)
+            if reason is None:
+                shown.append(nudge)
+            else:
+                hidden.append(reason)
+    else:  # nothing quieted: every candidate is in force
+        shown = list(candidates)
     handles = assign_handles([nudge.key for nudge in candidates])
     return Board(
-        [nudge._replace(handle=handles[nudge.key]) for nudge in shown],
-        [item._replace(nudge=item.nudge._replace(handle=handles[item.nudge.key])) for item in hidden],
+        [_with_handle(nudge, handles[nudge.key]) for nudge in shown],
+        [item._replace(nudge=_with_handle(item.nudge, handles[item.nudge.key])) for item in hidden],
     )
+
+
+def _with_handle(nudge: Nudge, handle: str) -> Nudge:
+    # the fields spelled out: NamedTuple._replace costs several times more, for every nudge
+    return Nudge(nudge.key, nudge.kind, nudge.score, nudge.message, nudge.contact, nudge.details, handle)
 
 
 # --- handles ---------------------------------------------------------------------------------
@@ -865,15 +955,27 @@ def _common_prefix(first: str, second: str) -> int:
 def assign_handles(keys: Iterable[str]) -> dict[str, str]:
     """Return each key's handle: the shortest prefix (at least 4 characters) of its hash that no
     other key's hash shares."""
-    hashes = sorted({key_hash(key): key for key in keys}.items())
+    try:  # once, not per key (as in key_hash)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    hashes = sorted({blake2b(key.encode("utf-8"), digest_size=16).hexdigest(): key for key in keys}.items())
     handles: dict[str, str] = {}
+    heads = [digest[:HANDLE_MIN] for digest, _ in hashes]
+    last = len(hashes) - 1
     for index, (digest, key) in enumerate(hashes):
-        shared = 0
-        if index:
-            shared = max(shared, _common_prefix(digest, hashes[index - 1][0]))
-        if index + 1 < len(hashes):
-            shared = max(shared, _common_prefix(digest, hashes[index + 1][0]))
-        handles[key] = digest[: max(HANDLE_MIN, shared + 1)]
+        head = heads[index]
+        # sorted hashes: only a neighbour can share more than the handle's least length, and it
+        # can only when it shares those first characters (the usual case: neither does)
+        if (index and heads[index - 1] == head) or (index < last and heads[index + 1] == head):
+            shared = 0
+            if index:
+                shared = max(shared, _common_prefix(digest, hashes[index - 1][0]))
+            if index < last:
+                shared = max(shared, _common_prefix(digest, hashes[index + 1][0]))
+            handles[key] = digest[: max(HANDLE_MIN, shared + 1)]
+        else:
+            handles[key] = head
     return handles
 
 
@@ -885,8 +987,15 @@ def match_handle(prefix: str, keys: Iterable[str]) -> list[str]:
     return [key for key in keys if key_hash(key).startswith(clean)]
 
 
-def contact_status(summary: ContactSummary, state: NudgeState, settings: Settings, as_of: dt.date) -> str:
-    """Return the contact's status for ``kinship people``.
+def contact_status(
+    summary: ContactSummary,
+    state: NudgeState,
+    settings: Settings,
+    as_of: dt.date,
+    *,
+    known_rhythm: tuple[int | None, str | None] | None = None,
+) -> str:
+    """Return the contact's status for ``kinship people`` (``known_rhythm``: what ``rhythm`` gave).
 
     First that applies: ``archived``; ``snoozed`` (a contact snooze); ``see_in_person``; ``online_only``;
     ``no_rhythm``; ``fading``; ``snoozed`` (a key snooze of a rule that fires, when no later rule
@@ -895,25 +1004,29 @@ def contact_status(summary: ContactSummary, state: NudgeState, settings: Setting
     """
     if summary.archived:
         return "archived"
-    if contact_snoozed(summary.contact.id, state, as_of):
+    snoozes = bool(state.snoozes)  # without any snooze, no key to build and look up
+    if snoozes and contact_snoozed(summary.contact.id, state, as_of):
         return "snoozed"
     key_snooze = False  # a key snooze of one rule lets the next rule speak (as the nudges do)
-    see = measure_see_in_person(summary, as_of)
+    see = None if summary.see_every_days is None else measure_see_in_person(summary, as_of)
     online = None if see is not None else measure_online_only(summary, settings, as_of)
     if see is not None:
-        if not key_snoozed(see_in_person_key(summary.contact.id, see.since), state, as_of):
+        if not (snoozes and key_snoozed(see_in_person_key(summary.contact.id, see.since), state, as_of)):
             return SEE_IN_PERSON
         key_snooze = True
     if online is not None:
-        if not key_snoozed(online_only_key(summary.contact.id, online.last_face_to_face_day), state, as_of):
+        if not (
+            snoozes
+            and key_snoozed(online_only_key(summary.contact.id, online.last_face_to_face_day), state, as_of)
+        ):
             return ONLINE_ONLY
         key_snooze = True
-    rhythm_days, _ = rhythm(summary, settings)
-    if rhythm_days is None:
+    known = rhythm(summary, settings) if known_rhythm is None else known_rhythm
+    if known[0] is None:
         return "snoozed" if key_snooze else "no_rhythm"
-    overdue = measure_overdue(summary, settings, as_of)
+    overdue = measure_overdue(summary, settings, as_of, known_rhythm=known)
     if overdue is not None and is_fading(overdue, settings):
-        if not key_snoozed(fading_key(summary.contact.id, overdue.since), state, as_of):
+        if not (snoozes and key_snoozed(fading_key(summary.contact.id, overdue.since), state, as_of)):
             return FADING
         key_snooze = True
     if key_snooze:

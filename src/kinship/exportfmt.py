@@ -7,9 +7,12 @@ importing and exporting never load the terminal layer.
 
 from __future__ import annotations
 
-from typing import Any
+from kinship.lean import TYPE_CHECKING
 
-from kinship.models import Contact, Interaction
+if TYPE_CHECKING:
+    from typing import Any
+
+    from kinship.models import Contact, Interaction
 
 EXPORT_VERSION = 1
 """The ``kinship_export`` version this kinship writes and reads."""

@@ -9,7 +9,8 @@ import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
-from typing import NamedTuple
+
+from kinship.lean import NamedTuple
 
 CIRCLES: tuple[str, ...] = ("family", "friends", "colleagues", "community")
 

@@ -7,18 +7,14 @@ text (for a pipe or an email: ASCII only, no colour) and Markdown. No clock, no 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
 
 from kinship.dates import iso_week, week_start, weeks_back
 from kinship.engine import (
     BIRTHDAY,
-    FADING,
     ISOLATION,
     MONTH_NAMES,
-    ONLINE_ONLY,
-    SEE_IN_PERSON,
+    RHYTHM_KINDS,
     WEEKDAY_NAMES,
     CrowdedVerdict,
     crowded_verdict,
@@ -26,6 +22,7 @@ from kinship.engine import (
     nudge_json,
     round_half_up,
 )
+from kinship.lean import NamedTuple
 from kinship.models import CIRCLES, ContactRef, Interaction, Mode, Nudge, Settings, WeekCount
 
 TREND_WEEKS = 12
@@ -127,8 +124,20 @@ class Review(NamedTuple):
         return None if total == 0 else round_half_up(self.digital / total, 2)
 
 
-def _average_feel(interactions: Sequence[Interaction], mode: Mode) -> float | None:
-    rated = [item.feel for item in interactions if item.mode is mode and item.feel is not None]
+WeekItem = tuple[bool, int | None, int | None, str | None, tuple[ContactRef, ...]]
+"""One interaction of the week in the plain values the review counts: whether it was face to
+face, its minutes, its feel, its group label and its people (the store reads these in one join)."""
+
+
+def week_items(interactions: Sequence[Interaction]) -> list[WeekItem]:
+    """Return the week's interactions as the plain values the review counts."""
+    return [
+        (item.mode is Mode.FACE_TO_FACE, item.minutes, item.feel, item.group, item.people)
+        for item in interactions
+    ]
+
+
+def _average(rated: Sequence[int]) -> float | None:
     return round_half_up(sum(rated) / len(rated), 1) if rated else None
 
 
@@ -136,22 +145,8 @@ def _circle_order(circle: str) -> tuple[int, str]:
     return (CIRCLES.index(circle), "") if circle in CIRCLES else (len(CIRCLES), circle)
 
 
-def _count_circles(interactions: Sequence[Interaction], circles: Mapping[str, str | None]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for item in interactions:
-        reached = {circles.get(person.id) for person in item.people}
-        counts.update(circle for circle in reached if circle)
-    return {circle: counts[circle] for circle in sorted(counts, key=_circle_order)}
-
-
-def _top_people(interactions: Sequence[Interaction]) -> tuple[PersonCount, ...]:
-    """Return up to five people with the most interactions (of those given), then by name."""
-    counts: Counter[str] = Counter()
-    names: dict[str, str] = {}
-    for item in interactions:
-        for person in {person.id: person for person in item.people}.values():
-            counts[person.id] += 1
-            names.setdefault(person.id, person.name)
+def _ranked(counts: Mapping[str, int], names: Mapping[str, str]) -> tuple[PersonCount, ...]:
+    """Return up to five people with the most interactions, then by name."""
     ranked = sorted(
         counts, key=lambda person_id: (-counts[person_id], names[person_id].casefold(), person_id)
     )
@@ -160,19 +155,105 @@ def _top_people(interactions: Sequence[Interaction]) -> tuple[PersonCount, ...]:
     )
 
 
-def _new_people(
-    interactions: Sequence[Interaction], first_days: Mapping[str, dt.date], start: dt.date, end: dt.date
-) -> tuple[ContactRef, ...]:
-    people: dict[str, ContactRef] = {}
-    for item in interactions:
-        for person in item.people:
-            people.setdefault(person.id, person)
+def _week_facts(
+    items: Sequence[WeekItem],
+    circles: Mapping[str, str | None],
+    first_days: Mapping[str, dt.date],
+    start: dt.date,
+    end: dt.date,
+) -> tuple[
+    int,
+    int,
+    int,
+    int,
+    int,
+    int,
+    dict[str, int],
+    dict[str, int],
+    float | None,
+    float | None,
+    tuple[PersonCount, ...],
+    tuple[PersonCount, ...],
+    tuple[ContactRef, ...],
+]:
+    """Return the week's aggregates, counted in one pass: face to face, digital, their minutes,
+    people, people seen, circles, groups, the two average feels, top people, saw most, new people."""
+    face = digital = minutes_face = minutes_digital = 0
+    feel_face: list[int] = []
+    feel_digital: list[int] = []
+    counts: dict[str, int] = {}  # interactions per person (a person counted once per interaction)
+    seen: dict[str, int] = {}  # face-to-face interactions per person
+    names: dict[str, str] = {}
+    first_refs: dict[str, ContactRef] = {}
+    circle_counts: dict[str, int] = {}
+    group_counts: dict[str, int] = {}
+    for is_face, minutes, feel, group, people in items:
+        if is_face:
+            face += 1
+            if minutes:
+                minutes_face += minutes
+            if feel is not None:
+                feel_face.append(feel)
+        else:
+            digital += 1
+            if minutes:
+                minutes_digital += minutes
+            if feel is not None:
+                feel_digital.append(feel)
+        if group:
+            group_counts[group] = group_counts.get(group, 0) + 1
+        if not people:
+            continue
+        if len(people) == 1:  # the usual case, without the sets
+            person = people[0]
+            person_id = person.id
+            if person_id not in first_refs:
+                first_refs[person_id] = person
+                names.setdefault(person_id, person.name)
+            counts[person_id] = counts.get(person_id, 0) + 1
+            if is_face:
+                seen[person_id] = seen.get(person_id, 0) + 1
+            circle = circles.get(person_id)
+            if circle:
+                circle_counts[circle] = circle_counts.get(circle, 0) + 1
+            continue
+        for person in people:
+            first_refs.setdefault(person.id, person)
+        reached: set[str] = set()
+        for person in {person.id: person for person in people}.values():
+            person_id = person.id
+            counts[person_id] = counts.get(person_id, 0) + 1
+            names.setdefault(person_id, person.name)
+            if is_face:
+                seen[person_id] = seen.get(person_id, 0) + 1
+            circle = circles.get(person_id)
+            if circle:
+                reached.add(circle)
+        for circle in reached:
+            circle_counts[circle] = circle_counts.get(circle, 0) + 1
     fresh = [
         person
-        for person_id, person in people.items()
+        for person_id, person in first_refs.items()
         if person_id in first_days and start <= first_days[person_id] <= end
     ]
-    return tuple(sorted(fresh, key=lambda person: (first_days[person.id], person.name.casefold(), person.id)))
+    return (
+        face,
+        digital,
+        minutes_face,
+        minutes_digital,
+        len(counts),
+        len(seen),
+        {circle: circle_counts[circle] for circle in sorted(circle_counts, key=_circle_order)},
+        {
+            label: group_counts[label]
+            for label in sorted(group_counts, key=lambda label: (label.casefold(), label))
+        },
+        _average(feel_face),
+        _average(feel_digital),
+        _ranked(counts, names),
+        _ranked(seen, names),
+        tuple(sorted(fresh, key=lambda person: (first_days[person.id], person.name.casefold(), person.id))),
+    )
 
 
 def _join_names(names: Sequence[str]) -> str:
@@ -182,38 +263,42 @@ def _join_names(names: Sequence[str]) -> str:
 def suggest(
     verdict: CrowdedVerdict, nudges: Sequence[Nudge], face_to_face: int, people_seen: int
 ) -> tuple[str, ...]:
-    """Return one or two kind, concrete suggestions for the coming week."""
+    """Return one or two kind, concrete suggestions for the coming week.
+
+    Each rule reads the ordered nudges only as far as what it shows (two names, one birthday),
+    so the cost follows the suggestions, not the number of nudges.
+    """
     suggestions: list[str] = []
-    isolated = any(nudge.kind == ISOLATION for nudge in nudges)
     if verdict.crowded:
         suggestions.append(
             "Screens outweighed meeting in person this week. Turn one chat into a coffee or a walk, "
             "or try a group activity: a club, a class or an hour of volunteering."
         )
-    elif isolated:
+    elif any(nudge.kind == ISOLATION for nudge in nudges):
         suggestions.append(
             "It has been a while since you met anyone in person. A club, a class or volunteering "
             "is an easy, low-pressure way to be among people again."
         )
     to_see: list[str] = []
     for nudge in nudges:
-        if (
-            nudge.kind in (FADING, ONLINE_ONLY, SEE_IN_PERSON)
-            and nudge.contact is not None
-            and nudge.contact.name not in to_see
-        ):
+        if nudge.kind in RHYTHM_KINDS and nudge.contact is not None and nudge.contact.name not in to_see:
             to_see.append(nudge.contact.name)
+            if len(to_see) == 2:
+                break
     if to_see:
         suggestions.append(
-            f"Make a plan to see {_join_names(to_see[:2])} in person - a coffee, a walk or a meal is enough."
+            f"Make a plan to see {_join_names(to_see)} in person - a coffee, a walk or a meal is enough."
         )
-    for nudge in nudges:
-        if len(suggestions) >= MAX_SUGGESTIONS:
-            break
-        if nudge.kind == BIRTHDAY and nudge.contact is not None:
-            date = nudge.details.get("date")
-            on = f" on {long_day(dt.date.fromisoformat(date))}" if isinstance(date, str) else " soon"
-            suggestions.append(f"{nudge.contact.name}'s birthday is{on} - a call or a card would be welcome.")
+    if len(suggestions) < MAX_SUGGESTIONS:
+        for nudge in nudges:
+            if nudge.kind == BIRTHDAY and nudge.contact is not None:
+                date = nudge.details.get("date")
+                on = f" on {long_day(dt.date.fromisoformat(date))}" if isinstance(date, str) else " soon"
+                suggestions.append(
+                    f"{nudge.contact.name}'s birthday is{on} - a call or a card would be welcome."
+                )
+                if len(suggestions) >= MAX_SUGGESTIONS:
+                    break
     if not suggestions:
         if face_to_face:
             suggestions.append(
@@ -250,18 +335,56 @@ def build_review(
     ``log_start`` (the log's first day) leaves the weeks before it out of the trend;
     ``empty_log`` says nothing is logged at all.
     """
+    return review_of_items(
+        week,
+        week_items(interactions),
+        weeks,
+        circles,
+        first_days,
+        nudges,
+        settings,
+        as_of=as_of,
+        log_start=log_start,
+        empty_log=empty_log,
+    )
+
+
+def review_of_items(
+    week: str,
+    items: Sequence[WeekItem],
+    weeks: Mapping[str, WeekCount],
+    circles: Mapping[str, str | None],
+    first_days: Mapping[str, dt.date],
+    nudges: Sequence[Nudge],
+    settings: Settings,
+    *,
+    as_of: dt.date | None = None,
+    log_start: dt.date | None = None,
+    empty_log: bool = False,
+) -> Review:
+    """Return what ``build_review`` returns, from the week's interactions as plain values."""
     start = week_start(week)
     end = start + dt.timedelta(days=6)
     so_far = None if as_of is None or as_of >= end else (as_of - start).days + 1
     before_log = empty_log or (log_start is not None and end < log_start)
-    face = [item for item in interactions if item.mode is Mode.FACE_TO_FACE]
-    digital = [item for item in interactions if item.mode is Mode.DIGITAL]
+    (
+        face,
+        digital,
+        minutes_face,
+        minutes_digital,
+        people,
+        people_seen,
+        circle_counts,
+        group_counts,
+        feel_face,
+        feel_digital,
+        top_people,
+        saw_most,
+        new_people,
+    ) = _week_facts(items, circles, first_days, start, end)
     counts = dict(weeks)
-    counts[week] = WeekCount(week, len(face), len(digital))
+    counts[week] = WeekCount(week, face, digital)
     verdict = crowded_verdict(week, counts, settings)
-    people = {person.id for item in interactions for person in item.people}
-    people_seen = {person.id for item in face for person in item.people}
-    groups = Counter(item.group for item in interactions if item.group)
     trend = tuple(
         WeekCount(name, counts[name].face_to_face, counts[name].digital)
         if name in counts
@@ -273,20 +396,18 @@ def build_review(
         week=week,
         start=start,
         end=end,
-        face_to_face=len(face),
-        digital=len(digital),
-        minutes_face_to_face=sum(item.minutes or 0 for item in face),
-        minutes_digital=sum(item.minutes or 0 for item in digital),
-        people=len(people),
+        face_to_face=face,
+        digital=digital,
+        minutes_face_to_face=minutes_face,
+        minutes_digital=minutes_digital,
+        people=people,
         verdict=verdict,
-        circles=_count_circles(interactions, circles),
-        groups={
-            label: groups[label] for label in sorted(groups, key=lambda label: (label.casefold(), label))
-        },
-        feel_face_to_face=_average_feel(interactions, Mode.FACE_TO_FACE),
-        feel_digital=_average_feel(interactions, Mode.DIGITAL),
-        top_people=_top_people(interactions),
-        new_people=_new_people(interactions, first_days, start, end),
+        circles=circle_counts,
+        groups=group_counts,
+        feel_face_to_face=feel_face,
+        feel_digital=feel_digital,
+        top_people=top_people,
+        new_people=new_people,
         nudges=tuple(nudges),
         trend=trend,
         suggestions=(BEFORE_LOG_SUGGESTION,)
@@ -294,10 +415,10 @@ def build_review(
         else suggest(
             verdict if so_far is None else verdict._replace(crowded=False),
             nudges,
-            len(face),
-            len(people_seen),
+            face,
+            people_seen,
         ),
-        saw_most=_top_people(face),
+        saw_most=saw_most,
         so_far_days=so_far,
         log_start=log_start,
         before_log=before_log,

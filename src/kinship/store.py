@@ -17,10 +17,9 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from kinship.errors import DataError
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.models import (
     CHANNEL_CODES,
     Channel,
@@ -35,7 +34,17 @@ from kinship.models import (
     WeekCount,
 )
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
+
+MIGRATION_NAMES: tuple[str, ...] = (
+    "m001_initial",
+    "m002_contact_days",
+    "m003_nudges",
+    "m004_journal",
+    "m005_journal_attic",
+)
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -46,6 +55,8 @@ EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 CHANNELS_BY_CODE: dict[int, Channel] = {code: channel for channel, code in CHANNEL_CODES.items()}
 IN_PERSON_CODE = CHANNEL_CODES[Channel.IN_PERSON]
 VALUE_KINDS = ("alias", "tag", "email", "phone", "source")
+_ODD_BYTES = bytes(value & 1 for value in range(256))
+"""A ``bytes.translate`` table: 1 for an odd byte, 0 for an even one."""
 _PATCHED_DAYS_AT_MOST = 64
 """A contact with more touched days than this in one write gets its day list rebuilt instead."""
 CHECK_CACHE_BYTES = 64 * 1024 * 1024
@@ -141,16 +152,16 @@ class StoreStatus(NamedTuple):
     journal_mode: str
 
 
-def _create_private_file(path: Path) -> None:
+def _create_private_file(path: str) -> None:
     """Create ``path`` 0600, creating missing parent folders 0700 (existing ones keep their mode)."""
-    missing: list[Path] = []
-    parent = path.parent
-    while not parent.exists():
+    missing: list[str] = []
+    parent = os.path.dirname(path) or "."
+    while not os.path.exists(parent):
         missing.append(parent)
-        parent = parent.parent
+        parent = os.path.dirname(parent) or "."
     for folder in reversed(missing):
         with suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
+            os.mkdir(folder, 0o700)
         os.chmod(folder, 0o700)
     try:
         fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -160,15 +171,15 @@ def _create_private_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def _wal_has_data(path: Path) -> bool:
+def _wal_has_data(path: str) -> bool:
     """Return True when a leftover NAME-wal holds changes not yet copied into the file."""
     try:
-        return path.with_name(path.name + "-wal").stat().st_size > 0
+        return os.stat(path + "-wal").st_size > 0
     except OSError:
         return False
 
 
-def _check_header(path: Path) -> bool:
+def _check_header(path: str) -> bool:
     """Return True when the file is empty; raise DataError unless it starts like SQLite."""
     try:
         with open(path, "rb") as handle:
@@ -187,7 +198,7 @@ def _check_header(path: Path) -> bool:
     return False
 
 
-def _applied_migrations(conn: sqlite3.Connection, path: Path) -> tuple[list[str], bool]:
+def _applied_migrations(conn: sqlite3.Connection, path: str | Path) -> tuple[list[str], bool]:
     """Return (applied kinship migrations, whether the file holds any table at all)."""
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -209,7 +220,7 @@ def _applied_migrations(conn: sqlite3.Connection, path: Path) -> tuple[list[str]
     return applied, bool(tables)
 
 
-def _check_version(applied: Sequence[str], has_tables: bool, path: Path) -> list[str]:
+def _check_version(applied: Sequence[str], has_tables: bool, path: str | Path) -> list[str]:
     """Return the pending migrations; refuse a foreign or a newer database."""
     if has_tables and not applied:
         raise DataError(
@@ -227,7 +238,12 @@ def _check_version(applied: Sequence[str], has_tables: bool, path: Path) -> list
 
 def _connect(path: Path | str, *, read_only: bool = False) -> sqlite3.Connection:
     # read-only means immutable too: SQLite then creates no NAME-wal / NAME-shm beside the file
-    target = Path(path).absolute().as_uri() + "?mode=ro&immutable=1" if read_only else str(path)
+    if read_only:
+        from pathlib import Path  # pathlib is costly to import: only for this rare case
+
+        target = Path(path).absolute().as_uri() + "?mode=ro&immutable=1"
+    else:
+        target = str(path)
     conn = sqlite3.connect(
         target,
         timeout=BUSY_TIMEOUT_SECONDS,
@@ -368,7 +384,7 @@ def _migrate(conn: sqlite3.Connection, path: Path, now: dt.datetime) -> None:
 
 
 def open_store(
-    path: Path, now: dt.datetime, *, create: bool = True, read_only: bool = False, migrate: bool = True
+    path: str | Path, now: dt.datetime, *, create: bool = True, read_only: bool = False, migrate: bool = True
 ) -> Store:
     """Open (and create or migrate when needed) the kinship database at ``path``.
 
@@ -380,12 +396,13 @@ def open_store(
     SQLite would otherwise leave NAME-wal / NAME-shm beside it, and a read-only NAME-shm keeps
     the database unwritable even after its permissions are fixed.
     """
-    if path.is_symlink() and not path.exists():
+    path = os.fspath(path)  # a str: os.path, not pathlib, on the start-up path of `kinship log`
+    if os.path.islink(path) and not os.path.exists(path):
         raise DataError(
             f"{path} is a symbolic link to {os.readlink(path)}, which does not exist",
             "point --db or KINSHIP_DB at the database itself, or fix the link; nothing was created",
         )
-    if not path.exists():
+    if not os.path.exists(path):
         if not create:
             raise DataError(
                 f"no kinship database at {path}",
@@ -398,7 +415,7 @@ def open_store(
                 f"cannot create {path}: {exc.strerror}", "check the folder's permissions"
             ) from exc
     empty = _check_header(path)
-    writable = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    writable = os.access(path, os.W_OK) and os.access(os.path.dirname(path) or ".", os.W_OK)
     if not writable and (not read_only or empty or _wal_has_data(path)):
         raise DataError(
             f"{path} is read-only (the file or its folder)",
@@ -417,7 +434,9 @@ def open_store(
             applied, has_tables = _applied_migrations(conn, path)
         pending = _check_version(applied, has_tables, path)
         if pending and migrate:
-            _migrate(conn, path, now)
+            from pathlib import Path
+
+            _migrate(conn, Path(path), now)
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.OperationalError as exc:
         conn.close()
@@ -470,7 +489,7 @@ def open_empty_store(now: dt.datetime) -> Store:
     conn.execute("BEGIN")
     migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
     conn.execute("COMMIT")
-    return Store(conn, Path(":memory:"))
+    return Store(conn, ":memory:")
 
 
 def _summary(
@@ -534,11 +553,19 @@ class Store:
     _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
     _journal_extra: dict[str, Any] | None = None
     _staged_links = False  # inside ``bulk_import``: links wait in a temporary table
+    _journal_words: str | None = None
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str | Path) -> None:
         self.conn = conn
-        self.path = path
+        self.file = os.fspath(path)
         self._watching = False  # whether _watch_links made its temporary triggers
+
+    @property
+    def path(self) -> Path:
+        """The database file (a Path made on demand: pathlib is not on `kinship log`'s path)."""
+        from pathlib import Path
+
+        return Path(self.file)
 
     def close(self) -> None:
         """Close the connection."""
@@ -581,6 +608,7 @@ class Store:
     def journal_start(self) -> None:
         """Start capturing row changes for the next journal entry (inside a write transaction)."""
         self._journal_extra = None
+        self._journal_words = None
         if self._journal is None:
             from kinship import journal_store
 
@@ -589,6 +617,10 @@ class Store:
             )
         if self._journal:
             self._journal.start()
+
+    def journal_describe(self, words: str) -> None:
+        """Say in words what the pending entry does, as the person put it (``snooze: ana for 14 days``)."""
+        self._journal_words = words
 
     def journal_note(self, section: str, item: Any) -> None:
         """Add an item the row changes cannot tell (a merge: ``"m"``) to the pending entry."""
@@ -616,12 +648,14 @@ class Store:
         if self._journal_extra:
             changes.update(self._journal_extra)
         self._journal_extra = None
+        describe = describe or self._journal_words
+        self._journal_words = None
         if not changes and not force:
             self._journal.finish()
             return None
         now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
         if self._journal.device is None:
-            self._journal.device = journal_store.device_id(self.conn)
+            self._journal.device = journal_store.checked_device_id(self.conn, self.file)
         entry_id = journal_store.record_entry(
             self.conn,
             changes,
@@ -1427,6 +1461,37 @@ class Store:
         ).fetchall()
         return self._interactions_from_rows(rows)
 
+    def week_items(
+        self, first: dt.date, last: dt.date
+    ) -> list[tuple[bool, int | None, int | None, str | None, tuple[ContactRef, ...]]]:
+        """Return, per interaction whose local day lies in [first, last], what the weekly review
+        counts: (face to face, minutes, feel, group label, people), in no particular order.
+
+        One join of plain columns through the day and link indexes: no ids, instants or notes
+        are read or converted (``interactions_between`` gives the whole interactions).
+        """
+        items: dict[int, tuple[bool, int | None, int | None, str | None, list[ContactRef]]] = {}
+        refs: dict[str, ContactRef] = {}
+        for rowid, channel, minutes, feel, group, uid, name in self.conn.execute(
+            "SELECT i.id, i.channel, i.minutes, i.feel, i.group_label, c.uid, c.name FROM interactions i"
+            " LEFT JOIN links l ON l.interaction_id = i.id LEFT JOIN contacts c ON c.id = l.contact_id"
+            # IN (...) visits the rows, and their links, in id order: fewer page jumps than the day order
+            " WHERE i.id IN (SELECT id FROM interactions WHERE day BETWEEN ? AND ?)",
+            (day_number(first), day_number(last)),
+        ):
+            item = items.get(rowid)
+            if item is None:
+                item = items[rowid] = (channel == IN_PERSON_CODE, minutes, feel, group, [])
+            if uid is not None:  # a link to a contact that no longer exists counts for no one
+                ref = refs.get(uid)
+                if ref is None:
+                    ref = refs[uid] = ContactRef(uid, name)
+                item[4].append(ref)
+        return [
+            (face, minutes, feel, group, tuple(people))
+            for face, minutes, feel, group, people in items.values()
+        ]
+
     def last_interaction_created(self) -> tuple[int, bytes] | None:
         """Return (row id, uid) of the most recently created hand-logged interaction."""
         row = self.conn.execute(
@@ -1464,8 +1529,12 @@ class Store:
         FROM contacts c ORDER BY c.id
         """
 
+    # the last digital interactions after the last face-to-face day, up to the as-of day
+    _DIGITAL_SINCE_FACT = _FACE_TO_FACE_FACTS.split("LIMIT 1),", 1)[1]
+    # the day list gives the last face-to-face day itself (its last odd code): only the digital
+    # interactions after it are counted in SQL
     _CACHED_SUMMARY_SQL = f"""
-        SELECT {_CONTACT_COLUMNS}, d.codes,{_FACE_TO_FACE_FACTS}
+        SELECT {_CONTACT_COLUMNS}, d.codes,{_DIGITAL_SINCE_FACT}
         FROM contacts c LEFT JOIN contact_days d ON d.contact_id = c.id ORDER BY c.id
         """
 
@@ -1604,47 +1673,86 @@ class Store:
             return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
-        # one shared date object per code (day * 2 + face-to-face flag) of the window
-        code_dates = {code: day_from_number(code >> 1) for code in range((start + 1) * 2, (end + 1) * 2)}
+        # one shared date object per code (day * 2 + face-to-face flag) of the window, and per day
+        # (a created or last day) met on the way
+        fromordinal = dt.date.fromordinal
+        code_dates = {
+            code: fromordinal((code >> 1) + EPOCH_ORDINAL) for code in range((start + 1) * 2, (end + 1) * 2)
+        }
+        day_dates = {code >> 1: day for code, day in code_dates.items()}
         lookup = code_dates.__getitem__
-        odd = (1).__and__
+        # a face-to-face code maps to its date, any other to None (filter(None, ...) drops them):
+        # two C-level steps instead of a Python-visible call per code
+        face_lookup = {code: day if code & 1 else None for code, day in code_dates.items()}.__getitem__
+        low_code, high_code = start * 2 + 1, end * 2 + 1
         summaries = []
         rows = self.conn.execute(
             self._CACHED_SUMMARY_SQL if rowid is None else _one_contact(self._CACHED_SUMMARY_SQL),
             {"end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9), "rowid": rowid},
         )
-        for uid, name, circle, every, birthday, archived, created, see_every, blob, last_f2f, digital in rows:
-            own_days: tuple[dt.date, ...] = ()
-            own_f2f: tuple[dt.date, ...] = ()
-            last = None
-            if blob is not None:
-                try:
-                    codes = array("i")
-                    codes.frombytes(blob)
-                    if not _LITTLE_ENDIAN:
-                        codes.byteswap()
-                    low = bisect_right(codes, start * 2 + 1)
-                    high = bisect_right(codes, end * 2 + 1)
+        try:
+            for (
+                uid,
+                name,
+                circle,
+                every,
+                birthday,
+                archived,
+                created,
+                see_every,
+                blob,
+                digital,
+            ) in rows:
+                own_days: tuple[dt.date, ...] = ()
+                own_f2f: tuple[dt.date, ...] = ()
+                last_day = last_f2f_day = None
+                if blob is not None:
+                    if _LITTLE_ENDIAN:
+                        codes: Sequence[int] = memoryview(blob).cast("i")
+                    else:
+                        swapped = array("i")
+                        swapped.frombytes(blob)
+                        swapped.byteswap()
+                        codes = swapped
+                    high = bisect_right(codes, high_code)
                     if high:
                         last = codes[high - 1] >> 1
-                        day_from_number(last)
-                    window = codes[low:high]
-                    own_days = tuple(map(lookup, window))
-                    own_f2f = tuple(map(lookup, filter(odd, window)))
-                except (ValueError, KeyError, OverflowError):
-                    # a damaged list (bytes that SQLite's own check cannot see): the cache is only
-                    # derived data, so the answer comes from the links instead, still exact
-                    return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
-            summaries.append(
-                _summary(
-                    (uid, name, circle, every, birthday, archived, created, see_every),
-                    own_days,
-                    own_f2f,
-                    last,
-                    last_f2f,
-                    digital,
+                        last_day = day_dates.get(last) or fromordinal(last + EPOCH_ORDINAL)
+                        low = bisect_right(codes, low_code)
+                        window = codes[low:high]
+                        if window:
+                            own_days = tuple(map(lookup, window))
+                            own_f2f = tuple(filter(None, map(face_lookup, window)))
+                        if own_f2f:
+                            last_f2f_day = own_f2f[-1]
+                        elif low:  # met in person before the window, if ever: the last odd code
+                            # the codes are stored little-endian: every fourth byte is a code's
+                            # lowest, odd for a face-to-face day (a C-level search, no loop)
+                            found = blob[0 : low * 4 : 4].translate(_ODD_BYTES).rfind(1)
+                            if found >= 0:
+                                face = codes[found] >> 1
+                                last_f2f_day = day_dates.get(face) or fromordinal(face + EPOCH_ORDINAL)
+                created_day = created // 86400  # the local day it was added
+                summaries.append(
+                    ContactSummary(
+                        contact=ContactRef(uid, name),
+                        circle=circle,
+                        every_days=every,
+                        birthday=birthday,
+                        archived=bool(archived),
+                        created_day=day_dates.get(created_day) or fromordinal(created_day + EPOCH_ORDINAL),
+                        days=own_days,
+                        face_to_face_days=own_f2f,
+                        last_day=last_day,
+                        last_face_to_face_day=last_f2f_day,
+                        digital_since_face_to_face=int(digital),
+                        see_every_days=see_every,
+                    )
                 )
-            )
+        except (TypeError, ValueError, KeyError, OverflowError):
+            # a damaged list (bytes that SQLite's own check cannot see): the cache is only derived
+            # data, so the answer comes from the links instead, still exact
+            return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
         return summaries
 
     def contact_summaries_from_links(

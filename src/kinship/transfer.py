@@ -7,21 +7,21 @@ this module only reads files, asks the store, applies the plan, and writes expor
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
 import io
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
 
 from kinship.errors import DataError, UsageError
 from kinship.exportfmt import EXPORT_VERSION
 from kinship.keys import match_key, name_key
+from kinship.lean import TYPE_CHECKING, dataclass, field
 from kinship.models import Channel
 from kinship.store import Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import IO, Any
 
 _NOTHING_HINT = "pass --me with your name exactly as the chat shows it (or set me in the config)"
 HEAD_BYTES = 64 * 1024
@@ -191,6 +191,8 @@ def import_files(
     kinship JSON export is planned the same way, its interactions a batch at a time as they
     stream from the file, so a million of them import in bounded memory.
     """
+    from pathlib import Path
+
     from kinship.importers.plan import plan_import
 
     if not paths:
@@ -274,6 +276,8 @@ def _import_exports(
     repeated in the file is told from one imported before; ``--dry-run``, which writes nothing,
     keeps the ids it has seen in temporary tables instead of in memory.
     """
+    import contextlib
+
     from kinship.store import RepeatedKey
 
     before = store.last_interaction_rowid()
@@ -562,6 +566,8 @@ def csv_cell(value: object) -> str:
 
 def write_csv_export(store: Store, out: IO[str]) -> int:
     """Write every interaction as CSV; return how many."""
+    import csv
+
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     count = 0

@@ -13,12 +13,11 @@ control characters escaped.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from kinship.errors import ValidationError
+from kinship.lean import TYPE_CHECKING, pattern
 from kinship.models import CIRCLES
 
 if TYPE_CHECKING:
@@ -65,10 +64,10 @@ FUTURE_SLACK = dt.timedelta(minutes=5)
 # bidirectional overrides and isolates (trojan-source text) and the Unicode line separators
 _FORBIDDEN_FORMAT = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
 _NOTE_WHITESPACE = frozenset("\n\r\t")
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*\.[^@\s.\d][^@\s.]*$")
-_PHONE_RE = re.compile(r"^\+?[\d\s().\-/]+(?:\s*(?:ext\.?|x|#)\s*\d+)?$", re.IGNORECASE)
-_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_PARTIAL_DATE_RE = re.compile(r"^--(\d{2})-(\d{2})$")
+_EMAIL_RE = pattern(r"^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*\.[^@\s.\d][^@\s.]*$")
+_PHONE_RE = pattern(r"(?i)^\+?[\d\s().\-/]+(?:\s*(?:ext\.?|x|#)\s*\d+)?$")
+_ISO_DATE_RE = pattern(r"^(\d{4})-(\d{2})-(\d{2})$")
+_PARTIAL_DATE_RE = pattern(r"^--(\d{2})-(\d{2})$")
 FAX_WORDS = frozenset(["fax", "telefax", "workfax", "homefax"])
 
 
@@ -233,6 +232,8 @@ def email(text: object, field: str = "email") -> str:
 
 def is_fax(types: Iterable[str]) -> bool:
     """Return True when a phone's type labels (vCard TYPE, CSV label) say it is a fax."""
+    import re
+
     return any(word in FAX_WORDS for label in types for word in re.split(r"[^a-z]+", label.lower()))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+
+from kinship.lean import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kinship.actions import Chooser

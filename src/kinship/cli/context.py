@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from pathlib import Path
-from typing import Any, NamedTuple
 
 from kinship import dates
 from kinship.errors import DataError, UsageError
+from kinship.lean import TYPE_CHECKING, NamedTuple
 from kinship.models import Settings
 from kinship.store import Store, open_empty_store, open_store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import Any
 
 
 class Environment(NamedTuple):
@@ -23,9 +26,10 @@ class Environment(NamedTuple):
 
     settings: Settings
     sources: dict[str, str]
-    db_path: Path
+    db_file: str
+    """Where the database is: a str, because ``import pathlib`` costs start-up time."""
     db_source: str
-    config_path: Path
+    config_file: str
     now: dt.datetime
     zone: dt.tzinfo
     terminal: bool
@@ -33,41 +37,69 @@ class Environment(NamedTuple):
     stdin_terminal: bool
     env: dict[str, str]
 
+    @property
+    def db_path(self) -> Path:
+        """Where the database is, as a Path."""
+        from pathlib import Path
+
+        return Path(self.db_file)
+
+    @property
+    def config_path(self) -> Path:
+        """Where the config file is looked for, as a Path."""
+        from pathlib import Path
+
+        return Path(self.config_file)
+
     def open(self, *, create: bool = True, read_only: bool = False, migrate: bool = True) -> Store:
         """Open the database (creating it unless ``create`` is False; see ``open_store``)."""
-        return open_store(self.db_path, self.now, create=create, read_only=read_only, migrate=migrate)
+        return open_store(self.db_file, self.now, create=create, read_only=read_only, migrate=migrate)
 
     def open_for_reading(self) -> Store:
         """Open the database, or an empty one in memory when none exists yet (nothing is created).
 
         An empty file counts as none: a command that only reads never writes a schema into it.
         """
-        if not self.db_path.exists() or (self.db_path.is_file() and self.db_path.stat().st_size == 0):
+        if not _holds_bytes(self.db_file):
             return open_empty_store(self.now)
-        return open_store(self.db_path, self.now, create=False, read_only=True)
+        return open_store(self.db_file, self.now, create=False, read_only=True)
 
 
-def _xdg(env: dict[str, str], name: str, fallback: str) -> Path:
+def _holds_bytes(path: str) -> bool:
+    """Return whether ``path`` exists and is not an empty file (a folder counts as holding bytes)."""
+    if not os.path.exists(path):
+        return False
+    return not (os.path.isfile(path) and os.stat(path).st_size == 0)
+
+
+def _normal(path: str) -> str:
+    """Return ``path`` as pathlib spells it (no ``.`` parts, repeated or trailing ``/``), without
+    importing pathlib."""
+    root = "//" if path.startswith("//") and not path.startswith("///") else "/" if path[:1] == "/" else ""
+    return root + "/".join(part for part in path.split("/") if part not in ("", ".")) or "."
+
+
+def _xdg(env: dict[str, str], name: str, fallback: str) -> str:
     value = env.get(name)
     if value and os.path.isabs(value):
-        return Path(value)
-    return Path(env.get("HOME") or os.path.expanduser("~")) / fallback
+        return _normal(value)
+    return _normal(os.path.join(env.get("HOME") or os.path.expanduser("~"), fallback))
 
 
-def config_path(env: dict[str, str]) -> Path:
+def config_path(env: dict[str, str]) -> str:
     """Return where the config file is looked for."""
     if env.get("KINSHIP_CONFIG"):
-        return Path(env["KINSHIP_CONFIG"]).expanduser()
-    return _xdg(env, "XDG_CONFIG_HOME", ".config") / "kinship" / "config.toml"
+        return _normal(os.path.expanduser(env["KINSHIP_CONFIG"]))
+    return f"{_xdg(env, 'XDG_CONFIG_HOME', '.config')}/kinship/config.toml"
 
 
-def _read_config(path: Path) -> dict[str, Any]:
+def _read_config(path: str) -> dict[str, Any]:
     from kinship import config
 
     return config.read_config(path)
 
 
-def load_settings(raw: dict[str, Any], path: Path) -> tuple[Settings, dict[str, str]]:
+def load_settings(raw: dict[str, Any], path: str | Path) -> tuple[Settings, dict[str, str]]:
     """Return settings from a parsed config table, and where each value came from.
 
     An error in the file is a UsageError (exit 2) naming the file and the key; an unknown key is
@@ -130,23 +162,23 @@ def load_environment(db_option: str | None = None, *, config_problems_ok: bool =
         sources["timezone"] = "env KINSHIP_TIMEZONE"
     zone = dates.local_zone(_zone_name(settings, env))
     if db_option:
-        db_path, db_source = Path(db_option).expanduser(), "--db"
+        db_path, db_source = _normal(os.path.expanduser(db_option)), "--db"
     elif env.get("KINSHIP_DB"):
-        db_path, db_source = Path(env["KINSHIP_DB"]).expanduser(), "env KINSHIP_DB"
+        db_path, db_source = _normal(os.path.expanduser(env["KINSHIP_DB"])), "env KINSHIP_DB"
     elif settings.db:
-        db_path, db_source = Path(settings.db).expanduser(), f"config {cfg_path}"
+        db_path, db_source = _normal(os.path.expanduser(settings.db)), f"config {cfg_path}"
     else:
-        db_path = _xdg(env, "XDG_DATA_HOME", ".local/share") / "kinship" / "kinship.db"
+        db_path = f"{_xdg(env, 'XDG_DATA_HOME', '.local/share')}/kinship/kinship.db"
         db_source = "default"
-    if not db_path.is_absolute():
-        db_path = Path.cwd() / db_path
+    if not os.path.isabs(db_path):
+        db_path = _normal(os.path.join(os.getcwd(), db_path))
     stdout_terminal = sys.stdout.isatty()
     return Environment(
         settings=settings,
         sources=sources,
-        db_path=db_path,
+        db_file=db_path,
         db_source=db_source,
-        config_path=cfg_path,
+        config_file=cfg_path,
         now=_now(env, zone),
         zone=zone,
         terminal=stdout_terminal,
@@ -158,9 +190,9 @@ def load_environment(db_option: str | None = None, *, config_problems_ok: bool =
 
 def check_db_exists(environment: Environment) -> None:
     """Refuse to go on when the database file is missing or empty (for cron's ``remind``)."""
-    path = environment.db_path
-    if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+    path = environment.db_file
+    if not _holds_bytes(path):
         raise DataError(
-            f"no kinship database at {path}" + (" (the file is empty)" if path.exists() else ""),
+            f"no kinship database at {path}" + (" (the file is empty)" if os.path.exists(path) else ""),
             "check --db / KINSHIP_DB in your crontab; `kinship db path` shows where kinship looks",
         )

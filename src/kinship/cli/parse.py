@@ -10,10 +10,39 @@ same errors. A hypothesis test feeds both the same argument lists and compares.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import sys
 
 from kinship.cli.spec import Command, Option
-from kinship.cli.table import find
+from kinship.lean import NamedTuple
+
+TOPICS: dict[str, str] = {
+    **dict.fromkeys(("add", "edit", "archive", "unarchive", "merge", "forget"), "contacts"),
+    **dict.fromkeys(("log", "undo", "redo", "amend", "unlog"), "interactions"),
+    **dict.fromkeys(("people", "show", "history"), "reading"),
+    **dict.fromkeys(
+        ("nudges", "review", "remind", "snooze", "dismiss", "unsnooze", "undismiss", "groups"), "nudging"
+    ),
+    **dict.fromkeys(("import", "export", "sync"), "files"),
+    **dict.fromkeys(("demo", "cron", "config", "db path", "db status", "db check", "db backup"), "setup"),
+}
+"""Which ``cli/tables`` module declares each command, so that a run imports only that one.
+
+A test keeps it equal to the table; a command missing here still runs (``find`` then reads
+the whole table), only more slowly."""
+
+
+def find(words: list[str]) -> tuple[Command, int] | None:
+    """Return the command the leading ``words`` name and how many words its name took."""
+    for name, count in ((" ".join(words[:2]), 2), (words[0] if words else "", 1)):
+        if count <= len(words) and name in TOPICS:
+            module = f"kinship.cli.tables.{TOPICS[name]}"
+            __import__(module)
+            for command in sys.modules[module].COMMANDS:
+                if command.name == name:
+                    return command, count
+    from kinship.cli.table import find as find_in_table
+
+    return find_in_table(words)
 
 
 class Parsed(NamedTuple):

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import import_module
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from kinship.cli.spec import EXISTING, READ, WRITE, Command
 from kinship.errors import AmbiguousError, DataError, KinshipError
+from kinship.lean import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kinship.cli.context import Environment
+    from kinship.cli.spec import Command
     from kinship.store import Store
 
 
@@ -38,7 +36,7 @@ class Invocation:
         self.db = db
         self._environment: Environment | None = None
         self._store: Store | None = None
-        self.created: list[Path] = []
+        self.created: list[str] = []  # str paths: ``import pathlib`` costs start-up time
         self.no_database_yet = False
 
     @property
@@ -84,10 +82,12 @@ class Invocation:
         """
         if self._store is not None:
             return self._store
+        from kinship.cli.spec import EXISTING, READ, WRITE
+
         environment = self.environment
         mode = self.command.store
         if mode == WRITE:
-            self._note_created(environment.db_path)
+            self._note_created(environment.db_file)
             self._store = environment.open()
         elif mode == READ:
             self._store = self._open_for_reading(environment)
@@ -102,26 +102,26 @@ class Invocation:
 
     def _open_for_reading(self, environment: Environment) -> Store:
         """Open for a command that only reads: a missing database is never created (SPEC §3)."""
-        path = environment.db_path
-        if not path.exists() and environment.db_source != "default":
+        path = environment.db_file
+        if not os.path.exists(path) and environment.db_source != "default":
             raise DataError(
                 f"no kinship database at {path} (named by {environment.db_source})",
                 "check the path for a typo; `kinship db path` shows where kinship looks,"
                 " and the first command that writes (kinship add NAME) creates it",
             )
-        if not path.exists():
+        if not os.path.exists(path):
             self.no_database_yet = True
         return environment.open_for_reading()
 
-    def _note_created(self, path: Path) -> None:
+    def _note_created(self, path: str) -> None:
         """Remember the file and folders opening ``path`` will create, to remove them on failure."""
-        if path.exists():
+        if os.path.exists(path):
             return
         missing = [path]
-        folder = path.parent
-        while not folder.exists() and folder != folder.parent:
+        folder = os.path.dirname(path) or "."
+        while not os.path.exists(folder) and folder != os.path.dirname(folder):
             missing.append(folder)
-            folder = folder.parent
+            folder = os.path.dirname(folder) or "."
         self.created = missing
 
     def close(self, failed: bool) -> None:
@@ -130,22 +130,25 @@ class Invocation:
             self._store.close()
             self._store = None
         if failed and self.created and _holds_nothing(self.created[0]):
+            from contextlib import suppress
+
             database = self.created[0]
             for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{database}{suffix}").unlink(missing_ok=True)
+                with suppress(FileNotFoundError):
+                    os.unlink(f"{database}{suffix}")
             for folder in self.created[1:]:
                 try:
-                    folder.rmdir()
+                    os.rmdir(folder)
                 except OSError:
                     break
 
 
-def _holds_nothing(database: Path) -> bool:
+def _holds_nothing(database: str) -> bool:
     """Return whether ``database`` holds no contact and no interaction (another process may
     have created it at the same moment and written to it: then it stays)."""
     import sqlite3
 
-    if not database.is_file():
+    if not os.path.isfile(database):
         return True
     try:
         conn = sqlite3.connect(database)
@@ -163,7 +166,9 @@ def _holds_nothing(database: Path) -> bool:
 def execute(command: Command, values: dict[str, object], db: str | None) -> int:
     """Run ``command`` with its parsed ``values``; return the exit code (KinshipError propagates)."""
     module_name, _, function_name = command.handler.partition(":")
-    handler = getattr(import_module(f"kinship.cli.commands.{module_name}"), function_name)
+    module = f"kinship.cli.commands.{module_name}"
+    __import__(module)  # not importlib.import_module: ``import importlib`` costs start-up time
+    handler = getattr(sys.modules[module], function_name)
     invocation = Invocation(command, values, db)
     failed = True
     try:
@@ -175,7 +180,7 @@ def execute(command: Command, values: dict[str, object], db: str | None) -> int:
         invocation.close(failed)
     if invocation.no_database_yet:
         sys.stderr.write(
-            f"Hint: there is no kinship database yet ({invocation.environment.db_path});"
+            f"Hint: there is no kinship database yet ({invocation.environment.db_file});"
             " the first command that writes creates it, e.g. kinship add 'Ana Lima'\n"
         )
     return 0 if code is None else int(code)
@@ -204,13 +209,13 @@ def dispatch(args: list[str]) -> int:
         if args[0] in GROUPS:
             args = [args[0], "--help"]  # bare `kinship db` shows its subcommands
     if "_KINSHIP_COMPLETE" not in os.environ:
-        from kinship.cli.parse import parse
         from kinship.cli.prerender import saved_page
 
-        page = saved_page(args)
+        page = saved_page(args)  # before the command table is even imported
         if page is not None:
             sys.stdout.write(page)
             return 0
+        from kinship.cli.parse import parse
 
         parsed = parse(args)
         if parsed is not None:
@@ -279,3 +284,30 @@ def main(argv: list[str] | None = None) -> None:
             raise
         code = _unexpected(exc)
     sys.exit(code)
+
+
+def command() -> None:
+    """The ``kinship`` command: run ``main``, then end the process without tearing Python down.
+
+    Tearing the interpreter down (every module and object freed one by one) costs about a third
+    of Python's own start-up, after kinship's work is done: the runner has closed the store,
+    files are written whole (temporary name, fsync, rename) before a command returns, and stdout
+    and stderr are flushed here. Only when something asked to run at exit (``atexit``: a
+    temporary folder to remove, logging to flush…) does the process end the ordinary way.
+    """
+    code: str | int | None = 0
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: main has said all it could
+        pass
+    import atexit
+
+    pending = getattr(atexit, "_ncallbacks", None)
+    if pending is None or pending() or not isinstance(code, int | None):
+        sys.exit(code)
+    os._exit(code or 0)

@@ -14,9 +14,8 @@ Imports nothing heavy (of kinship only the channel words): ``kinship log`` reads
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from kinship.channels import CHANNEL_NAMES
+from kinship.lean import NamedTuple
 
 WRITE = "write"
 READ = "read"

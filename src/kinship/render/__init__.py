@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
 
 from kinship.exportfmt import contact_json as contact_json
 from kinship.exportfmt import interaction_json as interaction_json
+from kinship.lean import TYPE_CHECKING
 from kinship.models import Interaction
 from kinship.render.safe import shown
 from kinship.render.width import cell_width, pad
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from kinship.actions import PersonRow
 
 

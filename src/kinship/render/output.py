@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import Any
 
+from kinship.lean import TYPE_CHECKING
 from kinship.render.safe import json_safe, shown
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def dumps(value: object) -> str:

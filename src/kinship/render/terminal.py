@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
+from kinship.lean import TYPE_CHECKING
 from kinship.render.safe import shown
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from rich.console import Console
 
     from kinship.models import WeekCount

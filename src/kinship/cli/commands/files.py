@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
 
 from kinship.cli.run import Invocation
+from kinship.lean import TYPE_CHECKING
 from kinship.render import output
 
 if TYPE_CHECKING:
+    from typing import IO, Any
+
     from kinship.transfer import ImportSummary
 
 
@@ -40,6 +41,8 @@ def summary_lines(summary: ImportSummary) -> list[str]:
 
 def import_files(inv: Invocation) -> None:
     """Import contacts and interactions from exported files; all or nothing."""
+    from pathlib import Path
+
     from kinship import transfer
 
     environment = inv.environment
@@ -107,6 +110,8 @@ def export(inv: Invocation) -> None:
 
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return
+    from pathlib import Path
+
     from kinship.files import write_text_atomically
 
     # whole or not at all: a temporary file beside the target, fsynced, then renamed; never

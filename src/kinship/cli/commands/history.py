@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from kinship.cli.ask import confirm
 from kinship.cli.run import Invocation
@@ -60,6 +59,7 @@ def redo(inv: Invocation) -> None:
 def sync(inv: Invocation) -> None:
     """Exchange changes with your other devices through a shared folder."""
     import socket
+    from pathlib import Path
 
     from kinship import render
     from kinship import sync as syncing

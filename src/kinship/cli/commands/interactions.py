@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from kinship import actions
 from kinship.actions import LogRequest
 from kinship.cli.ask import confirm, terminal_chooser
 from kinship.cli.run import Invocation
 from kinship.cli.spec import CHANNELS
+from kinship.lean import TYPE_CHECKING
 from kinship.render import describe_interaction, output
 
 if TYPE_CHECKING:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from kinship.cli.run import Invocation
 from kinship.render import output
@@ -12,6 +11,7 @@ from kinship.render import output
 def demo(inv: Invocation) -> None:
     """Build a sample year in a temporary database and show the review and the nudges."""
     import tempfile
+    from pathlib import Path
 
     from kinship import actions, render
     from kinship import review as weekly
@@ -44,6 +44,7 @@ def demo(inv: Invocation) -> None:
 def cron(inv: Invocation) -> None:
     """Print a ready crontab line and a systemd timer."""
     import shutil
+    from pathlib import Path
 
     from kinship import cronline
 
@@ -189,6 +190,8 @@ def db_check(inv: Invocation) -> None:
 
 def db_backup(inv: Invocation) -> None:
     """Write a consistent copy of the database."""
+    from pathlib import Path
+
     from kinship.store import backup_path_for
 
     environment = inv.environment
