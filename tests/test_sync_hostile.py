@@ -235,3 +235,55 @@ def test_a_garbled_file_with_a_completion_line_is_skipped(tmp_path: Path) -> Non
     assert "UTF-8" in report.skipped[0] or "not valid JSON" in report.skipped[0]
     assert laptop.contacts() == [] and not report.received
     laptop.close()
+
+
+# ---- names in the folder that are not regular files ---------------------------------------------
+
+
+_NOT_FILES_SCRIPT = """
+import os, sys
+from pathlib import Path
+from kinship import sync
+from kinship.store import open_store
+from tests.journal_world import NOW
+folder, db = Path(sys.argv[1]), Path(sys.argv[2])
+laptop = open_store(db, NOW)
+report = sync.sync(laptop, folder, name="laptop")
+print(sorted(c.name for c in laptop.contacts()))
+print("\\n".join(report.skipped))
+laptop.close()
+"""
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero", "symlink to a good file"])
+def test_a_pipe_or_device_named_like_a_sync_file_is_skipped_not_read(tmp_path: Path, kind: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    good = device_file(folder, MALLORY, [[contact_put("7a" * 16, "Yan Good")]])
+    odd = good.with_name(entry_id(MALLORY, 5) + "-" + entry_id(MALLORY, 5) + ".kjl")
+    if kind == "fifo":
+        os.mkfifo(odd)
+    elif kind == "symlink to /dev/zero":
+        os.symlink("/dev/zero", odd)
+    else:
+        target = tmp_path / "elsewhere.kjl"
+        (tmp_path / "other").mkdir()
+        device_file(tmp_path / "other", MALLORY, [[contact_put("6b" * 16, "Later Lee")]]).rename(target)
+        os.symlink(target, odd)
+    # in a subprocess with a timeout: before the fix a FIFO blocked the sync forever
+    result = subprocess.run(
+        [sys.executable, "-c", _NOT_FILES_SCRIPT, str(folder), str(tmp_path / "laptop.db")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    names, *skipped = result.stdout.splitlines()
+    assert names == "['Yan Good']"  # the good file before it is applied, nothing through the link
+    assert len(skipped) == 1 and "not a regular file" in skipped[0] and odd.name in skipped[0]

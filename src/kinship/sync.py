@@ -19,11 +19,13 @@ different devices become one, by a merge recorded as this device's own entry.
 
 from __future__ import annotations
 
+import errno
 import heapq
 import json
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,8 +189,7 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
             for stream in report.streams:
                 if stream.broken is not None:
                     report.skipped.append(
-                        f"{stream.device}/{stream.broken.path.name}: {stream.broken.reason};"
-                        " its changes, and later ones from that device, wait until it is replaced"
+                        f"{stream.device}/{stream.broken.path.name}: {stream.broken.reason}{_WAIT}"
                     )
             store.journal_start()
             for words in applier.merge_namesakes(store):
@@ -253,16 +254,49 @@ class BadFile(Exception):
         self.reason = reason
 
 
-def _complete(path: Path) -> bool:
-    """Return True when the file ends with its completion line."""
+_NOT_REGULAR = "it is not a regular file (a pipe, a device or a link)"
+_WAIT = "; its changes, and later ones from that device, wait until it is replaced"
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+class NotRegular(Exception):
+    """A name in the sync folder that is not a regular file (a FIFO, a device, a symlink)."""
+
+
+def _open_regular(path: Path) -> int:
+    """Open ``path`` for reading without following a symlink or blocking; return the descriptor.
+
+    Raises NotRegular unless it is a regular file (a FIFO or a device would block or never end),
+    OSError when it cannot be opened.
+    """
     try:
-        with open(path, "rb") as handle:
-            handle.seek(0, os.SEEK_END)
-            size = handle.tell()
-            handle.seek(max(0, size - 200))
-            tail = handle.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno in (errno.ELOOP, errno.ENXIO, errno.EMLINK):  # a symlink; a FIFO or socket
+            raise NotRegular(path.name) from exc
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(path.name)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _complete(path: Path) -> bool:
+    """Return True when the (regular) file ends with its completion line; raise NotRegular."""
+    try:
+        fd = _open_regular(path)
     except OSError:
         return False
+    try:
+        size = os.fstat(fd).st_size
+        tail = os.pread(fd, 200, max(0, size - 200)).rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     try:
         value = json.loads(tail)
     except (ValueError, RecursionError):
@@ -476,7 +510,7 @@ class _EntryStream:
             if self.broken is not None:
                 return
             try:
-                with open(path, "rb") as handle:
+                with os.fdopen(_open_regular(path), "rb") as handle:
                     header = self._read(handle, path)
                     if header.get("kinship_sync") != FORMAT_VERSION:
                         raise BadFile(path, "not a sync file this version of kinship reads")
@@ -509,9 +543,20 @@ class _EntryStream:
             except BadFile as exc:
                 self.broken = exc
                 return
+            except NotRegular:
+                self.broken = BadFile(path, _NOT_REGULAR)
+                return
             except OSError as exc:
                 self.broken = BadFile(path, f"it cannot be read ({exc.strerror})")
                 return
+
+
+def _is_kind(path: Path, test: Any) -> bool:
+    """Return True when ``path`` itself (not what a symlink points to) passes ``test`` (stat.S_IS*)."""
+    try:
+        return bool(test(os.lstat(path).st_mode))
+    except OSError:
+        return False
 
 
 def _incoming(
@@ -524,7 +569,7 @@ def _incoming(
     shapes = _Shapes(conn)
     streams = []
     for sub in sorted(folder.iterdir()):
-        if not sub.is_dir() or not _DEVICE_FOLDER.match(sub.name) or sub.name == device:
+        if not _DEVICE_FOLDER.match(sub.name) or sub.name == device or not _is_kind(sub, stat.S_ISDIR):
             continue
         after = applied.get(sub.name)
         files = []
@@ -533,7 +578,17 @@ def _incoming(
                 continue
             if after is not None and path.name[33:65] <= after:
                 continue  # every entry in it was applied (its name says first-last)
-            if _complete(path):
+            if not _is_kind(path, stat.S_ISREG):
+                # a FIFO would block the read (under the write lock), a device never end:
+                # listed by lstat, opened without following links or blocking, never read
+                report.skipped.append(f"{sub.name}/{path.name}: {_NOT_REGULAR}{_WAIT}")
+                break  # the device's later files wait, as after any bad file
+            try:
+                complete = _complete(path)
+            except NotRegular:  # replaced since it was listed
+                report.skipped.append(f"{sub.name}/{path.name}: {_NOT_REGULAR}{_WAIT}")
+                break
+            if complete:
                 files.append(path)
             else:
                 report.incomplete_files += 1
