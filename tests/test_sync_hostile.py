@@ -287,3 +287,55 @@ def test_a_pipe_or_device_named_like_a_sync_file_is_skipped_not_read(tmp_path: P
     names, *skipped = result.stdout.splitlines()
     assert names == "['Yan Good']"  # the good file before it is applied, nothing through the link
     assert len(skipped) == 1 and "not a regular file" in skipped[0] and odd.name in skipped[0]
+
+
+# ---- received changes that do not fit this database ---------------------------------------------
+
+
+def interaction_put(uid: str, people: list[str], **row: object) -> str:
+    at = int(NOW.timestamp()) - 86400
+    record: dict[str, object] = {"uid": uid, "at": at, "utc_offset": 0, "day": at // 86400, "channel": 0}
+    record.update(created=at, **row)
+    return json.dumps({"op": "put", "t": "i", "uid": uid, "row": record, "people": people, "strong": False})
+
+
+def later_file(folder: Path, ops: list[str]) -> None:
+    path = device_file(folder, MALLORY, [ops])
+    path.rename(path.with_name(entry_id(MALLORY, 5) + "-" + entry_id(MALLORY, 5) + ".kjl"))
+
+
+def test_a_merge_into_a_contact_unknown_here_waits_and_records_no_redirect(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    laptop = small_log(tmp_path / "laptop.db")
+    ana = laptop.conn.execute("SELECT uid FROM contacts WHERE name = 'Ana Lima'").fetchone()[0]
+    merge = json.dumps({"op": "merge", "dup": ana, "keep": "9c" * 16})
+    device_file(folder, MALLORY, [[contact_put("7a" * 16, "Yan Good")], [contact_put(ZED, "Zed"), merge]])
+    later_file(folder, [interaction_put("ab" * 16, [ana], note="later")])
+    before = laptop.conn.execute("SELECT count(*) FROM interactions").fetchone()[0]
+    report = sync.sync(laptop, folder, name="laptop")
+    names = {contact.name for contact in laptop.contacts()}
+    assert "Yan Good" in names and "Ana Lima" in names
+    assert "Zed" not in names  # nothing of the entry with the merge
+    assert laptop.conn.execute("SELECT count(*) FROM journal_redirects").fetchone()[0] == 0
+    assert laptop.conn.execute("SELECT count(*) FROM interactions").fetchone()[0] == before  # waits
+    assert len(report.skipped) == 1 and "does not know" in report.skipped[0]
+    # once the contact it names has arrived, the merge and the later file apply
+    laptop.close()
+
+
+def test_a_merge_into_a_contact_forgotten_here_forgets_the_duplicate_too(tmp_path: Path) -> None:
+    from kinship import actions
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    laptop = small_log(tmp_path / "laptop.db")
+    uid = {c.name: c.id for c in laptop.contacts()}
+    actions.forget_contact(laptop, uid["Ben Ode"])
+    merge = json.dumps({"op": "merge", "dup": uid["Cy Park"], "keep": uid["Ben Ode"]})
+    device_file(folder, MALLORY, [[merge]])
+    report = sync.sync(laptop, folder, name="laptop")
+    assert not report.skipped and report.received == {"mallory": 1}
+    assert {c.name for c in laptop.contacts()} == {"Ana Lima", "Eve Ruiz"}
+    assert laptop.conn.execute("SELECT count(*) FROM journal_redirects").fetchone()[0] == 0
+    laptop.close()

@@ -163,6 +163,7 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
                     _record_received(store.conn, entry)
                 except (
                     BadFile,
+                    Unfit,
                     sqlite3.IntegrityError,
                     OverflowError,
                     ValueError,
@@ -175,6 +176,8 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
                     stream = entry["_stream"]
                     if isinstance(exc, BadFile):
                         stream.broken = exc
+                    elif isinstance(exc, Unfit):
+                        stream.broken = BadFile(entry["_file"], exc.reason)
                     else:
                         reason = "it does not fit this database" + (
                             " (a record already here under another id)"
@@ -243,6 +246,14 @@ MAX_TEXT = 1_000_000
 _INT64 = 1 << 63
 _HEX = re.compile(r"^[0-9a-f]+$")
 _FUTURE_MS = 366 * 86400 * 1000
+
+
+class Unfit(Exception):
+    """A received entry that cannot be applied here as it stands: ``reason`` says why (its file waits)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class BadFile(Exception):
@@ -922,7 +933,7 @@ class _Applier:
             elif kind in ("vadd", "vdel"):
                 self.value(op, version)
             elif kind == "merge":
-                self.merge(str(op["dup"]), str(op["keep"]))
+                self.merge(str(op["dup"]), str(op["keep"]), version)
         flush()
 
     def delete_interactions(self, uids: list[str], version: str) -> None:
@@ -1151,14 +1162,25 @@ class _Applier:
                 (rowid, op["kind"], op["key"]),
             )
 
-    def merge(self, dup: str, keep: str) -> None:
-        """Fold ``dup`` into ``keep`` here too (its interactions logged here since included)."""
+    def merge(self, dup: str, keep: str, version: str) -> None:
+        """Fold ``dup`` into ``keep`` here too (its interactions logged here since included).
+
+        Never records a redirect to a contact this device lacks (later interactions with the
+        duplicate would vanish): a merge into a contact unknown here raises Unfit (the file waits,
+        as its contact may come in a file not here yet); into one forgotten here, the duplicate is
+        forgotten too (a forgotten contact stays forgotten, and what was merged into it with it).
+        """
         self._contacts.clear()
         keep_uid = self.resolve(keep)
         if keep_uid == dup or keep_uid is None:
             return
         dup_rowid = self._rowid("c", dup)
         keep_rowid = self._rowid("c", keep_uid)
+        if keep_rowid is None:
+            if get_version(self.conn, keep_uid, TOMBSTONE) is None:
+                raise Unfit("a merge into a contact this device does not know")
+            self.delete({"t": "c", "uid": dup}, version)
+            return
         self.conn.execute(
             "INSERT OR REPLACE INTO journal_redirects(uid, into_uid) VALUES (?, ?)", (dup, keep_uid)
         )
