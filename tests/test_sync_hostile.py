@@ -339,3 +339,61 @@ def test_a_merge_into_a_contact_forgotten_here_forgets_the_duplicate_too(tmp_pat
     assert {c.name for c in laptop.contacts()} == {"Ana Lima", "Eve Ruiz"}
     assert laptop.conn.execute("SELECT count(*) FROM journal_redirects").fetchone()[0] == 0
     laptop.close()
+
+
+BREAKING = {
+    "circle": ("c", "circle", "bogus"),
+    "every_days": ("c", "every_days", 0),
+    "see_every_days": ("c", "see_every_days", -5),
+    "birthday": ("c", "birthday", "not-a-date"),
+    "name": ("c", "name", " \t "),
+    "feel": ("i", "feel", 99),
+    "minutes": ("i", "minutes", -7),
+    "messages": ("i", "messages", -3),
+    "at": ("i", "at", int(NOW.timestamp()) + 86400 * 30),
+}
+
+
+@pytest.mark.parametrize("how", ["put", "set"])
+@pytest.mark.parametrize("what", list(BREAKING))
+def test_a_value_breaking_a_data_rule_skips_its_file_whole(tmp_path: Path, what: str, how: str) -> None:
+    table, column, value = BREAKING[what]
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    laptop = small_log(tmp_path / "laptop.db")
+    ana = laptop.conn.execute("SELECT uid FROM contacts WHERE name = 'Ana Lima'").fetchone()[0]
+    existing = bytes(laptop.conn.execute("SELECT uid FROM interactions LIMIT 1").fetchone()[0]).hex()
+    if how == "set":
+        uid = ana if table == "c" else existing
+        bad = json.dumps({"op": "set", "t": table, "uid": uid, "f": column, "v": value})
+    elif table == "c":
+        bad = contact_put(ZED, "Zed").replace(
+            '"archived": 0', f'"archived": 0, "{column}": {json.dumps(value)}'
+        )
+    else:
+        extra = {column: value}
+        if column == "at":
+            extra["day"] = value // 86400
+        bad = interaction_put("ab" * 16, [ana], **extra)
+    device_file(folder, MALLORY, [[contact_put("7a" * 16, "Yan Good")], [contact_put("6b" * 16, "Zoe"), bad]])
+    before = export_text(laptop)
+    report = sync.sync(laptop, folder, name="laptop")
+    assert len(report.skipped) == 1 and "breaks the rules" in report.skipped[0], report.skipped
+    assert column in report.skipped[0]
+    names = {contact.name for contact in laptop.contacts()}
+    assert "Yan Good" in names and "Zoe" not in names and "Zed" not in names
+    assert export_text(laptop).count("Yan Good") == 1 and before.count("Yan Good") == 0
+    laptop.close()
+
+
+def test_a_value_breaking_a_rule_in_an_added_email_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    laptop = small_log(tmp_path / "laptop.db")
+    ana = laptop.conn.execute("SELECT uid FROM contacts WHERE name = 'Ana Lima'").fetchone()[0]
+    bad = json.dumps({"op": "vadd", "uid": ana, "kind": "email", "key": "x", "value": "not an email"})
+    device_file(folder, MALLORY, [[bad]])
+    report = sync.sync(laptop, folder, name="laptop")
+    assert len(report.skipped) == 1 and "email" in report.skipped[0]
+    assert "not an email" not in export_text(laptop)
+    laptop.close()

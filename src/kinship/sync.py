@@ -19,6 +19,7 @@ different devices become one, by a merge recorded as this device's own entry.
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import heapq
 import json
@@ -32,7 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kinship import journal, journal_store
-from kinship.errors import UsageError
+from kinship.errors import UsageError, ValidationError
 from kinship.journal_store import RECORD, TOMBSTONE, get_version, set_version
 from kinship.keys import name_key
 from kinship.store import VALUE_KINDS, Store
@@ -154,7 +155,7 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
             journal_store.lower_mark(store.conn, -1)
             now = store.journal_now
             now_ms = journal.LATEST_MS if now is None else int(now.timestamp() * 1000)
-            for entry, ops in _incoming(resolved, device, store.conn, report, now_ms):
+            for entry, ops in _incoming(resolved, device, store.conn, report, now_ms, now):
                 # each entry all or nothing: a damaged one is rolled back and its file skipped
                 store.conn.execute("SAVEPOINT sync_entry")
                 created = len(applier.created)
@@ -354,7 +355,10 @@ _RANGES: dict[tuple[str, str], tuple[int, int]] = {
 class _Shapes:
     """What a received record may hold, from this database's own columns (type and NOT NULL)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, now: dt.datetime | None = None) -> None:
+        self.now = now or dt.datetime.now(dt.UTC)
+        # a birthday may be today wherever the sender is
+        self.today = (self.now + dt.timedelta(days=1)).date()
         self.known: dict[str, set[str]] = {}
         self.numbers: dict[str, set[str]] = {}
         self.texts: dict[str, set[str]] = {}
@@ -397,7 +401,75 @@ class _Shapes:
         for column, value in row.items():
             if not fits(table, column, value):
                 return f"a record's {column} has the wrong type"
+        for column, value in row.items():
+            problem = self.breaks_rule(table, column, value)
+            if problem is not None:
+                return problem
+        if table == "i" and (int(row["at"]) + int(row["utc_offset"]) * 60) // 86400 != row["day"]:
+            return "an interaction whose day is not the local day of its time"
         return None
+
+    def breaks_rule(self, table: str, column: str, value: Any) -> str | None:
+        """Return which data rule of validate.py (SPEC §5) ``value`` breaks, or None.
+
+        The rules every import applies, so that what a sync stores can always be exported and
+        imported again (the types are checked before, by ``value_fits``).
+        """
+        if value is None:
+            return None
+        rule = _RULES.get((table, column))
+        if rule is None:
+            return None
+        try:
+            rule(value, self)
+        except ValidationError as exc:
+            return f"a value that breaks the rules: {exc.message}"
+        except (ValueError, OverflowError, OSError):
+            return f"a value that breaks the rules: {column} is out of range"
+        return None
+
+    def value_rule(self, kind: Any, value: Any) -> str | None:
+        """Return which data rule an alias, tag, email or phone breaks, or None."""
+        return self.breaks_rule("v", str(kind), value)
+
+
+def _stored_circle(value: Any, _shapes: _Shapes) -> None:
+    from kinship import validate
+
+    if value not in validate.CIRCLES:
+        raise ValidationError(
+            "circle", f"must be one of {', '.join(validate.CIRCLES)}", validate.shown(value)
+        )
+
+
+def _rules() -> dict[tuple[str, str], Any]:
+    from kinship import validate
+
+    def at(value: Any, shapes: _Shapes) -> None:
+        validate.when(dt.datetime.fromtimestamp(value, dt.UTC), shapes.now, "at")
+
+    return {
+        ("c", "name"): lambda v, _s: validate.name(v),
+        ("c", "circle"): _stored_circle,
+        ("c", "every_days"): lambda v, _s: validate.rhythm_days(v, "every_days"),
+        ("c", "see_every_days"): lambda v, _s: validate.rhythm_days(v, "see_every_days"),
+        ("c", "birthday"): lambda v, s: validate.birthday(v, s.today),
+        ("c", "note"): lambda v, _s: validate.note(v),
+        ("c", "archived"): lambda v, _s: validate.whole_number(v, "archived", 0, 1),
+        ("i", "at"): at,
+        ("i", "minutes"): lambda v, _s: validate.minutes(v),
+        ("i", "feel"): lambda v, _s: validate.feel(v),
+        ("i", "messages"): lambda v, _s: validate.message_count(v),
+        ("i", "note"): lambda v, _s: validate.note(v),
+        ("i", "group_label"): lambda v, _s: validate.group_label(v),
+        ("v", "alias"): lambda v, _s: validate.alias(v),
+        ("v", "tag"): lambda v, _s: validate.tag(v),
+        ("v", "email"): lambda v, _s: validate.email(v),
+        ("v", "phone"): lambda v, _s: validate.phone(v),
+    }
+
+
+_RULES = _rules()
 
 
 def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
@@ -407,7 +479,9 @@ def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
         return None if _is_text(op.get("dup"), 64) and _is_text(op.get("keep"), 64) else "a bad merge"
     if kind in ("vadd", "vdel"):
         fits = all(_is_text(op.get(key)) for key in ("uid", "kind", "key", "value"))
-        return None if fits and op.get("kind") in VALUE_KINDS else "a bad value change"
+        if not fits or op.get("kind") not in VALUE_KINDS:
+            return "a bad value change"
+        return shapes.value_rule(op["kind"], op["value"]) if kind == "vadd" else None
     if kind not in ("put", "set", "del"):
         return None  # an operation a newer kinship writes: nothing this version knows to do
     table, uid = op.get("t"), op.get("uid")
@@ -425,7 +499,11 @@ def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
             return None if _is_texts(op.get("v")) else "a bad list of people"
         if column in ("id", "uid"):
             return "a change of a record's id"
-        return None if shapes.value_fits(table, column, op.get("v")) else f"a {column} of the wrong type"
+        if not shapes.value_fits(table, column, op.get("v")):
+            return f"a {column} of the wrong type"
+        if table == "c" and column == "name" and op.get("v") is None:
+            return "a record lacks name"
+        return shapes.breaks_rule(table, column, op.get("v"))
     row = op.get("row")
     problem = shapes.check_row(table, row)
     if problem is not None:
@@ -437,6 +515,8 @@ def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
         return "a bad flag"
     if table == "i" and not _is_texts(op.get("people", [])):
         return "a bad list of people"
+    if table == "i" and not op.get("people") and row.get("group_label") is None:
+        return "an interaction with no one in it and no group"
     if table == "c":
         values = op.get("values", [])
         if not isinstance(values, list) or not all(
@@ -447,6 +527,10 @@ def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
             for item in values
         ):
             return "a bad list of values"
+        for value_kind, _key, text in values:
+            problem = shapes.value_rule(value_kind, text)
+            if problem is not None:
+                return problem
     return None
 
 
@@ -571,13 +655,18 @@ def _is_kind(path: Path, test: Any) -> bool:
 
 
 def _incoming(
-    folder: Path, device: str, conn: sqlite3.Connection, report: SyncReport, now_ms: int
+    folder: Path,
+    device: str,
+    conn: sqlite3.Connection,
+    report: SyncReport,
+    now_ms: int,
+    now: dt.datetime | None = None,
 ) -> Iterator[tuple[dict[str, Any], Iterator[dict[str, Any]]]]:
     """Yield every other device's entries not applied yet, all in id order."""
     applied = {
         str(row[0]): row[1] for row in conn.execute("SELECT device, last_applied FROM journal_devices")
     }
-    shapes = _Shapes(conn)
+    shapes = _Shapes(conn, now)
     streams = []
     for sub in sorted(folder.iterdir()):
         if not _DEVICE_FOLDER.match(sub.name) or sub.name == device or not _is_kind(sub, stat.S_ISDIR):
