@@ -397,3 +397,46 @@ def test_a_value_breaking_a_rule_in_an_added_email_is_refused(tmp_path: Path) ->
     assert len(report.skipped) == 1 and "email" in report.skipped[0]
     assert "not an email" not in export_text(laptop)
     laptop.close()
+
+
+# ---- entries dated ahead of this device's clock -------------------------------------------------
+
+
+def test_an_entry_dated_beyond_the_skew_waits_and_is_applied_once_its_time_has_come(tmp_path: Path) -> None:
+    import datetime as dt
+
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    ahead = NOW + dt.timedelta(days=3)
+    path = device_file(folder, MALLORY, [[contact_put(ZED, "Zed")]])
+    future = f"{int(ahead.timestamp() * 1000):012x}{MALLORY}0000"
+    path.write_text(path.read_text().replace(entry_id(MALLORY), future))
+    path.rename(path.with_name(f"{future}-{future}.kjl"))
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    report = sync.sync(laptop, folder, name="laptop")
+    assert len(report.skipped) == 1 and "a day ahead" in report.skipped[0]
+    assert laptop.contacts() == []
+    laptop.close()
+    later = open_store(tmp_path / "laptop.db", ahead)  # three days on, the same file is applied
+    assert sync.sync(later, folder).received == {"mallory": 1}
+    assert [c.name for c in later.contacts()] == ["Zed"]
+    later.close()
+
+
+def test_a_received_id_far_ahead_does_not_push_later_local_ids_ahead(tmp_path: Path) -> None:
+    from kinship import journal_store
+
+    laptop = small_log(tmp_path / "laptop.db")
+    now_ms = int(NOW.timestamp() * 1000)
+    # an entry accepted from a clock 300 days ahead (as before the one-day limit)
+    far = f"{now_ms + 300 * 86400 * 1000:012x}{MALLORY}0000"
+    laptop.conn.execute(
+        "INSERT INTO journal(id, device, at, words, changes) VALUES (?, ?, 0, 'x', NULL)", (far, MALLORY)
+    )
+    laptop.conn.commit()
+    device = journal_store.device_id(laptop.conn)
+    own_before = laptop.conn.execute("SELECT max(id) FROM journal WHERE device = ?", (device,)).fetchone()[0]
+    entry = journal_store.record_entry(laptop.conn, {}, words="test", now_ms=now_ms)
+    assert entry > own_before  # this device's ids still only grow
+    assert journal.split_id(entry)[0] <= now_ms + journal.SKEW_MS
+    laptop.close()

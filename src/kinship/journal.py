@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 ID_LENGTH = 32
 LATEST_MS = 0xFFFFFFFFFFFF - 400 * 86400 * 1000
+SKEW_MS = 86400 * 1000
+"""How far ahead of this device's clock another device's entry may be dated: one received
+further ahead waits (its file is skipped and read again at a later sync), and no received id
+moves this device's new ids past its own time plus this (the later change would win for long)."""
 """Later than any entry time a clock can give (12 hex digits of milliseconds, with room)."""
 KEEP_ENTRIES = 1000
 KEEP_DAYS = 90

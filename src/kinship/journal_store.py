@@ -400,10 +400,29 @@ def device_id(conn: sqlite3.Connection) -> str:
     return str(row[0])
 
 
-def newest_id(conn: sqlite3.Connection) -> str | None:
-    """Return the greatest entry id this database has seen."""
+def newest_id(conn: sqlite3.Connection, now_ms: int | None = None, device: str | None = None) -> str | None:
+    """Return the greatest entry id this database has seen (a new entry's id comes after it).
+
+    With ``now_ms``, ids of other devices dated more than ``journal.SKEW_MS`` after it are passed
+    over: a received entry from a clock far ahead must not push every later id here ahead too.
+    ``device``'s own ids always count (its ids only ever grow, whatever its clock does).
+    """
     row = conn.execute("SELECT id FROM journal ORDER BY id DESC LIMIT 1").fetchone()
-    return None if row is None else str(row[0])
+    if row is None:
+        return None
+    newest = str(row[0])
+    if now_ms is None or int(newest[:12], 16) <= now_ms + journal.SKEW_MS:
+        return newest
+    cap = f"{max(now_ms + journal.SKEW_MS + 1, 0):012x}"
+    found = [
+        str(row[0])
+        for row in (
+            conn.execute("SELECT id FROM journal WHERE id < ? ORDER BY id DESC LIMIT 1", (cap,)).fetchone(),
+            conn.execute("SELECT max(id) FROM journal WHERE device = ?", (device,)).fetchone(),
+        )
+        if row is not None and row[0] is not None
+    ]
+    return max(found) if found else None
 
 
 def record_entry(
@@ -418,7 +437,7 @@ def record_entry(
 ) -> str:
     """Write one entry of this device with its changes, its versions; return its id."""
     device = device or device_id(conn)
-    entry_id = journal.new_entry_id(now_ms, device, newest_id(conn))
+    entry_id = journal.new_entry_id(now_ms, device, newest_id(conn, now_ms, device))
     if changes.get("a"):
         conn.execute("UPDATE journal_attic SET entry = ? WHERE entry = ?", (entry_id, PENDING))
     if changes.get("rr") and changes.get("i", {}).get("new"):
@@ -452,7 +471,7 @@ def _without(ranges: list[list[int]], taken: list[list[int]]) -> list[list[int]]
 def record_marker(conn: sqlite3.Connection, words: str, now_ms: int) -> str:
     """Write an entry of this device that changed nothing here (sync's first exchange); return its id."""
     device = device_id(conn)
-    entry_id = journal.new_entry_id(now_ms, device, newest_id(conn))
+    entry_id = journal.new_entry_id(now_ms, device, newest_id(conn, now_ms, device))
     conn.execute(
         "INSERT INTO journal(id, device, at, words, changes) VALUES (?, ?, ?, ?, NULL)",
         (entry_id, device, now_ms // 1000, words),

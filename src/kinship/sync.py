@@ -246,7 +246,6 @@ MAX_TEXT = 1_000_000
 """The longest text value a received record may hold."""
 _INT64 = 1 << 63
 _HEX = re.compile(r"^[0-9a-f]+$")
-_FUTURE_MS = 366 * 86400 * 1000
 
 
 class Unfit(Exception):
@@ -543,7 +542,7 @@ def _check_head(value: dict[str, Any], device: str, newest_ms: int) -> str | Non
     if entry[12:28] != device:
         return "an entry of another device"
     if int(entry[:12], 16) > newest_ms:
-        return "an entry dated more than a year ahead"
+        return "an entry dated more than a day ahead of this device's clock (it waits)"
     if not _is_int(value.get("at", 0)) or not _is_text(value.get("words", ""), 2000):
         return "a bad entry header"
     for key in ("undoes", "redoes"):
@@ -693,7 +692,7 @@ def _incoming(
             else:
                 report.incomplete_files += 1
         if files:
-            stream = _EntryStream(sub.name, files, after, shapes, now_ms + _FUTURE_MS)
+            stream = _EntryStream(sub.name, files, after, shapes, now_ms + journal.SKEW_MS)
             report.streams.append(stream)
             streams.append(stream.entries())
     for _entry_id, _order, header, ops in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
