@@ -146,7 +146,8 @@ def test_the_cli_reports_a_damaged_file_in_one_line(kinship_env: Path) -> None:
     result = run("sync", str(folder))
     assert result.exit_code == 0, result.output
     assert result.exception is None
-    assert "skipped " + MALLORY in result.stdout and "nested too deeply" in result.stdout
+    assert "skipped " + MALLORY in result.stdout
+    assert "nested too deeply" in result.stdout or "too many objects" in result.stdout
     assert "Zed" not in run("people").stdout
 
 
@@ -439,4 +440,27 @@ def test_a_received_id_far_ahead_does_not_push_later_local_ids_ahead(tmp_path: P
     entry = journal_store.record_entry(laptop.conn, {}, words="test", now_ms=now_ms)
     assert entry > own_before  # this device's ids still only grow
     assert journal.split_id(entry)[0] <= now_ms + journal.SKEW_MS
+    laptop.close()
+
+
+# ---- bounded lines ------------------------------------------------------------------------------
+
+
+def test_a_long_header_or_a_line_of_many_lists_is_skipped_before_parsing(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    path = device_file(folder, MALLORY, [[contact_put(ZED, "Zed")]])
+    original = path.read_text()
+    long_name = original.replace('"name": "mallory"', '"name": "' + "m" * (sync.MAX_HEAD_LINE + 1) + '"', 1)
+    many = original.replace('"values": []', '"values": [' + ",".join(["[]"] * (sync.MAX_BRACKETS + 1)) + "]")
+    for text, says in ((long_name, "too long"), (many, "too many")):
+        path.write_text(text)
+        report = sync.sync(laptop, folder)
+        assert len(report.skipped) == 1 and says in report.skipped[0], report.skipped
+        assert laptop.contacts() == []
+    # a note of 10,000 brackets is a note, not a structure: the rule is on lines, with room for it
+    note = json.dumps("[{" * 5000)
+    path.write_text(original.replace('"archived": 0', '"archived": 0, "note": ' + note))
+    assert sync.sync(laptop, folder).received == {"mallory": 1}
     laptop.close()

@@ -240,8 +240,14 @@ def _record_received(conn: sqlite3.Connection, entry: dict[str, Any]) -> None:
 # the device's later ones, is skipped with the reason (the report says so): those changes wait
 # until the file is replaced, and nothing of them is applied twice or half.
 
-MAX_LINE = 16 * 1024 * 1024
-"""The longest line a sync file may hold (one record with all its values)."""
+MAX_LINE = 1024 * 1024
+"""The longest operation line a sync file may hold (one record with all its values: a note is
+at most 10,000 characters, a name 200)."""
+MAX_HEAD_LINE = 64 * 1024
+"""The longest file header, entry header, end or completion line."""
+MAX_BRACKETS = 20_000
+"""The most objects and lists (``{`` and ``[``, counted before parsing) one line may hold: a line
+of a million empty lists would cost hundreds of megabytes once parsed."""
 MAX_TEXT = 1_000_000
 """The longest text value a received record may hold."""
 _INT64 = 1 << 63
@@ -568,12 +574,14 @@ class _EntryStream:
         self.newest_ms = newest_ms
         self.broken: BadFile | None = None
 
-    def _read(self, handle: IO[bytes], path: Path) -> dict[str, Any]:
-        raw = handle.readline(MAX_LINE + 1)
+    def _read(self, handle: IO[bytes], path: Path, longest: int = MAX_LINE) -> dict[str, Any]:
+        raw = handle.readline(longest + 1)
         if not raw:
             raise BadFile(path, "it ends early")
-        if len(raw) > MAX_LINE:
+        if len(raw) > longest:
             raise BadFile(path, "a line is too long")
+        if raw.count(b"{") + raw.count(b"[") > MAX_BRACKETS:
+            raise BadFile(path, "too many objects in a line")
         try:
             value = json.loads(raw)
         except RecursionError as exc:
@@ -605,14 +613,14 @@ class _EntryStream:
                 return
             try:
                 with os.fdopen(_open_regular(path), "rb") as handle:
-                    header = self._read(handle, path)
+                    header = self._read(handle, path, MAX_HEAD_LINE)
                     if header.get("kinship_sync") != FORMAT_VERSION:
                         raise BadFile(path, "not a sync file this version of kinship reads")
                     if header.get("device") != self.device:
                         raise BadFile(path, "its device is not the folder's")
                     label = header.get("name")
                     while True:
-                        value = self._read(handle, path)
+                        value = self._read(handle, path, MAX_HEAD_LINE)
                         if "complete" in value:
                             break
                         problem = _check_head(value, self.device, self.newest_ms)
