@@ -464,3 +464,42 @@ def test_a_long_header_or_a_line_of_many_lists_is_skipped_before_parsing(tmp_pat
     path.write_text(original.replace('"archived": 0', '"archived": 0, "note": ' + note))
     assert sync.sync(laptop, folder).received == {"mallory": 1}
     laptop.close()
+
+
+# ---- overlapping files --------------------------------------------------------------------------
+
+
+def test_a_later_file_listing_applied_entries_again_is_no_damage(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    # a sync killed after renaming its file into place, before its commit, writes the same
+    # entries again (and more) into a new file next time
+    device_file(folder, MALLORY, [[contact_put("7a" * 16, "Yan Good")], [contact_put(ZED, "Zed")]])
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    assert sync.sync(laptop, folder).received == {"mallory": 2}
+    device_file(
+        folder,
+        MALLORY,
+        [[contact_put("7a" * 16, "Yan Good")], [contact_put(ZED, "Zed")], [contact_put("6b" * 16, "Zoe")]],
+    )
+    report = sync.sync(laptop, folder)
+    assert not report.skipped and report.received == {"mallory": 1}
+    fresh = open_store(tmp_path / "fresh.db", NOW)  # both files at once: each entry once
+    report = sync.sync(fresh, folder)
+    assert not report.skipped and report.received["mallory"] == 3
+    assert sorted(c.name for c in fresh.contacts()) == ["Yan Good", "Zed", "Zoe"]
+    laptop.close()
+    fresh.close()
+
+
+def test_entries_going_down_inside_one_file_are_damage(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    path = device_file(folder, MALLORY, [[contact_put("7a" * 16, "Yan Good")], [contact_put(ZED, "Zed")]])
+    first, second = entry_id(MALLORY, 0), entry_id(MALLORY, 1)
+    text = path.read_text().replace(first, "FIRST").replace(second, first).replace("FIRST", second)
+    path.write_text(text)
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    report = sync.sync(laptop, folder)
+    assert len(report.skipped) == 1 and "out of order" in report.skipped[0]
+    laptop.close()

@@ -607,10 +607,13 @@ class _EntryStream:
     def entries(self) -> Iterator[tuple[str, int, dict[str, Any], Iterator[dict[str, Any]]]]:
         """Yield (id, order, header, operations) for the entries after ``after``."""
         order = 0
-        last = ""
         for path in self.files:
             if self.broken is not None:
                 return
+            # a later file may list again entries an earlier one held (its sync was killed
+            # after the rename, before its commit): those are duplicates, skipped below; only
+            # ids going down inside one file are damage
+            last = ""
             try:
                 with os.fdopen(_open_regular(path), "rb") as handle:
                     header = self._read(handle, path, MAX_HEAD_LINE)
