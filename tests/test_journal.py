@@ -84,8 +84,8 @@ CHANGES: dict[str, tuple[str, Change]] = {
     "archive": ("archive: Ben Ode", lambda s: actions.set_archived(s, "Ben", True)),
     "merge": ("merge: Cy Park into Ana Lima", lambda s: actions.merge_contacts(s, "Ana", "Cy")),
     "forget": ("forget: Ana Lima", lambda s: actions.forget_contact(s, _ana(s))),
-    "snooze": ("snooze: Eve Ruiz", lambda s: actions.snooze(s, NOW, 14, name="Eve")),
-    "dismiss": ("dismiss: fading:", lambda s: actions.dismiss(s, NOW, "Eve")),
+    "snooze": ("snooze: Eve Ruiz for 14 days", lambda s: actions.snooze(s, NOW, 14, name="Eve")),
+    "dismiss": ("dismiss: Eve Ruiz", lambda s: actions.dismiss(s, NOW, "Eve")),
     "unsnooze": (
         "unsnooze: Eve Ruiz",
         lambda s: actions.unquiet(s, Settings(), NOW, "Eve", kind="snooze"),
@@ -262,6 +262,11 @@ def test_every_column_of_the_tracked_tables_is_captured(world: Store) -> None:
     for table in journal_store.TRACKED:
         captured = journal_store.columns_of(world.conn, f"journal_capture_{table}")
         assert captured == ["jop", *journal_store.columns_of(world.conn, table)], table
+    attic = journal_store.columns_of(world.conn, "journal_attic")
+    assert attic == ["entry", *journal_store.columns_of(world.conn, "interactions"), "people"]
+    world.conn.execute("ALTER TABLE interactions ADD COLUMN mood TEXT")  # a later migration
+    journal_store.install_capture(world.conn)
+    assert "mood" in journal_store.columns_of(world.conn, "journal_attic")
 
 
 def test_the_journal_keeps_a_thousand_entries_or_ninety_days(world: Store) -> None:
@@ -287,3 +292,109 @@ def test_the_journal_keeps_a_thousand_entries_or_ninety_days(world: Store) -> No
         world.conn.execute("UPDATE journal SET at = ? WHERE at = ?", (recent, old))
     actions.edit_contact(world, "Cy", ContactChanges(note="and another"))
     assert len(journal_rows(world)) == 1001
+
+
+def _import_many(store: Store, count: int) -> None:
+    """One write adding a contact and ``count`` interactions with them and Ana (an import)."""
+    with store.write(describe=f"import: {count} interactions"):
+        ana = store.contact_rowid(_ana(store))
+        ben = store.conn.execute(
+            "INSERT INTO contacts(uid, name, name_key, created) VALUES ('b0b', 'Bo Imported', 'bo imported', 0)"
+        ).lastrowid
+        assert ana is not None and ben is not None
+        for number in range(count):
+            when = NOW - dt.timedelta(hours=number + 1)
+            store.insert_interaction(
+                when=when, day=when.date(), channel=Channel.MESSAGE, contact_rowids=[ana, ben], created=NOW
+            )
+
+
+def test_undo_and_redo_of_a_large_import_go_through_the_attic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(journal_store, "ATTIC_AT_LEAST", 50)
+    store = small_log(tmp_path / "big.db")
+    before = export_text(store)
+    _import_many(store, 300)
+    after = export_text(store)
+    history_actions.undo(store)
+    assert export_text(store) == before
+    undo_blob = store.conn.execute("SELECT changes FROM journal ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert len(undo_blob) < 300  # the 300 rows wait in the attic, not in the entry
+    assert store.conn.execute("SELECT count(*) FROM journal_attic").fetchone()[0] == 300
+    history_actions.redo(store)
+    assert export_text(store) == after
+    assert store.conn.execute("SELECT count(*) FROM journal_attic").fetchone()[0] == 0
+    history_actions.undo(store)  # the import again, then its redo again
+    assert export_text(store) == before
+    history_actions.redo(store)
+    assert export_text(store) == after
+    assert store.integrity_problems() == []
+    store.close()
+
+
+def test_a_large_undo_and_its_redo_travel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kinship import sync
+
+    monkeypatch.setattr(journal_store, "ATTIC_AT_LEAST", 50)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    desk = small_log(tmp_path / "desk.db")
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    _import_many(desk, 120)
+    sync.sync(desk, folder)
+    sync.sync(laptop, folder)
+    assert len(laptop.history()) == len(desk.history())
+    history_actions.undo(desk)
+    sync.sync(desk, folder)
+    sync.sync(laptop, folder)
+    assert export_text(laptop) == export_text(desk)
+    history_actions.redo(desk)
+    for store in (desk, laptop, desk, laptop):
+        sync.sync(store, folder)
+    assert export_text(laptop) == export_text(desk)
+    assert "Bo Imported" in export_text(laptop)
+    desk.close()
+    laptop.close()
+
+
+def test_quieting_a_nudge_reads_like_the_command_in_the_list(world: Store) -> None:
+    nudge = next(n for n in actions.nudges(world, Settings(), NOW.date()) if n.contact is not None)
+    assert nudge.handle is not None
+    actions.quiet(world, Settings(), NOW, nudge.handle, days=7)
+    words = history_actions.undo_list(world)[0].words
+    assert words == f"snooze: {nudge.handle} ({nudge.kind.replace('_', '-')}, Eve Ruiz) for 7 days"
+    actions.unquiet(world, Settings(), NOW, nudge.handle, kind="snooze")
+    assert history_actions.undo_list(world)[0].words.startswith(f"unsnooze: {nudge.handle} (")
+    actions.dismiss(world, NOW, "Eve")
+    assert history_actions.undo_list(world)[0].words == "dismiss: Eve Ruiz"
+
+
+def test_a_redo_after_sync_took_the_row_ids_brings_every_row_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kinship import sync
+
+    monkeypatch.setattr(journal_store, "ATTIC_AT_LEAST", 50)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    desk = small_log(tmp_path / "desk.db")
+    laptop = small_log(tmp_path / "laptop.db")
+    for store in (desk, laptop, desk):
+        sync.sync(store, folder)
+    _import_many(desk, 120)
+    history_actions.undo(desk)  # the 120 rows wait in the attic; their row ids are free
+    for hours in (1, 2, 3):
+        actions.log_interaction(laptop, NOW - dt.timedelta(hours=hours), ZONE, LogRequest(names=("Cy",)))
+    sync.sync(laptop, folder)
+    sync.sync(desk, folder)  # the laptop's three rows take some of those row ids here
+    history_actions.redo(desk)
+    assert (
+        desk.conn.execute("SELECT count(*) FROM interactions").fetchone()[0] == 3 + 3 + 3 + 120
+    )  # two small logs, three new, the import
+    assert desk.integrity_problems() == []
+    for store in (desk, laptop, desk, laptop):
+        sync.sync(store, folder)
+    assert export_text(laptop) == export_text(desk)
+    desk.close()
+    laptop.close()

@@ -10,6 +10,8 @@ paths fails here, long before anyone notices it in the bench.
 from __future__ import annotations
 
 import ast
+import atexit
+import functools
 import importlib
 import os
 import pkgutil
@@ -18,14 +20,17 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+from tests import kinship_process
 from tests.conftest import ok
 
 import kinship.cli.tables
+from kinship.cli import command
 from kinship.cli.helppages import PAGES
 from kinship.cli.parse import TOPICS
 from kinship.cli.table import COMMANDS
 
-RUN_MAIN = "from kinship.cli import main; main()"  # what the installed `kinship` script runs
+RUN_MAIN = "from kinship.cli import command; command()"  # what the installed `kinship` script runs
 
 NEVER_ON_LOG = {
     "typing",  # kinship.lean stands in for it at run time
@@ -60,7 +65,7 @@ NEVER_ON_LOG = {
 
 ONLY_ON_HELP = {"kinship", "kinship.cli", "kinship.cli.run", "kinship.cli.prerender", "kinship.cli.helppages"}
 """Every module ``kinship --help`` may import beyond Python's start-up (and ``__future__``,
-kinship.errors and kinship.lean, which import nothing)."""
+kinship.errors and kinship.lean, which import nothing, and the built-in ``atexit``)."""
 
 
 def _imported(*args: str) -> tuple[set[str], str]:
@@ -81,11 +86,16 @@ def _imported(*args: str) -> tuple[set[str], str]:
     return names, result.stdout
 
 
+@functools.cache
+def _python_alone() -> frozenset[str]:
+    """Return the modules ``python -c pass`` imports (site's, a .pth file's…)."""
+    return frozenset(_imported("-c", "pass")[0])
+
+
 def _added(*args: str) -> tuple[set[str], str]:
     """Return the modules a run of ``kinship ARGS`` adds to those of ``python -c pass``."""
-    baseline, _ = _imported("-c", "pass")
     names, stdout = _imported("-c", RUN_MAIN, *args)
-    return names - baseline, stdout
+    return names - _python_alone(), stdout
 
 
 def test_log_imports_nothing_it_does_not_need(kinship_env: Path) -> None:
@@ -105,7 +115,7 @@ def test_help_pages_import_nothing_but_the_pages() -> None:
     for args in (["--help"], ["log", "--help"]):
         added, stdout = _added(*args)
         assert stdout == PAGES[" ".join(args[:-1])]
-        assert sorted(added - ONLY_ON_HELP - {"__future__", "kinship.errors", "kinship.lean"}) == []
+        assert sorted(added - ONLY_ON_HELP - {"__future__", "atexit", "kinship.errors", "kinship.lean"}) == []
 
 
 def test_the_kinship_command_is_a_plain_script() -> None:
@@ -116,14 +126,45 @@ def test_the_kinship_command_is_a_plain_script() -> None:
     assert project["tool"]["setuptools"]["script-files"] == ["scripts/kinship"]
     script = ast.parse((root / "scripts" / "kinship").read_text(encoding="utf-8"))
     imports = [ast.unparse(node) for node in script.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    assert imports == ["from kinship.cli import main"]
+    assert imports == ["from kinship.cli import command"]
 
 
 def test_the_topic_index_names_every_command_of_the_table() -> None:
     """``parse.TOPICS`` lets ``kinship log`` import one table module instead of all of them."""
     declared: dict[str, str] = {}
     for module in pkgutil.iter_modules(kinship.cli.tables.__path__):
-        for command in importlib.import_module(f"kinship.cli.tables.{module.name}").COMMANDS:
-            declared[command.name] = module.name
+        for entry in importlib.import_module(f"kinship.cli.tables.{module.name}").COMMANDS:
+            declared[entry.name] = module.name
     assert declared == TOPICS, "update kinship.cli.parse.TOPICS"
     assert sorted(declared) == sorted(command.name for command in COMMANDS)
+
+
+def test_the_command_says_everything_before_it_ends_without_teardown(kinship_env: Path) -> None:
+    """``command`` ends the process with ``os._exit``: nothing printed may be lost, codes stay."""
+    ok("add", "Ana Lima", "--note", "x" * 5000)
+    for day in range(1, 29):
+        ok("log", "ana", "--via", "call", "--when", f"2026-10-{day:02d} 12:00", "--note", "y" * 2000)
+    exported = kinship_process.kinship("export")
+    assert exported.returncode == 0 and exported.stdout == ok("export").stdout
+    assert len(exported.stdout) > 60_000  # more than any pipe buffer holds
+    missing = kinship_process.kinship("show", "nobody")
+    assert missing.returncode == 3 and missing.stderr.startswith("Error: no contact matches 'nobody'")
+
+
+def test_the_command_ends_the_ordinary_way_when_something_waits_for_exit(
+    kinship_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ended: list[object] = []
+
+    def record(code: int) -> None:
+        ended.append(("os._exit", code))
+        raise SystemExit(code)
+
+    monkeypatch.setattr(os, "_exit", record)
+    monkeypatch.setattr(sys, "argv", ["kinship", "db", "path"])
+    for callbacks, how in ((0, "os._exit"), (1, "sys.exit")):
+        monkeypatch.setattr(atexit, "_ncallbacks", lambda callbacks=callbacks: callbacks)
+        with pytest.raises(SystemExit) as done:
+            command()
+        assert done.value.code == 0
+        assert ended.pop() == ("os._exit", 0) if how == "os._exit" else not ended

@@ -259,3 +259,30 @@ def test_a_sync_killed_midway_then_run_again_loses_nothing(
     assert len(desk.history()) == 3 + 5 + 3  # each small log's three, and the five with Ben, none twice
     desk.close()
     laptop.close()
+
+
+def test_a_copied_database_takes_a_new_device_id_and_both_converge(tmp_path: Path, folder: Path) -> None:
+    import shutil
+
+    desk = small_log(tmp_path / "desk.db")
+    sync.sync(desk, folder, name="desk")
+    original = desk.get_meta("device_id")
+    desk.close()
+    shutil.copy(tmp_path / "desk.db", tmp_path / "copy.db")  # what docs/sync.md says not to do
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (tmp_path / "desk.db").rename(moved / "desk.db")  # a move keeps the file: the same device
+    desk = open_store(moved / "desk.db", NOW)
+    copy = open_store(tmp_path / "copy.db", NOW)
+    actions.log_interaction(desk, NOW, ZONE, LogRequest(names=("Ana",), note="at the desk"))
+    actions.log_interaction(copy, NOW, ZONE, LogRequest(names=("Ben",), note="on the copy"))
+    assert desk.get_meta("device_id") == original
+    assert copy.get_meta("device_id") not in (None, original)
+    assert history_actions.undo_list(copy)[0].words.startswith("log:")  # undo still reaches back
+    for store in (copy, desk, copy, desk):
+        sync.sync(store, folder)
+    assert comparable(copy) == comparable(desk)
+    assert "at the desk" in comparable(copy) and "on the copy" in comparable(desk)
+    assert len(copy.history()) == 3 + 2
+    desk.close()
+    copy.close()

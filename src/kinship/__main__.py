@@ -1,6 +1,6 @@
 """``python -m kinship`` runs the command line."""
 
-from kinship.cli import main
+from kinship.cli import command
 
 if __name__ == "__main__":
-    main()
+    command()

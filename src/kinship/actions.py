@@ -1036,6 +1036,20 @@ class _Matched(NamedTuple):
     nudges: tuple[Nudge, ...]
     contact: NameEntry | None
 
+    def words(self, doing: str, days: int | None = None) -> str:
+        """Return the command in words for the journal (``undo --list``): by name or by handle."""
+        if self.contact is not None:
+            what = self.contact.name
+        else:
+            nudge = self.nudges[0]
+            about = nudge.contact.name if nudge.contact is not None else nudge.details.get("group")
+            what = (
+                f"{nudge.handle or nudge.key} ({nudge.kind.replace('_', '-')}{f', {about}' if about else ''})"
+            )
+            if len(self.nudges) > 1:
+                what += f" and {len(self.nudges) - 1} more"
+        return f"{doing}: {what}" + ("" if days is None else f" for {days} days")
+
 
 def _match_who(store: Store, who: str, pool: Sequence[Nudge], choose: Chooser | None, doing: str) -> _Matched:
     """Return the nudges ``who`` names among ``pool``: a handle, then a full key, then a name."""
@@ -1100,6 +1114,7 @@ def quiet(
         what = matched.contact.name if matched.contact is not None else describe_nudge(matched.nudges[0])
         if not live:  # already dismissed: nothing to change
             return QuietResult(what, (), None, False)
+        store.journal_describe(matched.words(doing, days))
         if days is None:
             for key in keys:
                 store.add_nudge_state(kind="dismiss", made_at=now, made_day=today, key=key)
@@ -1160,6 +1175,7 @@ def unquiet(
                 "see `kinship nudges --hidden`",
             )
         what = matched.contact.name if matched.contact is not None else describe_nudge(matched.nudges[0])
+        store.journal_describe(matched.words(doing))
         return QuietResult(what, keys, None, True)
 
 

@@ -31,6 +31,7 @@ TRACKED = ("contacts", "contact_values", "interactions", "links", "nudge_state")
 CHANNEL_WORDS = ("in person", "call", "video", "message", "email", "social")
 DEVICE_KEY = "device_id"
 DEVICE_NAME_KEY = "device_name"
+FILE_KEY = "device_file"
 PUBLISHED_KEY = "journal_published"
 TOMBSTONE = "~"
 RECORD = "*"
@@ -55,9 +56,15 @@ def install_capture(conn: sqlite3.Connection) -> None:
     """Create (or re-create) the capture tables and triggers from the tables' current columns.
 
     m004 calls this; a later migration that adds a column to a tracked table must call it again
-    (tests/test_journal.py checks that every column is captured).
+    (tests/test_journal.py checks that every column is captured); it also gives the attic
+    (m005) any column interactions gained.
     """
     conn.execute("CREATE TABLE IF NOT EXISTS journal_mark(t TEXT PRIMARY KEY, hw INTEGER)")
+    attic = columns_of(conn, "journal_attic")
+    if attic:  # m005 on: the attic keeps every column of interactions
+        for col in columns_of(conn, "interactions"):
+            if col not in attic:
+                conn.execute(f"ALTER TABLE journal_attic ADD COLUMN {col}")
     for table in TRACKED:
         cols = columns_of(conn, table)
         names = ", ".join(cols)
@@ -343,6 +350,46 @@ def _new_ranges(conn: sqlite3.Connection, hw: int) -> list[list[int]]:
 # ---- entries ------------------------------------------------------------------------------------
 
 
+def file_identity(path: object) -> tuple[int, int] | None:
+    """Return (file system, inode) of the database file at ``path`` (None: not a file)."""
+    import os
+
+    try:
+        found = os.stat(str(path))
+    except (OSError, ValueError):
+        return None
+    return int(found.st_dev), int(found.st_ino)
+
+
+def checked_device_id(conn: sqlite3.Connection, path: object) -> str:
+    """Return this database's device id, minting a new one when the file is a copy.
+
+    Beside the device id the database keeps the identity (file system and inode) of the file
+    it was given to. A copied file, or one restored from a backup, has a new inode: it is no
+    longer the device that made the journal's entries, and two devices sharing one id would
+    silently drop each other's entries (each skips its own folder). So it takes a new id, and
+    keeps undo of what it holds (entries made here, under either id); at its next sync it
+    reads its old self's folder like another device's. A file moved within its file system
+    keeps its inode (and its id); a file system that renumbers itself is not a copy.
+    """
+    stored = dict(
+        conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", (DEVICE_KEY, FILE_KEY)).fetchall()
+    )
+    device = stored.get(DEVICE_KEY) or device_id(conn)
+    identity = file_identity(path)
+    if identity is None:
+        return str(device)
+    text = f"{identity[0]}:{identity[1]}"
+    known = str(stored.get(FILE_KEY) or "")
+    if known == text:
+        return str(device)
+    if known and known.partition(":")[2] != str(identity[1]):
+        device = conn.execute("SELECT lower(hex(randomblob(8)))").fetchone()[0]
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (DEVICE_KEY, device))
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (FILE_KEY, text))
+    return str(device)
+
+
 def device_id(conn: sqlite3.Connection) -> str:
     """Return this database's device id (made by m004)."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (DEVICE_KEY,)).fetchone()
@@ -372,6 +419,11 @@ def record_entry(
     """Write one entry of this device with its changes, its versions; return its id."""
     device = device or device_id(conn)
     entry_id = journal.new_entry_id(now_ms, device, newest_id(conn))
+    if changes.get("a"):
+        conn.execute("UPDATE journal_attic SET entry = ? WHERE entry = ?", (entry_id, PENDING))
+    if changes.get("rr") and changes.get("i", {}).get("new"):
+        # rows brought back from the attic above the mark are told by "rr", not as new rows
+        changes["i"]["new"] = _without(changes["i"]["new"], changes["rr"])
     conn.execute(
         "INSERT INTO journal(id, device, at, words, undoes, redoes, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (entry_id, device, now_ms // 1000, words, undoes, redoes, journal.encode_changes(changes)),
@@ -379,6 +431,22 @@ def record_entry(
     record_versions(conn, changes, entry_id)
     prune(conn, now_ms // 1000, device)
     return entry_id
+
+
+def _without(ranges: list[list[int]], taken: list[list[int]]) -> list[list[int]]:
+    """Return the id ranges ``ranges`` less the ids in ``taken``."""
+    left: list[list[int]] = []
+    for low, high in ranges:
+        pieces = [[low, high]]
+        for t_low, t_high in taken:
+            pieces = [
+                piece
+                for a, b in pieces
+                for piece in ([a, min(b, t_low - 1)], [max(a, t_high + 1), b])
+                if piece[0] <= piece[1]
+            ]
+        left.extend(pieces)
+    return left
 
 
 def record_marker(conn: sqlite3.Connection, words: str, now_ms: int) -> str:
@@ -452,6 +520,28 @@ def record_versions(conn: sqlite3.Connection, changes: dict[str, Any], version: 
             set_version(conn, uid, col, version)
     for row, _people in interactions.get("del", []):
         set_version(conn, str(row["uid"]), TOMBSTONE, version)
+    if changes.get("a"):  # every interaction the undo put in the attic: a tombstone each
+        conn.execute(
+            "INSERT INTO journal_versions(uid, field, version)"
+            " SELECT lower(hex(uid)), ?, ? FROM journal_attic WHERE entry = ?"
+            " ON CONFLICT(uid, field) DO UPDATE SET version = excluded.version"
+            " WHERE excluded.version > version",
+            (TOMBSTONE, version, version),
+        )
+    for low, high in changes.get("rr", []):  # brought back from the attic: revived
+        conn.execute(
+            "INSERT INTO journal_versions(uid, field, version)"
+            " SELECT v.uid, ?, ? FROM journal_versions v JOIN interactions i ON v.uid = lower(hex(i.uid))"
+            " WHERE i.id BETWEEN ? AND ? AND v.field = ?"
+            " ON CONFLICT(uid, field) DO UPDATE SET version = excluded.version"
+            " WHERE excluded.version > version",
+            (RECORD, version, low, high, TOMBSTONE),
+        )
+        conn.execute(
+            "DELETE FROM journal_versions WHERE field = ? AND uid IN"
+            " (SELECT lower(hex(uid)) FROM interactions WHERE id BETWEEN ? AND ?)",
+            (TOMBSTONE, low, high),
+        )
     state = changes.get("n", {})
     for uid in state.get("new", []):
         _revived(conn, uid, version)
@@ -471,7 +561,7 @@ def prune(conn: sqlite3.Connection, now_seconds: int, device: str) -> None:
         return
     published = conn.execute("SELECT value FROM meta WHERE key = ?", (PUBLISHED_KEY,)).fetchone()
     cutoff = now_seconds - journal.KEEP_DAYS * 86400
-    conn.execute(
+    dropped = conn.execute(
         "DELETE FROM journal WHERE id <= ? AND at < ? AND (device != ? OR ? IS NULL OR id <= ?)",
         (
             row[0],
@@ -480,16 +570,23 @@ def prune(conn: sqlite3.Connection, now_seconds: int, device: str) -> None:
             None if published is None else 1,
             None if published is None else published[0],
         ),
-    )
+    ).rowcount
+    if dropped:
+        conn.execute(
+            "DELETE FROM journal_attic WHERE entry IN (SELECT DISTINCT a.entry FROM journal_attic a"
+            " WHERE a.entry != ? AND NOT EXISTS (SELECT 1 FROM journal j WHERE j.id = a.entry))",
+            (PENDING,),
+        )
 
 
 def own_entries(conn: sqlite3.Connection, limit: int | None = None) -> Iterator[journal.EntryHead]:
-    """Yield this device's entries, newest first."""
+    """Yield the entries made on this database, newest first."""
+    # made here = recorded with its changes (received entries keep theirs with their device),
+    # under this device's id or the one the file had before it was copied
     sql = (
-        "SELECT id, device, at, words, undoes, redoes FROM journal WHERE device = ? AND changes IS NOT NULL"
-        " ORDER BY id DESC"
+        "SELECT id, device, at, words, undoes, redoes FROM journal WHERE changes IS NOT NULL ORDER BY id DESC"
     )
-    params: tuple[object, ...] = (device_id(conn),)
+    params: tuple[object, ...] = ()
     if limit is not None:
         sql += " LIMIT ?"
         params = (*params, limit)
@@ -500,7 +597,15 @@ def own_entries(conn: sqlite3.Connection, limit: int | None = None) -> Iterator[
 def entry_changes(conn: sqlite3.Connection, entry_id: str) -> dict[str, Any]:
     """Return the decoded changes of one entry."""
     row = conn.execute("SELECT changes FROM journal WHERE id = ?", (entry_id,)).fetchone()
-    return {} if row is None else journal.decode_changes(row[0])
+    try:
+        return {} if row is None else journal.decode_changes(row[0])
+    except journal.DamagedEntry as exc:
+        from kinship.errors import DataError
+
+        raise DataError(
+            f"journal entry {entry_id} is damaged ({exc})",
+            "nothing was changed; run `kinship db check`, and restore a backup (NAME.bak-…) if it fails",
+        ) from exc
 
 
 # ---- words --------------------------------------------------------------------------------------
@@ -682,12 +787,148 @@ def delete_contact_rows(conn: sqlite3.Connection, rowid: int) -> None:
     conn.execute("DELETE FROM contacts WHERE id = ?", (rowid,))
 
 
-def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> list[str]:
+# ---- the attic: interactions an undo took back in bulk -------------------------------------------
+#
+# An undo of an import would otherwise capture a million deleted rows one by one and hold them
+# in memory to write them into its entry. Runs of ``ATTIC_AT_LEAST`` rows or more are moved
+# instead, with one statement each, into ``journal_attic`` (m005) under the undo's entry id,
+# with each row's people by contact id; the capture mark is lowered while they move so the
+# triggers leave them alone. ``redo`` moves them back the same way, and ``sync`` reads the
+# undo's deletions from there a row at a time. Rows leave the attic when redo takes them back
+# or their entry is pruned.
+
+ATTIC_AT_LEAST = 1000
+PENDING = ""
+"""The attic's entry id for rows moved by the entry being recorded (``record_entry`` sets it)."""
+
+
+def lower_mark(conn: sqlite3.Connection, below: int) -> int | None:
+    """Lower the capture mark to ``below`` (rows above it are not captured); return the old mark."""
+    row = conn.execute("SELECT hw FROM journal_mark WHERE t = 'interactions'").fetchone()
+    conn.execute("INSERT OR REPLACE INTO journal_mark(t, hw) VALUES ('interactions', ?)", (below,))
+    return None if row is None else int(row[0])
+
+
+def _restore_mark(conn: sqlite3.Connection, mark: int | None) -> None:
+    if mark is None:
+        conn.execute("DELETE FROM journal_mark WHERE t = 'interactions'")
+    else:
+        conn.execute("INSERT OR REPLACE INTO journal_mark(t, hw) VALUES ('interactions', ?)", (mark,))
+
+
+def _attic_columns(conn: sqlite3.Connection) -> list[str]:
+    attic = set(columns_of(conn, "journal_attic"))
+    return [col for col in columns_of(conn, "interactions") if col in attic]
+
+
+def to_attic(conn: sqlite3.Connection, low: int, high: int) -> list[list[int]]:
+    """Move the interactions with row ids from ``low`` to ``high`` (and their links) to the attic.
+
+    Returns the range as a list of one ``[low, high]`` (none when nothing was there).
+    """
+    found = conn.execute("SELECT count(*) FROM interactions WHERE id BETWEEN ? AND ?", (low, high)).fetchone()
+    if not found[0]:
+        return []
+    cols = _attic_columns(conn)
+    names = ", ".join(cols)
+    mark = lower_mark(conn, low - 1)
+    conn.execute(
+        f"INSERT INTO journal_attic(entry, {names}, people) SELECT ?, {', '.join('i.' + c for c in cols)},"
+        " (SELECT json_group_array(c.uid) FROM links l JOIN contacts c ON c.id = l.contact_id"
+        "  WHERE l.interaction_id = i.id)"
+        " FROM interactions i WHERE i.id BETWEEN ? AND ?",
+        (PENDING, low, high),
+    )
+    conn.execute("DELETE FROM links WHERE interaction_id BETWEEN ? AND ?", (low, high))
+    conn.execute("DELETE FROM interactions WHERE id BETWEEN ? AND ?", (low, high))
+    _restore_mark(conn, mark)
+    return [[low, high]]
+
+
+def from_attic(conn: sqlite3.Connection, entry_id: str, revived: list[str]) -> list[list[int]]:
+    """Move the interactions an undo (``entry_id``) put in the attic back; return their id ranges.
+
+    Rows come back under their old row ids (free unless sync filled them since: those come
+    back one by one, under new ids, and are added to ``revived``); rows whose id is back
+    already, or whose people were all forgotten since, stay away.
+    """
+    cols = _attic_columns(conn)
+    names = ", ".join(cols)
+    lowest = conn.execute("SELECT min(id) FROM journal_attic WHERE entry = ?", (entry_id,)).fetchone()[0]
+    if lowest is None:
+        return []
+    mark = lower_mark(conn, int(lowest) - 1)
+    free = (
+        " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.uid = a.uid)"
+        " AND (a.people = '[]' OR EXISTS (SELECT 1 FROM json_each(a.people) p"
+        "  JOIN contacts c ON c.uid = p.value))"
+    )
+    conn.execute(
+        f"INSERT INTO interactions({names}) SELECT {', '.join('a.' + c for c in cols)} FROM journal_attic a"
+        f" WHERE a.entry = ? AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.id = a.id){free}",
+        (entry_id,),
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id)"
+        " SELECT c.id, a.day, a.channel, a.id FROM journal_attic a, json_each(a.people) p"
+        " JOIN contacts c ON c.uid = p.value"
+        " JOIN interactions i ON i.id = a.id AND i.uid = a.uid WHERE a.entry = ?",
+        (entry_id,),
+    )
+    _restore_mark(conn, mark)
+    ranges = [
+        [int(row[0]), int(row[1])]
+        for row in conn.execute(
+            "SELECT min(id), max(id) FROM (SELECT a.id, a.id - row_number() OVER (ORDER BY a.id) AS run"
+            " FROM journal_attic a JOIN interactions i ON i.id = a.id AND i.uid = a.uid WHERE a.entry = ?)"
+            " GROUP BY run ORDER BY 1",
+            (entry_id,),
+        )
+    ]
+    for row in conn.execute(  # their row ids were taken meanwhile (by a sync): one by one
+        f"SELECT {names}, people FROM journal_attic a WHERE a.entry = ?{free}", (entry_id,)
+    ).fetchall():
+        import json
+
+        values = dict(zip(cols, row[:-1], strict=True))
+        values.pop("id")
+        rowid = _insert_row(conn, "interactions", values)
+        _set_links(conn, rowid, json.loads(row[-1]))
+        revived.append(bytes(values["uid"]).hex())
+    conn.execute("DELETE FROM journal_attic WHERE entry = ?", (entry_id,))
+    return ranges
+
+
+def attic_uids(conn: sqlite3.Connection, entry_id: str) -> Iterator[str]:
+    """Yield the stable ids of the interactions an undo put in the attic (for sync), in row order."""
+    last = -1
+    while True:
+        rows = conn.execute(
+            "SELECT id, lower(hex(uid)) FROM journal_attic WHERE entry = ? AND id > ? ORDER BY id LIMIT 2000",
+            (entry_id, last),
+        ).fetchall()
+        if not rows:
+            return
+        for _rowid, uid in rows:
+            yield str(uid)
+        last = int(rows[-1][0])
+
+
+def apply_inverse(
+    conn: sqlite3.Connection,
+    changes: dict[str, Any],
+    entry_id: str | None = None,
+    notes: dict[str, list[Any]] | None = None,
+) -> list[str]:
     """Put back every row an entry changed as it was before the entry (as far as it still can).
 
     Returns the ids of the interactions it brought back (a deleted row id above the capture
-    mark is recorded as a range, so the entry notes them as revived: ``"r"``).
+    mark is recorded as a range, so the entry notes them as revived: ``"r"``). Runs of
+    ``ATTIC_AT_LEAST`` or more new interactions go to the attic, and what the attic kept for
+    ``entry_id`` comes back from it; ``notes`` gets what the new entry must say about both
+    (``"a"``: ranges moved to the attic; ``"rr"``: ranges brought back from it).
     """
+    notes = {} if notes is None else notes
     revived: list[str] = []
     contacts = changes.get("c", {})
     values = changes.get("v", {})
@@ -701,7 +942,10 @@ def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> list[str
             "DELETE FROM contact_values WHERE contact_id = ? AND kind = ? AND match_key = ?",
             (rowid, kind, key),
         )
-    for low, high in interactions.get("new", []):
+    for low, high in [*interactions.get("new", []), *changes.get("rr", [])]:
+        if high - low + 1 >= ATTIC_AT_LEAST:
+            notes.setdefault("a", []).extend(to_attic(conn, low, high))
+            continue
         conn.execute("DELETE FROM links WHERE interaction_id BETWEEN ? AND ?", (low, high))
         conn.execute("DELETE FROM interactions WHERE id BETWEEN ? AND ?", (low, high))
     for uid in interactions.get("renew", []):
@@ -741,6 +985,8 @@ def apply_inverse(conn: sqlite3.Connection, changes: dict[str, Any]) -> list[str
         rowid = _insert_row(conn, "interactions", values_row)
         _set_links(conn, rowid, people)
         revived.append(str(row["uid"]))
+    if changes.get("a") and entry_id is not None:  # after the contacts they name are back
+        notes.setdefault("rr", []).extend(from_attic(conn, entry_id, revived))
     for uid, old in interactions.get("upd", []):
         found = conn.execute("SELECT id FROM interactions WHERE uid = ?", (bytes.fromhex(uid),)).fetchone()
         if found is None:

@@ -203,6 +203,28 @@ def m004_journal(db: Database) -> None:
     install_capture(db.conn)
 
 
+@migrations()
+def m005_journal_attic(db: Database) -> None:
+    """Where undo keeps the interactions it took back in bulk (an import), for redo and sync.
+
+    An undo of a million imported interactions moves them here with one statement rather than
+    holding them in memory; ``redo`` moves them back the same way (journal_store.py says more).
+    """
+    _run_statements(
+        db,
+        """
+        CREATE TABLE journal_attic AS SELECT '' AS entry, *, '[]' AS people FROM interactions WHERE 0;
+        CREATE INDEX ix_journal_attic_entry ON journal_attic(entry, id);
+        """,
+    )
+    # the file this database lives in: a copy of it is told apart (journal_store.checked_device_id)
+    from kinship.journal_store import checked_device_id
+
+    row = db.conn.execute("PRAGMA main.database_list").fetchone()
+    if row is not None and row[2]:
+        checked_device_id(db.conn, row[2])
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run each ``;``-separated statement in the caller's transaction.
 

@@ -38,7 +38,13 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import Any
 
-MIGRATION_NAMES: tuple[str, ...] = ("m001_initial", "m002_contact_days", "m003_nudges", "m004_journal")
+MIGRATION_NAMES: tuple[str, ...] = (
+    "m001_initial",
+    "m002_contact_days",
+    "m003_nudges",
+    "m004_journal",
+    "m005_journal_attic",
+)
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -518,6 +524,7 @@ class Store:
     """When the journal says a change was made (``open_store`` sets the command's "now")."""
     _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
     _journal_extra: dict[str, Any] | None = None
+    _journal_words: str | None = None
 
     def __init__(self, conn: sqlite3.Connection, path: str | Path) -> None:
         self.conn = conn
@@ -572,6 +579,7 @@ class Store:
     def journal_start(self) -> None:
         """Start capturing row changes for the next journal entry (inside a write transaction)."""
         self._journal_extra = None
+        self._journal_words = None
         if self._journal is None:
             from kinship import journal_store
 
@@ -580,6 +588,10 @@ class Store:
             )
         if self._journal:
             self._journal.start()
+
+    def journal_describe(self, words: str) -> None:
+        """Say in words what the pending entry does, as the person put it (``snooze: ana for 14 days``)."""
+        self._journal_words = words
 
     def journal_note(self, section: str, item: Any) -> None:
         """Add an item the row changes cannot tell (a merge: ``"m"``) to the pending entry."""
@@ -607,12 +619,14 @@ class Store:
         if self._journal_extra:
             changes.update(self._journal_extra)
         self._journal_extra = None
+        describe = describe or self._journal_words
+        self._journal_words = None
         if not changes and not force:
             self._journal.finish()
             return None
         now = self.journal_now or dt.datetime.fromtimestamp(0, dt.UTC)
         if self._journal.device is None:
-            self._journal.device = journal_store.device_id(self.conn)
+            self._journal.device = journal_store.checked_device_id(self.conn, self.file)
         entry_id = journal_store.record_entry(
             self.conn,
             changes,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kinship import journal, journal_store
-from kinship.errors import DataError, UsageError
+from kinship.errors import UsageError
 from kinship.journal_store import RECORD, TOMBSTONE, get_version, set_version
 from kinship.keys import name_key
 from kinship.store import Store
@@ -38,6 +38,8 @@ from kinship.store import Store
 FORMAT_VERSION = 1
 SUFFIX = ".kjl"
 CHUNK = 2000
+BATCH = 2000
+SYNC_CACHE_KIB = 16 * 1024
 _DEVICE_FOLDER = re.compile(r"^[0-9a-f]{16}$")
 _FILE = re.compile(r"^[0-9a-f]{32}-[0-9a-f]{32}\.kjl$")
 PUBLISHED_PREFIX = "journal_published "
@@ -55,6 +57,9 @@ class SyncReport:
     merged: list[str] = field(default_factory=list)
     incomplete_files: int = 0
     dry_run: bool = False
+    skipped: list[str] = field(default_factory=list)
+    """Files not applied, each with the reason (damaged, or not what kinship writes)."""
+    streams: list[Any] = field(default_factory=list, repr=False)
 
     def lines(self) -> list[str]:
         """Return the report as lines of plain text."""
@@ -67,6 +72,8 @@ class SyncReport:
             lines.append(f"  {words}")
         if self.incomplete_files:
             lines.append(f"  still being copied in, skipped for now: {self.incomplete_files} files")
+        for words in self.skipped:
+            lines.append(f"  skipped {words}")
         return lines
 
     def as_json(self) -> dict[str, Any]:
@@ -80,6 +87,7 @@ class SyncReport:
             "received": dict(sorted(self.received.items())),
             "merged": list(self.merged),
             "incomplete_files": self.incomplete_files,
+            "skipped": list(self.skipped),
         }
 
 
@@ -115,9 +123,13 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
     """Publish this device's new entries to ``folder`` and apply the other devices' (one transaction)."""
     resolved = check_folder(store, folder)
     report = SyncReport(folder=str(folder), device="", name="", dry_run=dry_run)
+    # a received import inserts a million rows into indexes in random order: a larger page
+    # cache than SQLite's 2 MB default keeps that off the disk (and well inside 100 MB)
+    previous_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    store.conn.execute(f"PRAGMA cache_size = -{SYNC_CACHE_KIB}")
     try:
         with store.write():
-            device = journal_store.device_id(store.conn)
+            device = journal_store.checked_device_id(store.conn, store.path)
             if name:
                 store.set_meta(journal_store.DEVICE_NAME_KEY, name)
             report.device = device
@@ -134,29 +146,50 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
                     store, resolved, device, report.name, after, snapshot=True, dry_run=dry_run
                 )
             applier = _Applier(store.conn)
-            for entry, ops in _incoming(resolved, device, store.conn, report):
-                store.journal_start()
-                applier.apply_entry(entry, ops)
-                store.conn.execute(
-                    "INSERT OR IGNORE INTO journal(id, device, at, words, undoes, redoes, changes)"
-                    " VALUES (?, ?, ?, ?, ?, ?, NULL)",
-                    (
-                        entry["entry"],
-                        entry["device"],
-                        int(entry.get("at") or 0),
-                        str(entry.get("words") or ""),
-                        entry.get("undoes"),
-                        entry.get("redoes"),
-                    ),
-                )
-                store.conn.execute(
-                    "INSERT INTO journal_devices(device, name, last_applied) VALUES (?, ?, ?)"
-                    " ON CONFLICT(device) DO UPDATE SET name = excluded.name, last_applied = excluded.last_applied",
-                    (entry["device"], entry.get("name"), entry["entry"]),
-                )
-                report.received[str(entry.get("name") or entry["device"])] = (
-                    report.received.get(str(entry.get("name") or entry["device"]), 0) + 1
-                )
+            # what others did is recorded as their entries, never captured as this device's:
+            # the capture mark goes below every interaction while their entries are applied
+            store.journal_start()
+            journal_store.lower_mark(store.conn, -1)
+            now = store.journal_now
+            now_ms = journal.LATEST_MS if now is None else int(now.timestamp() * 1000)
+            for entry, ops in _incoming(resolved, device, store.conn, report, now_ms):
+                # each entry all or nothing: a damaged one is rolled back and its file skipped
+                store.conn.execute("SAVEPOINT sync_entry")
+                created = len(applier.created)
+                try:
+                    applier.apply_entry(entry, ops)
+                    _record_received(store.conn, entry)
+                except (
+                    BadFile,
+                    sqlite3.IntegrityError,
+                    OverflowError,
+                    ValueError,
+                    TypeError,
+                    KeyError,
+                ) as exc:
+                    store.conn.execute("ROLLBACK TO sync_entry")
+                    store.conn.execute("RELEASE sync_entry")
+                    applier.forget_caches(created)
+                    stream = entry["_stream"]
+                    if isinstance(exc, BadFile):
+                        stream.broken = exc
+                    else:
+                        reason = "it does not fit this database" + (
+                            " (a record already here under another id)"
+                            if isinstance(exc, sqlite3.IntegrityError)
+                            else ""
+                        )
+                        stream.broken = BadFile(entry["_file"], reason)
+                    continue
+                store.conn.execute("RELEASE sync_entry")
+                label = str(entry.get("name") or entry["device"])
+                report.received[label] = report.received.get(label, 0) + 1
+            for stream in report.streams:
+                if stream.broken is not None:
+                    report.skipped.append(
+                        f"{stream.device}/{stream.broken.path.name}: {stream.broken.reason};"
+                        " its changes, and later ones from that device, wait until it is replaced"
+                    )
             store.journal_start()
             for words in applier.merge_namesakes(store):
                 report.merged.append(words)
@@ -167,10 +200,57 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
                 raise _DryRun
     except _DryRun:
         pass
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(previous_cache)}")
     return report
 
 
+def _record_received(conn: sqlite3.Connection, entry: dict[str, Any]) -> None:
+    """Note a received entry as applied (its changes stay with the device that made it)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO journal(id, device, at, words, undoes, redoes, changes)"
+        " VALUES (?, ?, ?, ?, ?, ?, NULL)",
+        (
+            entry["entry"],
+            entry["device"],
+            int(entry.get("at") or 0),
+            str(entry.get("words") or ""),
+            entry.get("undoes"),
+            entry.get("redoes"),
+        ),
+    )
+    conn.execute(
+        "INSERT INTO journal_devices(device, name, last_applied) VALUES (?, ?, ?)"
+        " ON CONFLICT(device) DO UPDATE SET name = excluded.name, last_applied = excluded.last_applied",
+        (entry["device"], entry.get("name"), entry["entry"]),
+    )
+
+
 # ---- reading other devices' files -------------------------------------------------------------
+#
+# Files in the folder come from outside: another device, or anyone who can write the folder.
+# Every line is read with a length limit, parsed by ``json`` (whose C scanner bounds nesting by
+# the recursion limit; a number too long to be real is a ValueError), and checked for shape and
+# types before anything is applied. An entry that fails is rolled back whole and its file, with
+# the device's later ones, is skipped with the reason (the report says so): those changes wait
+# until the file is replaced, and nothing of them is applied twice or half.
+
+MAX_LINE = 16 * 1024 * 1024
+"""The longest line a sync file may hold (one record with all its values)."""
+MAX_TEXT = 1_000_000
+"""The longest text value a received record may hold."""
+_INT64 = 1 << 63
+_HEX = re.compile(r"^[0-9a-f]+$")
+_FUTURE_MS = 366 * 86400 * 1000
+
+
+class BadFile(Exception):
+    """A sync file that is not what kinship writes: ``reason`` says why."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path.name}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 def _complete(path: Path) -> bool:
@@ -184,87 +264,258 @@ def _complete(path: Path) -> bool:
     except OSError:
         return False
     try:
-        return bool(json.loads(tail).get("complete"))
-    except (ValueError, AttributeError):
+        value = json.loads(tail)
+    except (ValueError, RecursionError):
         return False
+    return isinstance(value, dict) and value.get("complete") is True
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and len(value) == journal.ID_LENGTH and bool(_HEX.match(value))
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -_INT64 <= value < _INT64
+
+
+def _is_text(value: Any, longest: int = MAX_TEXT) -> bool:
+    return isinstance(value, str) and len(value) <= longest
+
+
+def _is_texts(value: Any) -> bool:
+    return isinstance(value, list) and all(_is_text(item, 200) for item in value)
+
+
+class _Shapes:
+    """What a received record may hold, from this database's own columns (type and NOT NULL)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.known: dict[str, set[str]] = {}
+        self.numbers: dict[str, set[str]] = {}
+        self.texts: dict[str, set[str]] = {}
+        self.required: dict[str, set[str]] = {}
+        for short, table in _TABLES.items():
+            info = list(conn.execute(f"PRAGMA main.table_info({table})"))
+            # stable ids travel as text (an interaction's as hex), a state's contact as its id
+            as_text = {"uid"} | ({"contact_id"} if short == "n" else set())
+            self.known[short] = {str(row[1]) for row in info}
+            self.texts[short] = {str(row[1]) for row in info if str(row[2]).upper() == "TEXT"} | as_text
+            self.numbers[short] = {
+                str(row[1]) for row in info if str(row[2]).upper() == "INTEGER" and row[1] not in as_text
+            }
+            self.required[short] = {
+                str(row[1]) for row in info if row[3] and row[4] is None and row[1] != "id"
+            }
+
+    def value_fits(self, table: str, column: str, value: Any) -> bool:
+        """Return True when ``value`` may go into ``column`` (a column this database lacks: ignored)."""
+        kind = type(value)
+        if kind is str:
+            return (column in self.texts[table] and len(value) <= MAX_TEXT) or column not in self.known[table]
+        if kind is int:
+            return (column in self.numbers[table] and -_INT64 <= value < _INT64) or column not in self.known[
+                table
+            ]
+        if kind is bool:
+            return column in self.numbers[table] or column not in self.known[table]
+        return value is None or column not in self.known[table]
+
+    def check_row(self, table: str, row: Any) -> str | None:
+        """Return what is wrong with a whole record, or None."""
+        if not isinstance(row, dict):
+            return "a record is not an object"
+        for column in self.required[table]:
+            if row.get(column) is None:
+                return f"a record lacks {column}"
+        fits = self.value_fits
+        for column, value in row.items():
+            if not fits(table, column, value):
+                return f"a record's {column} has the wrong type"
+        return None
+
+
+def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
+    """Return what is wrong with one received operation, or None (it may be applied)."""
+    kind = op.get("op")
+    if kind == "merge":
+        return None if _is_text(op.get("dup"), 64) and _is_text(op.get("keep"), 64) else "a bad merge"
+    if kind in ("vadd", "vdel"):
+        fits = all(_is_text(op.get(key)) for key in ("uid", "kind", "key", "value"))
+        return None if fits else "a bad value change"
+    if kind not in ("put", "set", "del"):
+        return None  # an operation a newer kinship writes: nothing this version knows to do
+    table, uid = op.get("t"), op.get("uid")
+    if table not in _TABLES or not isinstance(uid, str) or not _is_text(uid, 64):
+        return "an operation without a known record"
+    if table == "i" and not (len(uid) == 32 and _HEX.match(uid)):
+        return "an interaction id that is not 32 hex digits"
+    if kind == "del":
+        return None
+    if kind == "set":
+        column = op.get("f")
+        if not isinstance(column, str) or not _is_text(column, 64):
+            return "a field change without a field"
+        if table == "i" and column == "people":
+            return None if _is_texts(op.get("v")) else "a bad list of people"
+        if column in ("id", "uid"):
+            return "a change of a record's id"
+        return None if shapes.value_fits(table, column, op.get("v")) else f"a {column} of the wrong type"
+    row = op.get("row")
+    problem = shapes.check_row(table, row)
+    if problem is not None:
+        return problem
+    assert isinstance(row, dict)
+    if row.get("uid") != uid:
+        return "a record whose id does not match"
+    if not isinstance(op.get("strong", False), bool):
+        return "a bad flag"
+    if table == "i" and not _is_texts(op.get("people", [])):
+        return "a bad list of people"
+    if table == "c":
+        values = op.get("values", [])
+        if not isinstance(values, list) or not all(
+            isinstance(item, list) and len(item) == 3 and all(_is_text(x) for x in item) for item in values
+        ):
+            return "a bad list of values"
+    return None
+
+
+def _check_head(value: dict[str, Any], device: str, newest_ms: int) -> str | None:
+    """Return what is wrong with an entry's header line, or None."""
+    entry = value.get("entry")
+    if not _is_id(entry):
+        return "an entry id that is not 32 hex digits"
+    assert isinstance(entry, str)
+    if entry[12:28] != device:
+        return "an entry of another device"
+    if int(entry[:12], 16) > newest_ms:
+        return "an entry dated more than a year ahead"
+    if not _is_int(value.get("at", 0)) or not _is_text(value.get("words", ""), 2000):
+        return "a bad entry header"
+    for key in ("undoes", "redoes"):
+        if value.get(key) is not None and not _is_id(value.get(key)):
+            return "a bad entry header"
+    return None
 
 
 class _EntryStream:
-    """The entries of one device's complete files, in order, each with its operations streamed."""
+    """The entries of one device's complete files, in order, each with its operations streamed.
 
-    def __init__(self, files: list[Path], after: str | None, label: str) -> None:
+    It never raises: a file that is not what kinship writes stops the stream, and ``broken``
+    says which file and why (the sync reports it; the device's later entries wait).
+    """
+
+    def __init__(
+        self, device: str, files: list[Path], after: str | None, shapes: _Shapes, newest_ms: int
+    ) -> None:
+        self.device = device
         self.files = files
         self.after = after
-        self.label = label
-        self.handle: IO[str] | None = None
-        self.in_entry = False
+        self.shapes = shapes
+        self.newest_ms = newest_ms
+        self.broken: BadFile | None = None
 
-    def _ops(self, handle: IO[str], path: Path) -> Iterator[dict[str, Any]]:
-        for raw in handle:
-            value = _parse(raw, path)
+    def _read(self, handle: IO[bytes], path: Path) -> dict[str, Any]:
+        raw = handle.readline(MAX_LINE + 1)
+        if not raw:
+            raise BadFile(path, "it ends early")
+        if len(raw) > MAX_LINE:
+            raise BadFile(path, "a line is too long")
+        try:
+            value = json.loads(raw)
+        except RecursionError as exc:
+            raise BadFile(path, "a line is nested too deeply") from exc
+        except UnicodeDecodeError as exc:
+            raise BadFile(path, "a line is not UTF-8 text") from exc
+        except ValueError as exc:
+            raise BadFile(path, "a line is not valid JSON") from exc
+        if not isinstance(value, dict):
+            raise BadFile(path, "a line is not a JSON object")
+        return value
+
+    def _ops(self, handle: IO[bytes], path: Path) -> Iterator[dict[str, Any]]:
+        while True:
+            value = self._read(handle, path)
             if "end" in value:
-                self.in_entry = False
                 return
+            problem = _check_op(value, self.shapes)
+            if problem is not None:
+                raise BadFile(path, problem)
             yield value
-        raise DataError(f"{path}: an entry ends without its end line", "the file is damaged; remove it")
 
     def entries(self) -> Iterator[tuple[str, int, dict[str, Any], Iterator[dict[str, Any]]]]:
         """Yield (id, order, header, operations) for the entries after ``after``."""
         order = 0
+        last = ""
         for path in self.files:
-            with open(path, encoding="utf-8") as handle:
-                header = _parse(handle.readline(), path)
-                if header.get("kinship_sync") != FORMAT_VERSION:
-                    raise DataError(f"{path}: not a kinship sync file this version reads", "upgrade kinship")
-                for raw in handle:
-                    value = _parse(raw, path)
-                    if "complete" in value:
-                        break
-                    if "entry" not in value:
-                        raise DataError(f"{path}: expected an entry line", "the file is damaged; remove it")
-                    value["device"] = header["device"]
-                    value["name"] = header.get("name")
-                    self.in_entry = True
-                    ops = self._ops(handle, path)
-                    if self.after is None or value["entry"] > self.after:
-                        self.after = value["entry"]
-                        order += 1
-                        yield value["entry"], order, value, ops
-                    for _op in ops:  # whatever the receiver did not read
-                        pass
-
-
-def _parse(raw: str, path: Path) -> dict[str, Any]:
-    try:
-        value = json.loads(raw)
-    except ValueError as exc:
-        raise DataError(f"{path}: a line is not valid JSON", "the file is damaged; remove it") from exc
-    if not isinstance(value, dict):
-        raise DataError(f"{path}: a line is not a JSON object", "the file is damaged; remove it")
-    return value
+            if self.broken is not None:
+                return
+            try:
+                with open(path, "rb") as handle:
+                    header = self._read(handle, path)
+                    if header.get("kinship_sync") != FORMAT_VERSION:
+                        raise BadFile(path, "not a sync file this version of kinship reads")
+                    if header.get("device") != self.device:
+                        raise BadFile(path, "its device is not the folder's")
+                    label = header.get("name")
+                    while True:
+                        value = self._read(handle, path)
+                        if "complete" in value:
+                            break
+                        problem = _check_head(value, self.device, self.newest_ms)
+                        if problem is not None:
+                            raise BadFile(path, problem)
+                        if value["entry"] <= last:
+                            raise BadFile(path, "its entries are out of order")
+                        last = value["entry"]
+                        value["device"] = self.device
+                        value["name"] = label if _is_text(label, 200) else None
+                        value["_stream"] = self
+                        value["_file"] = path
+                        ops = self._ops(handle, path)
+                        if self.after is None or value["entry"] > self.after:
+                            self.after = value["entry"]
+                            order += 1
+                            yield value["entry"], order, value, ops
+                            if self.broken is not None:
+                                return
+                        for _op in ops:  # whatever the receiver did not read
+                            pass
+            except BadFile as exc:
+                self.broken = exc
+                return
+            except OSError as exc:
+                self.broken = BadFile(path, f"it cannot be read ({exc.strerror})")
+                return
 
 
 def _incoming(
-    folder: Path, device: str, conn: sqlite3.Connection, report: SyncReport
+    folder: Path, device: str, conn: sqlite3.Connection, report: SyncReport, now_ms: int
 ) -> Iterator[tuple[dict[str, Any], Iterator[dict[str, Any]]]]:
     """Yield every other device's entries not applied yet, all in id order."""
     applied = {
         str(row[0]): row[1] for row in conn.execute("SELECT device, last_applied FROM journal_devices")
     }
+    shapes = _Shapes(conn)
     streams = []
     for sub in sorted(folder.iterdir()):
         if not sub.is_dir() or not _DEVICE_FOLDER.match(sub.name) or sub.name == device:
             continue
+        after = applied.get(sub.name)
         files = []
         for path in sorted(sub.iterdir()):
             if not _FILE.match(path.name):
                 continue
+            if after is not None and path.name[33:65] <= after:
+                continue  # every entry in it was applied (its name says first-last)
             if _complete(path):
                 files.append(path)
             else:
                 report.incomplete_files += 1
         if files:
-            streams.append(_EntryStream(files, applied.get(sub.name), sub.name).entries())
+            stream = _EntryStream(sub.name, files, after, shapes, now_ms + _FUTURE_MS)
+            report.streams.append(stream)
+            streams.append(stream.entries())
     for _entry_id, _order, header, ops in heapq.merge(*streams, key=lambda item: (item[0], item[1])):
         yield header, ops
 
@@ -450,6 +701,11 @@ def _entry_ops(conn: sqlite3.Connection, entry_id: str) -> Iterator[dict[str, An
         yield {"op": "vdel", "uid": owner, "kind": kind, "key": key, "value": text}
     for low, high in interactions.get("new", []):
         yield from _interaction_puts(conn, "id BETWEEN ? AND ?", (low, high), set(changes.get("r", [])))
+    for low, high in changes.get("rr", []):  # brought back from the attic by a redo
+        yield from _interaction_puts(conn, "id BETWEEN ? AND ?", (low, high), True)
+    if changes.get("a"):  # put in the attic by an undo
+        for uid in journal_store.attic_uids(conn, entry_id):
+            yield {"op": "del", "t": "i", "uid": uid}
     for uid in interactions.get("renew", []):
         yield from _interaction_puts(conn, "uid = ?", (bytes.fromhex(uid),), _strong(conn, uid))
     i_cols = journal_store.columns_of(conn, "interactions")
@@ -543,12 +799,40 @@ class _Applier:
         row = self.conn.execute(f"SELECT id FROM {_TABLES[table]} WHERE uid = ?", (key,)).fetchone()
         return None if row is None else int(row[0])
 
+    def forget_caches(self, created: int) -> None:
+        """Forget what an entry that was rolled back left in the caches."""
+        self._contacts.clear()
+        del self.created[created:]
+
     # -- entries
     def apply_entry(self, header: dict[str, Any], ops: Iterator[dict[str, Any]]) -> None:
-        """Apply one received entry's operations, in order."""
+        """Apply one received entry's operations, in order.
+
+        Runs of new interactions (an import: up to a million) are applied a batch at a time:
+        one query finds which already exist, one inserts the rest, one their links.
+        """
         version = str(header["entry"])
+        batch: dict[str, dict[str, Any]] = {}
+        batch_kind = None
+
+        def flush() -> None:
+            if batch_kind == "put":
+                self.put_interactions(list(batch.values()), version)
+            elif batch_kind == "del":
+                self.delete_interactions(list(batch), version)
+            batch.clear()
+
         for op in ops:
             kind = op.get("op")
+            if kind in ("put", "del") and op["t"] == "i":
+                if batch_kind != kind or op["uid"] in batch:
+                    flush()
+                    batch_kind = kind
+                batch[op["uid"]] = op
+                if len(batch) >= BATCH:
+                    flush()
+                continue
+            flush()
             if kind == "put":
                 self.put(op, version)
             elif kind == "set":
@@ -559,6 +843,96 @@ class _Applier:
                 self.value(op, version)
             elif kind == "merge":
                 self.merge(str(op["dup"]), str(op["keep"]))
+        flush()
+
+    def delete_interactions(self, uids: list[str], version: str) -> None:
+        """Apply deletions of distinct interactions together (the rules of ``delete``, set-based)."""
+        revived = self._found(
+            f"SELECT uid, version FROM journal_versions WHERE field = '{RECORD}' AND uid IN ({{}})", uids
+        )
+        gone = [uid for uid in uids if not (uid in revived and revived[uid] > version)]
+        self.conn.executemany(
+            "INSERT INTO journal_versions(uid, field, version) VALUES (?, ?, ?)"
+            " ON CONFLICT(uid, field) DO UPDATE SET version = excluded.version WHERE excluded.version > version",
+            [(uid, TOMBSTONE, version) for uid in gone],
+        )
+        self._tombstones = self._tombstones or bool(gone)
+        rowids = list(
+            self._found("SELECT id, 1 FROM interactions WHERE uid IN ({})", [bytes.fromhex(u) for u in gone])
+        )
+        for start in range(0, len(rowids), 500):
+            part = rowids[start : start + 500]
+            marks = ",".join("?" * len(part))
+            self.conn.execute(f"DELETE FROM links WHERE interaction_id IN ({marks})", part)
+            self.conn.execute(f"DELETE FROM interactions WHERE id IN ({marks})", part)
+
+    def _found(self, sql: str, keys: list[Any]) -> dict[Any, Any]:
+        """Run ``sql`` (one ``IN ({})``) over ``keys`` a slice at a time; return its pairs as a dict."""
+        found: dict[Any, Any] = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            found.update(self.conn.execute(sql.format(",".join("?" * len(part))), part).fetchall())
+        return found
+
+    def put_interactions(self, ops: list[dict[str, Any]], version: str) -> None:
+        """Apply puts of distinct interactions together (the rules of ``put``, set-based)."""
+        uids = [bytes.fromhex(op["uid"]) for op in ops]
+        existing = self._found("SELECT uid, id FROM interactions WHERE uid IN ({})", uids)
+        tombstones = (
+            self._found(
+                f"SELECT uid, version FROM journal_versions WHERE field = '{TOMBSTONE}' AND uid IN ({{}})",
+                [op["uid"] for op in ops],
+            )
+            if self._tombstones
+            else {}
+        )
+        sources = [op["row"]["source"] for op in ops if op["row"].get("source") is not None]
+        taken = set(
+            self._found("SELECT source, 1 FROM interactions WHERE source IN ({})", sources) if sources else ()
+        )
+        cols = [col for col in self.columns["i"] if col not in ("id", "uid")]
+        next_id = int(self.conn.execute("SELECT coalesce(max(id), 0) FROM interactions").fetchone()[0]) + 1
+        rows: list[tuple[Any, ...]] = []
+        links: list[tuple[int, Any, Any, int]] = []
+        revived: list[tuple[str]] = []
+        strong_ones: list[str] = []
+        for op, uid in zip(ops, uids, strict=True):
+            strong = bool(op.get("strong"))
+            tombstone = tombstones.get(op["uid"])
+            if tombstone is not None and not (strong and version > tombstone):
+                continue
+            if uid in existing:
+                if strong:
+                    self.put(op, version)
+                continue
+            row = op["row"]
+            people = [r for r in (self.contact_rowid(p) for p in op.get("people", [])) if r is not None]
+            if op.get("people") and not people:
+                continue  # everyone in it was forgotten
+            source = row.get("source")
+            if source is not None:
+                if source in taken:
+                    continue  # the same message imported here too: the one here stays
+                taken.add(source)
+            rows.append((next_id, uid, *[row.get(col) for col in cols]))
+            links.extend((person, row["day"], row["channel"], next_id) for person in sorted(set(people)))
+            if tombstone is not None:
+                revived.append((op["uid"],))
+            if strong:
+                strong_ones.append(op["uid"])
+            next_id += 1
+        self.conn.executemany(
+            f"INSERT INTO interactions(id, uid, {', '.join(cols)}) VALUES ({', '.join('?' * (len(cols) + 2))})",
+            rows,
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)", links
+        )
+        self.conn.executemany(
+            f"DELETE FROM journal_versions WHERE uid = ? AND field = '{TOMBSTONE}'", revived
+        )
+        for uid_text in strong_ones:
+            set_version(self.conn, uid_text, RECORD, version)
 
     def put(self, op: dict[str, Any], version: str) -> None:
         """Create a record (weak: never over a tombstone) or bring one back (strong: if newer)."""
@@ -589,6 +963,12 @@ class _Applier:
             row["contact_id"] = self.contact_rowid(contact)
             if contact is not None and row["contact_id"] is None:
                 return
+        source = row.get("source") if table == "i" else None
+        if (
+            source is not None
+            and self.conn.execute("SELECT 1 FROM interactions WHERE source = ?", (source,)).fetchone()
+        ):
+            return  # the same message imported here too: the one here stays
         cursor = self.conn.execute(
             f"INSERT INTO {_TABLES[table]}({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
             [row[col] for col in cols],
