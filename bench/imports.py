@@ -1,10 +1,16 @@
 """Import benchmark: a 1,000,000-line WhatsApp chat and a 1,000,000-interaction kinship export.
 
-Generates both files (deterministic), runs the installed ``kinship import`` on each into a fresh
-database as a separate process, and prints wall time and the child's peak memory. Prints
-figures; asserts nothing.
+The export comes from ``bench/exportgen.py`` (Zipf closeness, random time order, as any script
+could write it) in three layouts: kinship's own (one object a line), re-indented with
+``json.dump(indent=2)`` and minified. Each file is imported by the installed ``kinship`` command
+into a fresh database as a child process, then imported again with ``--dry-run`` into that same
+database (everything already there: every id is looked up), and with ``--dry-run`` into an empty
+one. Prints wall time and the child's peak resident memory (``RUSAGE_CHILDREN``, one fresh
+measuring process per run, so one run's peak never hides another's). Asserts nothing.
 
-    python bench/imports.py [--lines 1000000] [--interactions 1000000]
+    python bench/imports.py [--lines 1000000] [--interactions 1000000] [--contacts 2000]
+                            [--layouts line,indent,minified] [--skip-chat] [--skip-dry-run]
+                            [--keep DIR]
 """
 
 from __future__ import annotations
@@ -14,13 +20,23 @@ import datetime as dt
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from exportgen import write_export
+
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+seconds = time.perf_counter() - start
+print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, code)
+"""
 
 
 def write_chat(path: Path, lines: int) -> None:
@@ -39,70 +55,115 @@ def write_chat(path: Path, lines: int) -> None:
                 out.write(f"{moment:%d/%m/%Y, %H:%M} - {sender}: message number {number}\n")
 
 
-def write_export(path: Path, interactions: int) -> None:
-    """Write a kinship JSON export with 200 contacts and ``interactions`` interactions."""
-    rng = random.Random(2)
-    contacts = [
-        {"id": f"{number:032x}", "name": f"Person {number}", "circle": "friends", "aliases": [], "tags": [],
-         "emails": [], "phones": [], "birthday": None, "every_days": None, "note": None, "archived": False,
-         "created": "2016-01-01T00:00:00+00:00", "source_ids": []}
-        for number in range(200)
-    ]  # fmt: skip
-    channels = ["in-person", "call", "video", "message", "email", "social"]
-    base = dt.datetime(2016, 1, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-    with open(path, "w", encoding="utf-8") as out:
-        out.write('{"kinship_export": 1, "exported_at": "2026-11-26T10:00:00+00:00", "contacts": [')
-        out.write(",".join("\n" + json.dumps(contact) for contact in contacts))
-        out.write('\n], "interactions": [')
-        for number in range(interactions):
-            when = base + dt.timedelta(minutes=5 * number)
-            channel = rng.choice(channels)
-            people = [{"id": contacts[rng.randrange(200)]["id"], "name": "x"}]
-            item = {
-                "id": rng.randbytes(16).hex(), "when": when.isoformat(), "day": when.date().isoformat(),
-                "channel": channel, "mode": "face_to_face" if channel == "in-person" else "digital",
-                "people": people, "minutes": None, "note": None, "feel": None, "group": None,
-                "source": None, "messages": None, "created": when.isoformat(),
-            }  # fmt: skip
-            out.write(("\n" if number == 0 else ",\n") + json.dumps(item))
-        out.write('\n], "state": {"snoozes": [], "dismissals": [], "reminders": []}}\n')
+def relayout(source: Path, target: Path, layout: str) -> None:
+    """Write ``source`` again re-indented as ``json.dump(indent=2)`` would, or minified, one record
+    at a time (``json.load`` of a million interactions would take gigabytes)."""
+    from kinship.importers.kinship_json import iter_export
+
+    indent = layout == "indent"
+    dump = (
+        (lambda v: json.dumps(v, indent=2, ensure_ascii=False))
+        if indent
+        else (lambda v: json.dumps(v, separators=(",", ":"), ensure_ascii=False))
+    )
+
+    def nested(value: object, depth: int) -> str:
+        text = dump(value)
+        return text.replace("\n", "\n" + "  " * depth) if indent else text
+
+    newline, pad, colon = ("\n", "  ", ": ") if indent else ("", "", ":")
+    with open(source, encoding="utf-8") as handle, open(target, "w", encoding="utf-8") as out:
+        out.write("{")
+        first_key = True
+        open_list: str | None = None
+        for section, number, value in iter_export(handle, str(source)):
+            if open_list is not None and section != open_list:
+                out.write(f"{newline}{pad}]")
+                open_list = None
+            if section in ("contacts", "interactions"):
+                if number == 0:  # the list starts
+                    out.write(("" if first_key else ",") + f"{newline}{pad}{json.dumps(section)}{colon}[")
+                    first_key, open_list = False, section
+                else:
+                    out.write(("" if number == 1 else ",") + f"{newline}{pad * 2}{nested(value, 2)}")
+                continue
+            key, item = (section, value) if section == "state" else value
+            out.write(("" if first_key else ",") + f"{newline}{pad}{json.dumps(key)}{colon}{nested(item, 1)}")
+            first_key = False
+        if open_list is not None:
+            out.write(f"{newline}{pad}]")
+        out.write(newline + "}")
 
 
 def run_import(script: str, db: Path, args: list[str]) -> tuple[float, float]:
     """Return (seconds, peak MiB) of one ``kinship import`` child process."""
     env = dict(os.environ, KINSHIP_DB=str(db), TZ="UTC", NO_COLOR="1", KINSHIP_NOW="2026-11-26T10:00:00")
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    start = time.perf_counter()
-    subprocess.run([sys.executable, script, "import", *args], env=env, check=True, stdout=subprocess.DEVNULL)
-    seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) / 1024
+    found = subprocess.run(
+        [sys.executable, "-c", MEASURE, script, "import", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    seconds, peak, code = found.stdout.split()
+    if code != "0":
+        sys.exit(f"kinship import {' '.join(args)} failed with exit {code}")
+    return float(seconds), float(peak)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--contacts", type=int, default=2_000)
+    parser.add_argument("--layouts", default="line,indent,minified")
+    parser.add_argument("--skip-chat", action="store_true")
+    parser.add_argument("--skip-dry-run", action="store_true", help="time only the imports")
+    parser.add_argument("--keep", type=Path, help="keep the generated files and databases in this folder")
     args = parser.parse_args()
     script = shutil.which("kinship")
     if script is None:
         sys.exit("install kinship first: pip install .")
-    folder = Path(tempfile.mkdtemp(prefix="kinship-bench-"))
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="kinship-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
     try:
-        chat = folder / "chat.txt"
-        write_chat(chat, args.lines)
-        seconds, peak = run_import(script, folder / "chat.db", [str(chat), "--me", "Sam"])
-        print(f"WhatsApp chat, {args.lines:,} lines: {seconds:.1f} s, peak {peak:.0f} MiB")
-        export = folder / "export.json"
-        write_export(export, args.interactions)
-        seconds, peak = run_import(script, folder / "export.db", [str(export)])
-        size = (folder / "export.db").stat().st_size
-        print(
-            f"kinship JSON export, {args.interactions:,} interactions: {seconds:.1f} s, peak {peak:.0f} MiB,"
-            f" database {size / args.interactions:.0f} bytes per interaction"
-        )
+        if not args.skip_chat:
+            chat = folder / "chat.txt"
+            write_chat(chat, args.lines)
+            seconds, peak = run_import(script, folder / "chat.db", [str(chat), "--me", "Sam"])
+            print(f"WhatsApp chat, {args.lines:,} lines: {seconds:.1f} s, peak {peak:.0f} MiB", flush=True)
+        line = folder / "export-line.json"
+        if not line.exists():
+            busiest = round(args.interactions * 0.19)
+            write_export(line, contacts=args.contacts, interactions=args.interactions, busiest=busiest)
+        for layout in args.layouts.split(","):
+            export = line if layout == "line" else folder / f"export-{layout}.json"
+            if not export.exists():
+                relayout(line, export, layout)
+            db = folder / f"export-{layout}.db"
+            for stale in folder.glob(f"export-{layout}.db*"):
+                stale.unlink()
+            what = f"kinship JSON, {layout} layout, {args.interactions:,} interactions"
+            seconds, peak = run_import(script, db, [str(export)])
+            size = db.stat().st_size
+            print(
+                f"{what}: import {seconds:.1f} s, peak {peak:.0f} MiB,"
+                f" database {size / args.interactions:.0f} bytes per interaction",
+                flush=True,
+            )
+            if args.skip_dry_run:
+                continue
+            seconds, peak = run_import(script, db, ["--dry-run", str(export)])
+            print(
+                f"{what}: --dry-run, all already imported: {seconds:.1f} s, peak {peak:.0f} MiB", flush=True
+            )
+            seconds, peak = run_import(script, folder / "empty.db", ["--dry-run", str(export)])
+            print(f"{what}: --dry-run into an empty log: {seconds:.1f} s, peak {peak:.0f} MiB", flush=True)
     finally:
-        shutil.rmtree(folder)
+        if args.keep is None:
+            shutil.rmtree(folder)
 
 
 if __name__ == "__main__":

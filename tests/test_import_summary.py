@@ -228,3 +228,180 @@ def test_every_format_round_trips_through_kinship_json(tmp_path: Path, name: str
     transfer.write_json_export(second_store, NOW, second)
     second_store.close()
     assert json.loads(second.getvalue()) == json.loads(first.getvalue())
+
+
+# ---- kinship JSON takes the same road: records -> plan -> apply, streamed a batch at a time ----
+
+
+def _write(tmp_path: Path, document: dict[str, object], name: str = "export.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(document, indent=2))
+    return path
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_an_id_repeated_in_a_later_batch_is_refused_whole(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dry_run: bool
+) -> None:
+    document = _export(tmp_path)
+    interactions = document["interactions"]
+    assert isinstance(interactions, list)
+    interactions.append(dict(interactions[0], source=None))  # the same id, two batches later
+    monkeypatch.setattr(transfer, "BATCH", 1)
+    with pytest.raises(DataError, match=r"interaction 3 repeats the id '\w+' of an earlier interaction"):
+        run(store, _write(tmp_path, document), dry_run=dry_run)
+    assert store.contacts() == []
+
+
+def test_reimporting_an_export_matches_everyone_adds_nothing_and_says_so(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "BATCH", 1)
+    path = _write(tmp_path, _export(tmp_path))
+    first = run(store, path)
+    assert (first.created, first.added, first.matched) == (("Ana Lima",), 2, 0)
+    dry = run(store, path, dry_run=True)
+    again = run(store, path)
+    for summary in (dry, again):
+        assert (summary.created, summary.added, summary.matched, summary.updated) == ((), 0, 1, 0)
+        assert dict(summary.left_out) == {"already_imported": 2}
+        assert summary.nothing == "nothing new: all 2 already imported"
+
+
+def test_nudge_state_comes_back_with_its_contact_even_through_a_namesake(
+    store: Store, tmp_path: Path
+) -> None:
+    import io
+
+    source = open_store(tmp_path / "source.db", NOW)
+    with source.write():
+        ana = source.insert_contact(name="Ana Lima", name_key="ana lima", created=NOW, see_every_days=21)
+        source.add_nudge_state(
+            uid="s1", kind="snooze", contact_rowid=ana, made_at=NOW, made_day=NOW.date(),
+            until_day=NOW.date() + dt.timedelta(days=7),
+        )  # fmt: skip
+        source.add_nudge_state(uid="d1", kind="dismiss", key="fading:x", made_at=NOW, made_day=NOW.date())
+    out = io.StringIO()
+    transfer.write_json_export(source, NOW, out)
+    source.close()
+    path = tmp_path / "export.json"
+    path.write_text(out.getvalue())
+    with store.write():  # a namesake already in the log: the export joins her
+        store.insert_contact(name="Ana Lima", name_key="ana lima", created=NOW)
+    summary = run(store, path)
+    assert (summary.created, summary.matched, summary.updated, summary.state_rows) == ((), 1, 1, 2)
+    with store.read():
+        (ana_here,) = store.contacts()
+        rows = {row[0]: row for row in store.nudge_state_rows()}
+    assert rows["s1"][3] == ana_here.id and rows["d1"][2] == "fading:x"
+    assert run(store, path).state_rows == 0  # restored once
+
+
+def test_an_exported_see_every_rhythm_comes_back(store: Store, tmp_path: Path) -> None:
+    document = _export(tmp_path)
+    contacts = document["contacts"]
+    assert isinstance(contacts, list)
+    contacts[0]["see_every_days"] = 21
+    run(store, _write(tmp_path, document))
+    (ana,) = store.contacts()
+    assert ana.see_every_days == 21
+
+
+def test_import_and_export_stay_below_the_output_layer_and_leave_sql_to_the_store() -> None:
+    import ast
+
+    import kinship
+
+    package = Path(kinship.__file__).parent
+    for path in [package / "transfer.py", package / "exportfmt.py", *(package / "importers").glob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith(("kinship.render", "kinship.cli")), path.name
+            if isinstance(node, ast.Attribute):
+                assert node.attr != "conn", f"{path.name} runs SQL itself"
+
+
+def test_an_export_with_its_keys_in_any_order_imports_the_same(store: Store, tmp_path: Path) -> None:
+    document = _export(tmp_path)
+    document["state"] = {"snoozes": [], "dismissals": [{"id": "d1", "key": "k", "contact_id": None,
+                         "made_at": NOW.isoformat(), "made_day": "2026-11-26", "until": None}], "reminders": []}  # fmt: skip
+    backwards = dict(reversed(list(document.items())))  # state, interactions, contacts, then the version
+    summary = run(store, _write(tmp_path, backwards), fmt="json")
+    assert (summary.created, summary.added, summary.state_rows) == (("Ana Lima",), 2, 1)
+
+
+def test_a_broken_end_after_the_streamed_interactions_writes_nothing(store: Store, tmp_path: Path) -> None:
+    text = json.dumps(_export(tmp_path), indent=2)
+    path = tmp_path / "cut.json"
+    path.write_text(text[: text.rindex('"state"')] + '"state": {"snoozes": [')
+    with pytest.raises(DataError, match=r"cut\.json: line \d+: not valid JSON"):
+        run(store, path)
+    assert store.contacts() == []
+
+
+@pytest.mark.parametrize(("key", "value"), [("feel", "4"), ("minutes", True), ("note", 7), ("source", ["x"])])
+def test_an_exported_value_of_the_wrong_type_is_refused_naming_its_key(
+    store: Store, tmp_path: Path, key: str, value: object
+) -> None:
+    document = _export(tmp_path)
+    interactions = document["interactions"]
+    assert isinstance(interactions, list)
+    interactions[1][key] = value
+    with pytest.raises(DataError, match=rf"interaction 2: '{key}' has the wrong type"):
+        run(store, _write(tmp_path, document))
+    assert store.contacts() == []
+
+
+def _indexes(store: Store) -> list[tuple[str, str]]:
+    with store.read():
+        return sorted(
+            store.conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+        )
+
+
+@pytest.mark.parametrize("broken", [False, True])
+def test_a_bulk_import_rebuilds_the_indexes_it_set_aside_or_leaves_everything_as_it_was(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: bool
+) -> None:
+    import io
+
+    document = _export(tmp_path)
+    interactions = document["interactions"]
+    assert isinstance(interactions, list)
+    if broken:
+        interactions.append(dict(interactions[0], source=None))  # a repeated id, after rows were written
+    monkeypatch.setattr(transfer, "BULK_AT", 0)
+    monkeypatch.setattr(transfer, "BATCH", 1)
+    indexes = _indexes(store)
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(document))
+    if broken:  # found when the id index is built again, named as the import itself names it
+        with pytest.raises(
+            DataError, match=r"export\.json: interaction 3 repeats the id '\w+' of an earlier"
+        ):
+            run(store, path)
+        assert store.contacts() == []
+    else:
+        run(store, path)
+        out = io.StringIO()
+        transfer.write_json_export(store, NOW, out)
+        assert json.loads(out.getvalue())["interactions"] == interactions
+        with store.read():
+            assert store.conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert _indexes(store) == indexes
+
+
+def test_a_bulk_import_into_an_empty_log_finds_a_repeated_source_when_it_builds_the_index(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = _export(tmp_path)
+    interactions = document["interactions"]
+    assert isinstance(interactions, list)
+    interactions.append(dict(interactions[0], id="f" * 32))  # a new id, the first one's chat day again
+    monkeypatch.setattr(transfer, "BULK_AT", 0)
+    monkeypatch.setattr(transfer, "BATCH", 1)
+    indexes = _indexes(store)
+    with pytest.raises(DataError, match=r"interaction 3 repeats the source 'whatsapp:ana:\d' of an earlier"):
+        run(store, _write(tmp_path, document))
+    assert store.contacts() == [] and _indexes(store) == indexes

@@ -348,3 +348,61 @@ def test_one_to_one_sms_partner_known_only_by_number_is_created_but_short_codes_
     plan = plan_import([], (), [partner, service])
     assert [(new.name, new.phones) for new in plan.creates] == [("+1 555 111 2222", ("+1 555 111 2222",))]
     assert plan.unmatched_names == ("72345",)
+
+
+# ---- kinship JSON: plan_export and ExportInteractions (pure) ---------------------------------
+
+
+def _exported(uid: str, name: str, **fields: object) -> Contact:
+    return Contact(id=uid, name=name, **fields)  # type: ignore[arg-type]
+
+
+def test_export_contacts_match_by_id_then_kept_source_then_a_single_namesake() -> None:
+    from kinship.importers.plan import plan_export
+
+    existing = [
+        _exported("a", "Ana Lima"),
+        _exported("b", "Bo Berg", source_ids=("kinship:x-bo",)),
+        _exported("c", "Cy Park"),
+        _exported("s1", "Sam"),
+        _exported("s2", "sam"),
+    ]
+    contacts = [
+        _exported("a", "Ana Renamed"),
+        _exported("x-bo", "Robert Berg"),
+        _exported("x-cy", "cy park"),
+        _exported("x-sam", "Sam"),
+        _exported("x-new", "Dee Ode", circle="friends", tags=("climbing",), see_every_days=30),
+    ]
+    plan, people = plan_export(existing, contacts, now=NOW, label="f")
+    assert people == {"a": "a", "x-bo": "b", "x-cy": "c", "x-sam": "x-sam", "x-new": "x-new"}
+    assert plan.matched == 3
+    assert [update.add_source_ids for update in plan.updates] == [("kinship:x-cy",)]
+    assert [(new.uid, new.name, new.circle, new.tags, new.see_every_days) for new in plan.creates] == [
+        ("x-sam", "Sam", None, (), None),
+        ("x-new", "Dee Ode", "friends", ("climbing",), 30),
+    ]
+
+
+def test_export_interactions_skip_what_the_log_has_and_refuse_repeats() -> None:
+    from kinship.errors import DataError
+    from kinship.importers.plan import ExportInteractions
+    from kinship.models import ContactRef, Interaction
+
+    def item(number: int, uid: bytes, source: str | None = None) -> tuple[int, Interaction, bytes]:
+        when = NOW - dt.timedelta(days=number)
+        people = (ContactRef("x", "X"),)
+        return number, Interaction(uid.hex(), when, when.date(), Channel.CALL, people, source=source), uid
+
+    planner = ExportInteractions({"x": "log-x"}, set(), now=NOW, label="f")
+    planned = planner.plan(
+        [item(1, b"1" * 16), item(2, b"2" * 16), item(3, b"3" * 16, "chat:1")],
+        present={b"1" * 16},
+        present_sources={"chat:1"},
+    )
+    assert [(p.uid, p.contact_ids) for p in planned] == [(b"2" * 16, ("log-x",))]
+    assert (planner.added, planner.skipped) == (1, 2)
+    with pytest.raises(DataError, match="interaction 4 repeats the id"):
+        planner.plan([item(4, b"2" * 16)], repeated={b"2" * 16})
+    with pytest.raises(DataError, match=r"interaction 5: names a contact \(y\) the export lacks"):
+        planner.plan([(5, item(5, b"5" * 16)[1]._replace(people=(ContactRef("y", "Y"),)), b"5" * 16)])

@@ -132,3 +132,37 @@ def test_a_lean_dataclass_behaves_as_the_standard_one() -> None:
         assert make_summary.__match_args__ == ("files", "added", "nothing")
     assert repr(summary(("a",))) == repr(lean_summary(("a",)))
     assert repr(read("x")) == repr(lean_read("x"))
+
+
+def test_a_lean_dataclass_refuses_what_it_would_get_wrong() -> None:
+    """Where the small dataclass would silently differ from the standard one, it says so."""
+    with pytest.raises(TypeError, match="cannot keep __repr__"):
+
+        @lean.dataclass
+        class Shown:
+            name: str
+
+            def __repr__(self) -> str:
+                return self.name
+
+    @lean.dataclass
+    class Base:
+        name: str
+
+    with pytest.raises(TypeError, match="no fields from a base class"):
+
+        @lean.dataclass
+        class Derived(Base):
+            age: int
+
+    with pytest.raises(ValueError, match="mutable default"):
+
+        @lean.dataclass
+        class Listed:
+            items: list[int] = []  # noqa: RUF012 (the mistake under test)
+
+    with pytest.raises(ValueError, match="mutable default"):  # the standard one refuses it too
+
+        @dataclasses.dataclass
+        class StandardListed:
+            items: list[int] = []  # noqa: RUF008

@@ -9,7 +9,6 @@ paths fails here, long before anyone notices it in the bench.
 
 from __future__ import annotations
 
-import ast
 import atexit
 import functools
 import importlib
@@ -118,15 +117,13 @@ def test_help_pages_import_nothing_but_the_pages() -> None:
         assert sorted(added - ONLY_ON_HELP - {"__future__", "atexit", "kinship.errors", "kinship.lean"}) == []
 
 
-def test_the_kinship_command_is_a_plain_script() -> None:
-    """pip's wrapper for a [project.scripts] entry point imports ``re`` before kinship starts."""
+def test_the_kinship_command_is_the_entry_point_that_skips_teardown() -> None:
+    """An entry point, not a plain script: pip writes a wrapper that works in a folder with a
+    space in its path (and a ``kinship.exe`` on Windows); it runs ``command``, not ``main``."""
     root = Path(__file__).resolve().parents[1]
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "kinship" not in project["project"].get("scripts", {})
-    assert project["tool"]["setuptools"]["script-files"] == ["scripts/kinship"]
-    script = ast.parse((root / "scripts" / "kinship").read_text(encoding="utf-8"))
-    imports = [ast.unparse(node) for node in script.body if isinstance(node, (ast.Import, ast.ImportFrom))]
-    assert imports == ["from kinship.cli import command"]
+    assert project["project"]["scripts"] == {"kinship": "kinship.cli:command"}
+    assert "from kinship.cli import command" in kinship_process.kinship_script().read_text(encoding="utf-8")
 
 
 def test_the_topic_index_names_every_command_of_the_table() -> None:
@@ -168,3 +165,31 @@ def test_the_command_ends_the_ordinary_way_when_something_waits_for_exit(
             command()
         assert done.value.code == 0
         assert ended.pop() == ("os._exit", 0) if how == "os._exit" else not ended
+
+
+def test_the_command_with_stdout_closed_says_one_line_not_a_traceback(kinship_env: Path) -> None:
+    script = kinship_process.kinship_script()
+    for args in ("--version", "people"):
+        done = subprocess.run(
+            ["sh", "-c", f'"{script}" {args} >&-'], capture_output=True, text=True, check=False
+        )
+        assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+        assert done.stderr.count("\n") <= 2  # at most an Error: line and its hint
+
+
+def test_a_profiler_still_gets_its_report(kinship_env: Path) -> None:
+    """``os._exit`` would cut off cProfile's report (and pdb, trace): watched runs end normally."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-m", "kinship", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and "function calls" in done.stdout
+
+
+def test_db_is_the_only_group() -> None:
+    """The runner shows ``kinship db``'s help for a bare ``db`` without importing the table."""
+    from kinship.cli.table import GROUPS
+
+    assert set(GROUPS) == {"db"}, "teach cli/run.py dispatch() the new group"

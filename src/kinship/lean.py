@@ -220,6 +220,8 @@ else:
                 return super().__new__(cls, typename, bases, namespace)
             if bases != (NamedTuple,):
                 raise TypeError("a lean NamedTuple derives from NamedTuple alone")
+            if "__annotations__" not in namespace and "__annotate__" in namespace:
+                raise TypeError(f"{typename}: a module using lean needs `from __future__ import annotations`")
             fields = dict(namespace.get("__annotations__", {}))
             defaults = []
             for field in fields:
@@ -312,6 +314,18 @@ else:
         return wrap if cls is None else wrap(cls)
 
     def _make_dataclass(cls, frozen, eq):
+        own_methods = [name for name in ("__init__", "__repr__", "__eq__") if name in cls.__dict__]
+        if own_methods:  # dataclasses keeps a class's own; this small one would overwrite them
+            raise TypeError(f"{cls.__qualname__}: lean.dataclass cannot keep {', '.join(own_methods)}")
+        if any(
+            "_lean_fields" in base.__dict__ or "__dataclass_fields__" in base.__dict__
+            for base in cls.__mro__[1:]
+        ):
+            raise TypeError(f"{cls.__qualname__}: lean.dataclass takes no fields from a base class")
+        if "__annotations__" not in cls.__dict__ and "__annotate__" in cls.__dict__:
+            raise TypeError(
+                f"{cls.__qualname__}: a module using lean needs `from __future__ import annotations`"
+            )
         names = []
         namespace = {"_MISSING": _MISSING, "_setattr": object.__setattr__}
         parameters = []
@@ -327,6 +341,10 @@ else:
                     delattr(cls, name)  # no class attribute, as dataclasses leaves none
                 else:
                     setattr(cls, name, value)
+            if isinstance(value, (list, dict, set)):
+                raise ValueError(
+                    f"mutable default {type(value)} for field {name} is not allowed: use default_factory"
+                )
             if factory is not _MISSING:
                 namespace[f"_factory_{name}"] = factory
                 parameters.append(f"{name}=_MISSING")
@@ -391,4 +409,5 @@ else:
             cls.__setattr__ = __setattr__
             cls.__delattr__ = __delattr__
         cls.__match_args__ = fields
+        cls._lean_fields = fields
         return cls

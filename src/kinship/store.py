@@ -112,6 +112,34 @@ class NameEntry(NamedTuple):
     aliases: tuple[str, ...]
 
 
+class RepeatedKey(Exception):
+    """A bulk import wrote an interaction id (``uid``) or ``source`` twice; ``rowid`` is the
+    later row (``Store.bulk_import`` finds it when it builds the unique index again)."""
+
+    def __init__(self, column: str, key: object, rowid: int) -> None:
+        super().__init__(column, key, rowid)
+        self.column = column
+        self.key = key
+        self.rowid = rowid
+
+
+class NewInteraction(NamedTuple):
+    """One interaction an import adds (``Store.insert_interactions``)."""
+
+    when: dt.datetime
+    day: dt.date
+    channel: Channel
+    contact_rowids: Sequence[int]
+    created: dt.datetime
+    uid: bytes | None = None
+    minutes: int | None = None
+    note: str | None = None
+    feel: int | None = None
+    group: str | None = None
+    source: str | None = None
+    messages: int | None = None
+
+
 class StoreStatus(NamedTuple):
     """Schema and size facts for ``kinship db status``."""
 
@@ -524,6 +552,7 @@ class Store:
     """When the journal says a change was made (``open_store`` sets the command's "now")."""
     _journal: Any = None  # journal_store.Capture once the first write set it up; False: no journal
     _journal_extra: dict[str, Any] | None = None
+    _staged_links = False  # inside ``bulk_import``: links wait in a temporary table
     _journal_words: str | None = None
 
     def __init__(self, conn: sqlite3.Connection, path: str | Path) -> None:
@@ -1060,6 +1089,167 @@ class Store:
             query = f"SELECT source FROM interactions WHERE source IN ({marks})"
             present.update(row[0] for row in self.conn.execute(query, chunk))
         return present
+
+    # ---- imports: many rows at a time -------------------------------------------------
+
+    def insert_interactions(self, rows: Sequence[NewInteraction]) -> int:
+        """Insert interactions with their links, a batch in two statements; return how many.
+
+        Row ids follow the highest in use (the write lock is held), so one ``executemany``
+        writes the rows and one their links.
+        """
+        if not rows:
+            return 0
+        first = self.last_interaction_rowid() + 1
+        self.conn.executemany(
+            "INSERT INTO interactions(id, uid, at, utc_offset, day, channel, minutes, note, feel, group_label,"
+            " source, messages, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    first + number,
+                    row.uid or new_interaction_uid(),
+                    _timestamp(row.when),
+                    _offset_minutes(row.when),
+                    day_number(row.day),
+                    CHANNEL_CODES[row.channel],
+                    row.minutes,
+                    row.note,
+                    row.feel,
+                    row.group,
+                    row.source,
+                    row.messages,
+                    _timestamp(row.created),
+                )
+                for number, row in enumerate(rows)
+            ],
+        )
+        self.conn.executemany(
+            (
+                "INSERT INTO temp.kinship_staged_links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)"
+                if self._staged_links
+                else "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id) VALUES (?, ?, ?, ?)"
+            ),
+            [
+                (contact, day_number(row.day), CHANNEL_CODES[row.channel], first + number)
+                for number, row in enumerate(rows)
+                for contact in row.contact_rowids
+            ],
+        )
+        return len(rows)
+
+    @contextmanager
+    def import_cache(self, kib: int, *, temp: bool = False) -> Iterator[None]:
+        """Give a long import a larger page cache for the block, then the usual one again.
+
+        A million interactions insert into indexes in random order (ids, days, links): with the
+        default 2 MiB cache nearly every row evicts a changed page into the WAL (tens of GB
+        written for one import); with ``kib`` the working set mostly stays in memory. With
+        ``temp`` the temporary database gets as much (``--dry-run`` keeps its seen ids there);
+        otherwise it keeps its own small cache, which appending staged links needs no more of.
+        """
+        (before,) = self.conn.execute("PRAGMA main.cache_size").fetchone()
+        (temp_before,) = self.conn.execute("PRAGMA temp.cache_size").fetchone()
+        self.conn.execute(f"PRAGMA main.cache_size = -{int(kib)}")
+        if temp:
+            self.conn.execute(f"PRAGMA temp.cache_size = -{int(kib)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA main.cache_size = {int(before)}")
+            self.conn.execute(f"PRAGMA temp.cache_size = {int(temp_before)}")
+
+    @contextmanager
+    def bulk_import(self, *, unique: bool = False) -> Iterator[None]:
+        """Inside a write: let a long import add rows without keeping every index in step.
+
+        The non-unique indexes of interactions and links are dropped for the block and built
+        again after it (a sort, not a million random inserts), and the links go to a temporary
+        table first and into ``links`` in key order at the end. With ``unique`` (an import into
+        a log with no interactions, which has nothing to look up) the unique indexes of ids and
+        sources go too, and a key the block wrote twice is ``RepeatedKey`` when they are built
+        again. A failure rolls the whole write back, indexes too.
+        """
+        indexes = self.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('interactions', 'links')"
+            " AND sql IS NOT NULL" + ("" if unique else " AND sql NOT LIKE 'CREATE UNIQUE%'")
+        ).fetchall()
+        indexes.sort(key=lambda index: not index[1].startswith("CREATE UNIQUE"))  # a repeat shows first
+        for name, _sql in indexes:
+            self.conn.execute(f'DROP INDEX "{name}"')
+        self.conn.execute(
+            "CREATE TEMP TABLE kinship_staged_links(contact_id INTEGER, day INTEGER, channel INTEGER,"
+            " interaction_id INTEGER)"
+        )
+        self._staged_links = True
+        try:
+            yield
+            self.conn.execute(
+                "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id)"
+                " SELECT contact_id, day, channel, interaction_id FROM temp.kinship_staged_links"
+                " ORDER BY contact_id, day, channel, interaction_id"
+            )
+        finally:
+            self._staged_links = False
+        self.conn.execute("DROP TABLE temp.kinship_staged_links")
+        for _name, sql in indexes:
+            try:
+                self.conn.execute(sql)
+            except sqlite3.IntegrityError:
+                column = "uid" if "(uid)" in sql else "source"
+                key, rowid = self.conn.execute(
+                    f"SELECT {column}, max(id) FROM interactions WHERE {column} IS NOT NULL"
+                    f" GROUP BY {column} HAVING count(*) > 1 ORDER BY 2 LIMIT 1"
+                ).fetchone()
+                raise RepeatedKey(column, key, int(rowid)) from None
+
+    def interaction_rowids(self, uids: Sequence[bytes]) -> dict[bytes, int]:
+        """Return {stable id: row id} for those of ``uids`` in the log."""
+        return dict(self._rows_by_key("SELECT uid, id FROM interactions WHERE uid IN ({})", uids))
+
+    def source_rowids(self, sources: Sequence[str]) -> dict[str, int]:
+        """Return {source: row id} for the interactions in the log imported from ``sources``."""
+        return dict(self._rows_by_key("SELECT source, id FROM interactions WHERE source IN ({})", sources))
+
+    def _rows_by_key(self, sql: str, keys: Sequence[Any]) -> Iterator[tuple[Any, int]]:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            for key, rowid in self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk):
+                yield (bytes(key) if isinstance(key, bytes) else key), int(rowid)
+
+    def note_import_keys(self, uids: Sequence[bytes], sources: Sequence[str]) -> None:
+        """Remember ids and sources a ``--dry-run`` import has seen, in temporary tables (never the
+        file; they go with the transaction), so a long file is checked for repeats in bounded memory."""
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS kinship_seen_uids(k BLOB PRIMARY KEY) WITHOUT ROWID"
+        )
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS kinship_seen_sources(k TEXT PRIMARY KEY) WITHOUT ROWID"
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO temp.kinship_seen_uids(k) VALUES (?)", [(k,) for k in uids]
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO temp.kinship_seen_sources(k) VALUES (?)", [(k,) for k in sources]
+        )
+
+    def noted_import_keys(self, uids: Sequence[bytes], sources: Sequence[str]) -> tuple[set[bytes], set[str]]:
+        """Return which of ``uids`` and ``sources`` ``note_import_keys`` saw before."""
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = 'kinship_seen_uids'"
+        ).fetchone()
+        if exists is None:
+            return set(), set()
+        found = {
+            key
+            for key, _ in self._rows_by_key("SELECT k, 1 FROM temp.kinship_seen_uids WHERE k IN ({})", uids)
+        }
+        seen = {
+            key
+            for key, _ in self._rows_by_key(
+                "SELECT k, 1 FROM temp.kinship_seen_sources WHERE k IN ({})", sources
+            )
+        }
+        return found, seen
 
     def chat_and_hand_days(self, first: dt.date, last: dt.date) -> set[tuple[dt.date, Channel, str]]:
         """Return (day, channel, contact id) of interactions from ``first`` to ``last`` that were

@@ -8,21 +8,21 @@ this module only reads files, asks the store, applies the plan, and writes expor
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from kinship.errors import DataError, UsageError
+from kinship.exportfmt import EXPORT_VERSION
 from kinship.keys import match_key, name_key
 from kinship.lean import TYPE_CHECKING, dataclass, field
-from kinship.models import Channel, Contact, Interaction
+from kinship.models import Channel
 from kinship.store import Store
 
 if TYPE_CHECKING:
     from pathlib import Path
     from typing import IO, Any
 
-EXPORT_VERSION = 1
 _NOTHING_HINT = "pass --me with your name exactly as the chat shows it (or set me in the config)"
 HEAD_BYTES = 64 * 1024
 Progress = Callable[[int, int], None]
@@ -109,6 +109,15 @@ class _ReadFile:
     left_out: tuple[tuple[str, int], ...] = ()
 
 
+@dataclass(frozen=True)
+class ExportFile:
+    """A kinship JSON export: its head (header, contacts) read; interactions and state stream."""
+
+    path: Path
+    label: str
+    head: Any  # importers.kinship_json.ExportHead
+
+
 def _open_checked(path: Path, label: str) -> IO[bytes]:
     try:
         missing, folder = not path.exists(), path.is_dir()
@@ -141,69 +150,26 @@ def _read_file(
             raise UsageError(f"unknown format {chosen!r}", f"use one of: {', '.join(FORMATS)}")
         handle.seek(0)
         if chosen == "json":
-            handle.close()
-            return _ReadFile(label, chosen, export=_read_export(path, label))
+            from kinship.importers.kinship_json import read_head
+
+            text = io.TextIOWrapper(handle, encoding="utf-8-sig")
+            try:
+                export_head = read_head(text, label)
+            finally:
+                text.detach()
+            return _ReadFile(label, chosen, export=ExportFile(path, label, export_head))
         parsed = parse_file(chosen, handle, label=label, zone=zone, now=now, me=me)
     return _ReadFile(label, chosen, list(parsed.contacts), list(parsed.interactions), None, parsed.left_out)
-
-
-@dataclass
-class ExportFile:
-    """A kinship JSON export: contacts and state in memory, interactions streamed from the file.
-
-    Any layout streams (kinship's own one object a line, re-indented, minified, keys in any
-    order): ``importers.kinship_json`` decodes one record at a time.
-    """
-
-    path: Path
-    label: str
-    contacts: list[Any]
-    state: Any
-    interaction_count: int
-
-    def interactions(self) -> Iterator[Any]:
-        """Yield the export's interaction objects in file order."""
-        from kinship.importers.kinship_json import iter_export
-
-        with open(self.path, encoding="utf-8-sig") as handle:
-            for section, _number, value in iter_export(handle, self.label):
-                if section == "interactions":
-                    yield value
-
-
-def _read_export(path: Path, label: str) -> ExportFile:
-    """Read a kinship JSON export's contacts and state, and count its interactions (streamed)."""
-    from kinship.importers.kinship_json import iter_export
-
-    contacts: list[Any] = []
-    state: Any = {}
-    count = 0
-    header: dict[str, Any] = {}
-    with open(path, encoding="utf-8-sig") as handle:
-        for section, _number, value in iter_export(handle, label):
-            if section == "header":
-                header[value[0]] = value[1]
-            elif section == "contacts":
-                contacts.append(value)
-            elif section == "interactions":
-                count += 1
-            else:
-                state = value
-    version = header.get("kinship_export")
-    if version is None:
-        raise DataError(f"{label}: not a kinship JSON export (no kinship_export key)", "pass --format")
-    if version != EXPORT_VERSION:
-        raise DataError(
-            f"{label}: export version {version} is not one this kinship reads",
-            "upgrade kinship (pip install -U kinship-cli)",
-        )
-    return ExportFile(path, label, contacts, state, count)
 
 
 def _already_logged(store: Store, days: Iterable[dt.date]) -> set[tuple[dt.date, Channel, str]]:
     """Return (day, channel, contact id) of interactions logged by hand or imported from a chat."""
     wanted = sorted(set(days))
     return store.chat_and_hand_days(wanted[0], wanted[-1]) if wanted else set()
+
+
+BATCH = 2000
+"""Interactions of a kinship JSON export planned and written together."""
 
 
 def import_files(
@@ -218,7 +184,13 @@ def import_files(
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportSummary:
-    """Import contacts and interactions from files; one transaction, all or nothing."""
+    """Import contacts and interactions from files; one transaction, all or nothing.
+
+    Every format takes one road: the files' records are planned (``importers.plan``, pure), the
+    plan is applied, and the summary says what was created, matched, added and left out. A
+    kinship JSON export is planned the same way, its interactions a batch at a time as they
+    stream from the file, so a million of them import in bounded memory.
+    """
     from pathlib import Path
 
     from kinship.importers.plan import plan_import
@@ -226,60 +198,206 @@ def import_files(
     if not paths:
         raise UsageError("name at least one file to import", "e.g. kinship import contacts.vcf")
     read = [_read_file(path, fmt, zone=zone, now=now, me=me) for path in paths]
-    exports = [item for item in read if item.export is not None]
+    exports = [item.export for item in read if item.export is not None]
     if exports and len(exports) != len(read):
         raise UsageError("import a kinship JSON export on its own", "run one import per export file")
-    if exports:
-        return _import_exports(store, now, exports, dry_run=dry_run, progress=progress)
-    contacts = [record for item in read for record in item.contacts]
-    interactions = [record for item in read for record in item.interactions]
     names = ", ".join(Path(item.label).name for item in read)
     context = store.read() if dry_run else store.write(describe=f"import: {names}")
+    left_out: dict[str, int] = {}
     with context:
-        plan = plan_import(
-            store.contacts(),
-            contacts,
-            interactions,
-            present_sources=store.present_sources(record.source_id for record in interactions),
-            hand_logged=_already_logged(store, (record.day for record in interactions)),
-            new=new,
-            now=now,
-        )
-        left_out: dict[str, int] = {}
-        for item in read:
-            for reason, count in item.left_out:
-                left_out[reason] = left_out.get(reason, 0) + count
-        for reason, count in (
-            ("already_imported", plan.skipped_duplicates),
-            ("hand_logged", plan.skipped_hand_logged),
-            ("unknown_participants", len(plan.unmatched_names)),
-            ("nobody_known", plan.skipped_unmatched),
-        ):
-            if count:
-                left_out[reason] = count
-        for rule, count in plan.invalid:
-            left_out[f"invalid: {rule}"] = count
+        if exports:
+            plan, added, skipped = _import_exports(store, now, exports, dry_run=dry_run, progress=progress)
+            read_anything = bool(added or skipped or any(export.head.contacts for export in exports))
+            if skipped:
+                left_out["already_imported"] = skipped
+        else:
+            contacts = [record for item in read for record in item.contacts]
+            interactions = [record for item in read for record in item.interactions]
+            plan = plan_import(
+                store.contacts(),
+                contacts,
+                interactions,
+                present_sources=store.present_sources(record.source_id for record in interactions),
+                hand_logged=_already_logged(store, (record.day for record in interactions)),
+                new=new,
+                now=now,
+            )
+            added = plan.added
+            read_anything = bool(contacts or interactions)
+            for item in read:
+                for reason, count in item.left_out:
+                    left_out[reason] = left_out.get(reason, 0) + count
+            for reason, count in (
+                ("already_imported", plan.skipped_duplicates),
+                ("hand_logged", plan.skipped_hand_logged),
+                ("unknown_participants", len(plan.unmatched_names)),
+                ("nobody_known", plan.skipped_unmatched),
+            ):
+                if count:
+                    left_out[reason] = count
+            for rule, count in plan.invalid:
+                left_out[f"invalid: {rule}"] = count
         nothing, not_understood = nothing_reason(
-            plan.is_empty, bool(contacts or interactions), left_out, new=new
+            not (plan.creates or plan.updates or added or plan.state), read_anything, left_out, new=new
         )
         if not_understood:
             raise DataError(f"{', '.join(item.label for item in read)}: {nothing}", _NOTHING_HINT)
-        if not dry_run:
-            _apply_plan(store, plan, now, progress)
+        if not dry_run and not exports:
+            rowids = _apply_contacts(store, plan, now)
+            _apply_interactions(store, plan.interactions, rowids, now)
+            if progress is not None and plan.interactions:
+                progress(len(plan.interactions), len(plan.interactions))
     return ImportSummary(
         files=tuple(item.label for item in read),
         formats=tuple(item.fmt for item in read),
         created=tuple(contact.name for contact in plan.creates),
         updated=plan.updated,
-        added=plan.added,
-        skipped_duplicates=plan.skipped_duplicates,
+        added=added,
+        skipped_duplicates=left_out.get("already_imported", 0),
         skipped_hand_logged=plan.skipped_hand_logged,
         skipped_unmatched=plan.skipped_unmatched,
         unmatched_names=plan.unmatched_names,
         dry_run=dry_run,
+        state_rows=len(plan.state),
         matched=plan.matched,
         left_out=tuple(sorted(left_out.items())),
         nothing=nothing,
+    )
+
+
+def _import_exports(
+    store: Store, now: dt.datetime, exports: Sequence[ExportFile], *, dry_run: bool, progress: Progress | None
+) -> tuple[Any, int, int]:
+    """Plan (and unless ``dry_run`` apply) kinship JSON exports; return (contacts plan, added, skipped).
+
+    The contacts and state are planned whole (``plan_export``); the interactions stream through
+    ``ExportInteractions`` a batch at a time, each batch's ids and sources looked up in the log
+    in one query. Rows this import wrote lie above the highest row id it started from, so an id
+    repeated in the file is told from one imported before; ``--dry-run``, which writes nothing,
+    keeps the ids it has seen in temporary tables instead of in memory.
+    """
+    import contextlib
+
+    from kinship.store import RepeatedKey
+
+    before = store.last_interaction_rowid()
+    bulk = not dry_run and _is_bulk(store, exports)
+    unique_later = bulk and before == 0 and len(exports) == 1  # nothing to look up in the log
+    try:
+        with contextlib.ExitStack() as stack:
+            # the page cache a long import needs: for the random-order id index it keeps in step
+            # (or, with --dry-run, looks up and notes); little when it builds every index at the end
+            kib = SMALL_CACHE_KIB if unique_later else DRY_RUN_CACHE_KIB if dry_run else IMPORT_CACHE_KIB
+            stack.enter_context(store.import_cache(kib, temp=dry_run))
+            if bulk:
+                stack.enter_context(store.bulk_import(unique=unique_later))
+            return _plan_and_apply_exports(
+                store, now, exports, dry_run=dry_run, progress=progress, look_up=not unique_later
+            )
+    except RepeatedKey as exc:  # every row was written, in file order: row id = record number
+        what = "id" if exc.column == "uid" else "source"
+        key = exc.key.hex() if isinstance(exc.key, bytes) else exc.key
+        raise _inconsistent_file(
+            f"{exports[0].label}: interaction {exc.rowid - before} repeats the {what} {key!r}"
+            " of an earlier interaction"
+        ) from None
+
+
+def _inconsistent_file(what: str) -> DataError:
+    return DataError(
+        f"{what}: the file is inconsistent; nothing was imported", "export it again from kinship"
+    )
+
+
+IMPORT_CACHE_KIB = 24 * 1024
+DRY_RUN_CACHE_KIB = 16 * 1024
+"""Each for the log and for the temporary database (the ids --dry-run has seen)."""
+SMALL_CACHE_KIB = 8 * 1024
+"""Also the sorting memory of each index built at the end: a bound on the peak, not a speed."""
+BULK_AT = 50_000
+"""Interactions (estimated from the file size) from which an import rebuilds the indexes."""
+_BYTES_PER_INTERACTION = 400
+
+
+def _is_bulk(store: Store, exports: Sequence[ExportFile]) -> bool:
+    """Return True when the exports are large, and large next to the log: then rebuilding the
+    non-unique indexes once (``Store.bulk_import``) beats keeping them in step row by row."""
+    coming = sum(export.path.stat().st_size for export in exports) // _BYTES_PER_INTERACTION
+    return coming >= BULK_AT and coming >= store.last_interaction_rowid() // 2
+
+
+def _plan_and_apply_exports(
+    store: Store,
+    now: dt.datetime,
+    exports: Sequence[ExportFile],
+    *,
+    dry_run: bool,
+    progress: Progress | None,
+    look_up: bool = True,
+) -> tuple[Any, int, int]:
+    import dataclasses
+    import itertools
+
+    from kinship.importers.kinship_json import InteractionStream, interaction_uid
+    from kinship.importers.plan import ExportInteractions, ImportPlan, plan_export, plan_state
+
+    before = store.last_interaction_rowid()
+    total = sum(export.path.stat().st_size for export in exports)  # progress counts bytes read
+    offset = added = skipped = 0
+    plans: list[ImportPlan] = []
+    for export in exports:
+        existing = store.contacts()
+        plan, people = plan_export(existing, export.head.contacts, now=now, label=export.label)
+        rowids = _Rowids(store) if dry_run else _apply_contacts(store, plan, now)
+        known = {contact.id for contact in existing}
+        planner = ExportInteractions(people, known, now=now, label=export.label)
+        with open(export.path, "rb") as raw:
+            records = InteractionStream(io.TextIOWrapper(raw, encoding="utf-8-sig"), export.label)
+            stream = iter(records)
+            while batch := [
+                (number, item, interaction_uid(item.id)) for number, item in itertools.islice(stream, BATCH)
+            ]:
+                uids = [uid for _, _, uid in batch]
+                sources = [item.source for _, item, _ in batch if item.source is not None]
+                in_log = store.interaction_rowids(uids) if look_up else {}
+                by_source = store.source_rowids(sources) if look_up else {}
+                if dry_run:
+                    repeated, repeated_sources = store.noted_import_keys(uids, sources)
+                else:
+                    repeated = {uid for uid, rowid in in_log.items() if rowid > before}
+                    repeated_sources = {source for source, rowid in by_source.items() if rowid > before}
+                planned = planner.plan(
+                    batch,
+                    present={uid for uid, rowid in in_log.items() if rowid <= before},
+                    present_sources={source for source, rowid in by_source.items() if rowid <= before},
+                    repeated=repeated,
+                    repeated_sources=repeated_sources,
+                )
+                if dry_run:
+                    store.note_import_keys(uids, sources)
+                else:
+                    _apply_interactions(store, planned, rowids, now)
+                if progress is not None:
+                    progress(offset + raw.tell(), total)
+        offset += export.path.stat().st_size
+        state = plan_state(records.state, people, known, store.nudge_state_uids())
+        plan = dataclasses.replace(plan, state=state)
+        plans.append(plan)
+        added += planner.added
+        skipped += planner.skipped
+        if not dry_run:
+            _apply_state(store, plan)
+    if len(plans) == 1:
+        return plans[0], added, skipped
+    return (
+        ImportPlan(
+            creates=tuple(item for plan in plans for item in plan.creates),
+            updates=tuple(item for plan in plans for item in plan.updates),
+            matched=sum(plan.matched for plan in plans),
+            state=tuple(item for plan in plans for item in plan.state),
+        ),
+        added,
+        skipped,
     )
 
 
@@ -289,29 +407,51 @@ def _add_values(store: Store, rowid: int, kind: str, values: Iterable[str]) -> N
             store.add_value(rowid, kind, value.strip(), match_key(kind, value) or value.strip())
 
 
-def _apply_plan(store: Store, plan: Any, now: dt.datetime, progress: Progress | None) -> None:
-    created_rowids: list[int] = []
-    for new_contact in plan.creates:
-        created = now
-        if new_contact.added is not None:  # the day the file says they were added, at noon there
+class _Rowids(dict[str, int]):
+    """Contact row ids by stable id, looked up in the store the first time each is needed."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+
+    def __missing__(self, uid: str) -> int:
+        found = self.store.contact_rowid(uid)
+        if found is None:
+            raise DataError("a contact vanished during the import", "run the import again")
+        self[uid] = found
+        return found
+
+
+def _apply_contacts(store: Store, plan: Any, now: dt.datetime) -> _Rowids:
+    """Create and update the plan's contacts; return their row ids (created ones also by index)."""
+    rowids = _Rowids(store)
+    for index, new_contact in enumerate(plan.creates):
+        created = new_contact.created or now
+        if new_contact.created is None and new_contact.added is not None:
+            # the day the file says they were added, at noon there
             created = min(now, dt.datetime.combine(new_contact.added, dt.time(12), tzinfo=now.tzinfo))
         rowid = store.insert_contact(
+            uid=new_contact.uid,
             name=new_contact.name,
             name_key=name_key(new_contact.name),
             created=created,
+            circle=new_contact.circle,
+            every_days=new_contact.every_days,
+            see_every_days=new_contact.see_every_days,
             birthday=new_contact.birthday,
             note=new_contact.note,
+            archived=new_contact.archived,
         )
+        _add_values(store, rowid, "alias", new_contact.aliases)
+        _add_values(store, rowid, "tag", new_contact.tags)
         _add_values(store, rowid, "email", new_contact.emails)
         _add_values(store, rowid, "phone", new_contact.phones)
-        _add_values(store, rowid, "alias", new_contact.aliases)
         _add_values(store, rowid, "source", new_contact.source_ids)
-        created_rowids.append(rowid)
+        rowids[f"#{index}"] = rowid
+        if new_contact.uid is not None:
+            rowids[new_contact.uid] = rowid
     for update in plan.updates:
-        found = store.contact_rowid(update.contact_id)
-        if found is None:
-            raise DataError("a contact vanished during the import", "run the import again")
-        rowid = found
+        rowid = rowids[update.contact_id]
         _add_values(store, rowid, "email", update.add_emails)
         _add_values(store, rowid, "phone", update.add_phones)
         _add_values(store, rowid, "source", update.add_source_ids)
@@ -322,312 +462,49 @@ def _apply_plan(store: Store, plan: Any, now: dt.datetime, progress: Progress | 
         if update.note is not None:
             fields["note"] = update.note
         store.update_contact(rowid, fields)
-    rowids_by_uid: dict[str, int] = {}
-    total = len(plan.interactions)
-    for done, item in enumerate(plan.interactions, start=1):
-        people: list[int] = [created_rowids[index] for index in item.new_contacts]
-        for uid in item.contact_ids:
-            if uid not in rowids_by_uid:
-                found = store.contact_rowid(uid)
-                if found is None:
-                    raise DataError("a contact vanished during the import", "run the import again")
-                rowids_by_uid[uid] = found
-            people.append(rowids_by_uid[uid])
-        store.insert_interaction(
-            when=item.when,
-            day=item.day,
-            channel=item.channel,
-            contact_rowids=sorted(set(people)),
-            created=now,
-            source=item.source_id,
-            messages=item.messages,
-            minutes=item.minutes,
+    return rowids
+
+
+def _apply_interactions(store: Store, planned: Sequence[Any], rowids: _Rowids, now: dt.datetime) -> None:
+    """Write planned interactions, a batch at a time."""
+    from kinship.store import NewInteraction
+
+    for start in range(0, len(planned), BATCH):
+        store.insert_interactions(
+            [
+                NewInteraction(
+                    when=item.when,
+                    day=item.day,
+                    channel=item.channel,
+                    contact_rowids=sorted(
+                        {rowids[f"#{index}"] for index in item.new_contacts}
+                        | {rowids[uid] for uid in item.contact_ids}
+                    ),
+                    created=item.created or now,
+                    uid=item.uid,
+                    minutes=item.minutes,
+                    note=item.note,
+                    feel=item.feel,
+                    group=item.group,
+                    source=item.source_id,
+                    messages=item.messages,
+                )
+                for item in planned[start : start + BATCH]
+            ]
         )
-        if progress is not None and (done % 1000 == 0 or done == total):
-            progress(done, total)
 
 
-# ---- kinship's own JSON ----------------------------------------------------------------------
-
-
-def _uid_bytes(value: str) -> bytes:
-    """Return the 16-byte id of an exported interaction id (32 hex digits, else a hash of it)."""
-    text = value.strip().lower()
-    if len(text) == 32:
-        try:
-            return bytes.fromhex(text)
-        except ValueError:
-            pass
-    return hashlib.sha256(value.encode("utf-8")).digest()[:16]
-
-
-def _parse_instant(value: Any, label: str, what: str) -> dt.datetime:
-    if not isinstance(value, str):
-        raise DataError(f"{label}: {what} must be an ISO 8601 date-time", "export it again")
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise DataError(f"{label}: {what} {value!r} is not an ISO 8601 date-time", "export it again") from exc
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
-
-
-def _parse_day(value: Any, label: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise DataError(f"{label}: {what} {value!r} is not an ISO date", "export it again") from exc
-
-
-def _import_exports(
-    store: Store, now: dt.datetime, exports: Sequence[_ReadFile], *, dry_run: bool, progress: Progress | None
-) -> ImportSummary:
-    from pathlib import Path
-
-    from kinship import validate
-    from kinship.errors import ValidationError
-
-    created: list[str] = []
-    added = 0
-    skipped = 0
-    state_rows = 0
-    names = ", ".join(Path(item.label).name for item in exports)
-    context = store.read() if dry_run else store.write(describe=f"import: {names}")
-    with context:
-        before = store.last_interaction_rowid()  # rows above it came from this import
-        for item in exports:
-            assert item.export is not None
-            data = item.export
-            seen_contacts: dict[str, int] = {}
-            seen_uids: set[bytes] = set()  # only for --dry-run, which writes nothing to ask
-            seen_sources: set[str] = set()
-            rowids: dict[str, int] = {}
-            by_name: dict[str, list[int]] = {}
-            for entry in store.name_entries():
-                by_name.setdefault(name_key(entry.name), []).append(entry.rowid)
-            for number, raw in enumerate(data.contacts, start=1):
-                where = f"{item.label}: contact {number}"
-                contact = _contact_from_json(raw, where)
-                if contact.id in seen_contacts:
-                    raise DataError(
-                        f"{where} repeats the id {contact.id!r} of contact {seen_contacts[contact.id]}:"
-                        " the file is inconsistent; nothing was imported",
-                        "export it again from kinship",
-                    )
-                seen_contacts[contact.id] = number
-                try:
-                    validate.contact_record(contact, now.date())
-                except ValidationError as exc:
-                    raise DataError(
-                        f"{where} ({contact.id}): {exc.message}; nothing was imported", "fix that record"
-                    ) from None
-                source = f"kinship:{contact.id}"
-                existing = store.contact_rowid(contact.id)
-                if existing is None:
-                    joined = store.contacts_by_value("source", source)
-                    existing = joined[0] if joined else None
-                namesakes = by_name.get(name_key(contact.name), [])  # contacts there before this import
-                if existing is None and len(namesakes) == 1:
-                    # the same name already in this log is the same person (as in every import):
-                    # the export's interactions join them, and the export's id is kept as a source
-                    existing = namesakes[0]
-                    if not dry_run:
-                        store.add_value(existing, "source", source, source)
-                if existing is not None:
-                    rowids[contact.id] = existing
-                    continue
-                created.append(contact.name)
-                if dry_run:
-                    continue
-                rowid = store.insert_contact(
-                    uid=contact.id,
-                    name=contact.name,
-                    name_key=name_key(contact.name),
-                    created=contact.created or now,
-                    circle=contact.circle,
-                    every_days=contact.every_days,
-                    birthday=contact.birthday,
-                    note=contact.note,
-                    archived=contact.archived,
-                )
-                _add_values(store, rowid, "alias", contact.aliases)
-                _add_values(store, rowid, "tag", contact.tags)
-                _add_values(store, rowid, "email", contact.emails)
-                _add_values(store, rowid, "phone", contact.phones)
-                _add_values(store, rowid, "source", contact.source_ids)
-                rowids[contact.id] = rowid
-            total = data.interaction_count
-            for number, raw in enumerate(data.interactions(), start=1):
-                label = f"{item.label}: interaction {number}"
-                interaction = _interaction_from_json(raw, label)
-                try:
-                    validate.interaction_record(interaction, now)
-                except ValidationError as exc:
-                    raise DataError(
-                        f"{label} ({interaction.id}): {exc.message}; nothing was imported", "fix that record"
-                    ) from None
-                uid = _uid_bytes(interaction.id)
-                present = store.interaction_rowid(uid)
-                if (present is not None and present > before) or uid in seen_uids:
-                    raise DataError(
-                        f"{label} repeats the id {interaction.id!r} of an earlier interaction:"
-                        " the file is inconsistent; nothing was imported",
-                        "export it again from kinship",
-                    )
-                if interaction.source is not None:
-                    by_source = store.interaction_rowid_by_source(interaction.source)
-                    if (by_source is not None and by_source > before) or interaction.source in seen_sources:
-                        raise DataError(
-                            f"{label} repeats the source {interaction.source!r} of an earlier interaction:"
-                            " the file is inconsistent; nothing was imported",
-                            "export it again from kinship",
-                        )
-                    if dry_run:
-                        seen_sources.add(interaction.source)
-                    if by_source is not None and present is None:
-                        skipped += 1  # imported before from the same file under another id
-                        continue
-                if dry_run:
-                    seen_uids.add(uid)
-                if present is not None:
-                    skipped += 1
-                    continue
-                added += 1
-                if dry_run:
-                    continue
-                people = []
-                for person in interaction.people:
-                    person_rowid = rowids.get(person.id) or store.contact_rowid(person.id)
-                    if person_rowid is None:
-                        raise DataError(
-                            f"{label}: names a contact ({person.id}) the export lacks", "export it again"
-                        )
-                    people.append(person_rowid)
-                store.insert_interaction(
-                    uid=uid,
-                    when=interaction.when,
-                    day=interaction.day,
-                    channel=interaction.channel,
-                    contact_rowids=people,
-                    created=interaction.created or interaction.when,
-                    minutes=interaction.minutes,
-                    note=interaction.note,
-                    feel=interaction.feel,
-                    group=interaction.group,
-                    source=interaction.source,
-                    messages=interaction.messages,
-                )
-                if progress is not None and (number % 1000 == 0 or number == total):
-                    progress(number, total)
-            if not dry_run:
-                state_rows += _import_state(store, data.state or {}, item.label)
-    return ImportSummary(
-        files=tuple(item.label for item in exports),
-        formats=("json",) * len(exports),
-        created=tuple(created),
-        added=added,
-        skipped_duplicates=skipped,
-        dry_run=dry_run,
-        state_rows=state_rows,
-    )
-
-
-def _strings(raw: dict[str, Any], key: str, label: str) -> tuple[str, ...]:
-    value = raw.get(key) or []
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise DataError(f"{label}: {key!r} must be a list of strings", "export it again")
-    return tuple(value)
-
-
-def _optional(raw: dict[str, Any], key: str, kind: type, label: str) -> Any:
-    value = raw.get(key)
-    if value is not None and (not isinstance(value, kind) or (isinstance(value, bool) and kind is int)):
-        raise DataError(f"{label}: {key!r} has the wrong type", "export it again")
-    return value
-
-
-def _contact_from_json(raw: Any, label: str) -> Contact:
-    if (
-        not isinstance(raw, dict)
-        or not isinstance(raw.get("id"), str)
-        or not isinstance(raw.get("name"), str)
-    ):
-        raise DataError(f"{label}: a contact needs an id and a name", "export it again")
-    created = raw.get("created")
-    return Contact(
-        id=raw["id"],
-        name=raw["name"],
-        circle=_optional(raw, "circle", str, label),
-        aliases=_strings(raw, "aliases", label),
-        tags=_strings(raw, "tags", label),
-        emails=_strings(raw, "emails", label),
-        phones=_strings(raw, "phones", label),
-        birthday=_optional(raw, "birthday", str, label),
-        every_days=_optional(raw, "every_days", int, label),
-        note=_optional(raw, "note", str, label),
-        archived=bool(raw.get("archived", False)),
-        created=None if created is None else _parse_instant(created, label, "created"),
-        source_ids=_strings(raw, "source_ids", label),
-    )
-
-
-def _interaction_from_json(raw: Any, label: str) -> Interaction:
-    from kinship.models import ContactRef
-
-    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
-        raise DataError(f"{label}: an interaction needs an id", "export it again")
-    when = _parse_instant(raw.get("when"), label, "when")
-    try:
-        channel = Channel(str(raw.get("channel")))
-    except ValueError as exc:
-        raise DataError(f"{label}: unknown channel {raw.get('channel')!r}", "export it again") from exc
-    people_raw = raw.get("people") or []
-    if not isinstance(people_raw, list) or not all(
-        isinstance(p, dict) and isinstance(p.get("id"), str) for p in people_raw
-    ):
-        raise DataError(f"{label}: 'people' must be a list of {{id, name}}", "export it again")
-    created = raw.get("created")
-    return Interaction(
-        id=raw["id"],
-        when=when,
-        day=_parse_day(raw.get("day") or when.date().isoformat(), label, "day"),
-        channel=channel,
-        people=tuple(ContactRef(p["id"], str(p.get("name", ""))) for p in people_raw),
-        minutes=_optional(raw, "minutes", int, label),
-        note=_optional(raw, "note", str, label),
-        feel=_optional(raw, "feel", int, label),
-        group=_optional(raw, "group", str, label),
-        source=_optional(raw, "source", str, label),
-        messages=_optional(raw, "messages", int, label),
-        created=None if created is None else _parse_instant(created, label, "created"),
-    )
-
-
-def _import_state(store: Store, state: Any, label: str) -> int:
-    if not isinstance(state, dict):
-        raise DataError(f"{label}: 'state' must be an object", "export it again")
-    rows = 0
-    present = store.nudge_state_uids()
-    for kind, plural in (("snooze", "snoozes"), ("dismiss", "dismissals"), ("remind", "reminders")):
-        for raw in state.get(plural) or []:
-            if not isinstance(raw, dict) or not isinstance(raw.get("id"), str) or raw["id"] in present:
-                continue
-            contact_rowid = None
-            if raw.get("contact_id"):
-                contact_rowid = store.contact_rowid(str(raw["contact_id"]))
-            until = raw.get("until")
-            store.add_nudge_state(
-                uid=raw["id"],
-                kind=kind,
-                key=raw.get("key"),
-                contact_rowid=contact_rowid,
-                made_at=_parse_instant(raw.get("made_at"), label, "made_at"),
-                made_day=_parse_day(raw.get("made_day"), label, "made_day"),
-                until_day=None if until is None else _parse_day(until, label, "until"),
-            )
-            rows += 1
-    return rows
+def _apply_state(store: Store, plan: Any) -> None:
+    for record in plan.state:
+        store.add_nudge_state(
+            uid=record.id,
+            kind=record.kind,
+            key=record.key,
+            contact_rowid=None if record.contact_id is None else store.contact_rowid(record.contact_id),
+            made_at=record.made_at,
+            made_day=record.made_day,
+            until_day=record.until,
+        )
 
 
 # ---- export ---------------------------------------------------------------------------------
@@ -654,7 +531,7 @@ def _state_json(store: Store) -> dict[str, list[dict[str, Any]]]:
 
 def write_json_export(store: Store, now: dt.datetime, out: IO[str]) -> int:
     """Write everything as kinship's JSON export, one object a line; return the interaction count."""
-    from kinship.render import contact_json, interaction_json
+    from kinship.exportfmt import contact_json, interaction_json
 
     count = 0
     with store.read():

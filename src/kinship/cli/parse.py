@@ -27,8 +27,9 @@ TOPICS: dict[str, str] = {
 }
 """Which ``cli/tables`` module declares each command, so that a run imports only that one.
 
-A test keeps it equal to the table; a command missing here still runs (``find`` then reads
-the whole table), only more slowly."""
+A test keeps it equal to the table, and must: a one-word command missing here would still run
+(``find`` then reads the whole table), but a missing two-word one whose first word is itself a
+command (a future ``config set``) would be taken for that command and an argument."""
 
 
 def find(words: list[str]) -> tuple[Command, int] | None:

@@ -203,11 +203,8 @@ def dispatch(args: list[str]) -> int:
     """Run ``args`` through the fast parser, or the typer app when it does not apply."""
     if not args:
         args = ["--help"]  # bare `kinship` shows what it can do
-    elif len(args) == 1 and not args[0].startswith("-"):
-        from kinship.cli.table import GROUPS
-
-        if args[0] in GROUPS:
-            args = [args[0], "--help"]  # bare `kinship db` shows its subcommands
+    elif len(args) == 1 and args[0] == "db":  # the one group (a test keeps it so)
+        args = ["db", "--help"]  # bare `kinship db` shows its subcommands
     if "_KINSHIP_COMPLETE" not in os.environ:
         from kinship.cli.prerender import saved_page
 
@@ -300,14 +297,16 @@ def command() -> None:
         main()
     except SystemExit as done:
         code = done.code
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):  # a closed pipe: main has said all it could
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):  # closed (`>&-`, a pipe): said all it could
+            if stream is sys.stdout:
+                _closed_pipe()  # nothing is left to flush at exit either
     import atexit
 
     pending = getattr(atexit, "_ncallbacks", None)
-    if pending is None or pending() or not isinstance(code, int | None):
+    watched = sys.getprofile() is not None or sys.gettrace() is not None  # cProfile, pdb, trace
+    if pending is None or pending() or watched or not isinstance(code, int | None):
         sys.exit(code)
     os._exit(code or 0)

@@ -29,16 +29,19 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from kinship.importers.records import ContactRecord, InteractionRecord, Participant
+from kinship.errors import DataError
+from kinship.importers.records import ContactRecord, InteractionRecord, Participant, StateRecord
 from kinship.keys import email_key, name_key, phone_key
-from kinship.models import Channel, Contact
+from kinship.models import Channel, Contact, Interaction
 
 __all__ = [
     "ContactUpdate",
+    "ExportInteractions",
     "ImportPlan",
     "NewContact",
     "PlannedInteraction",
     "phone_key",
+    "plan_export",
     "plan_import",
 ]
 
@@ -59,6 +62,15 @@ class NewContact:
     source_ids: tuple[str, ...] = ()
     added: dt.date | None = None
     """The day the file says the person was added (LinkedIn's connected-on), else None (today)."""
+    uid: str | None = None
+    """The stable id to keep (kinship JSON), else None (a new one)."""
+    circle: str | None = None
+    tags: tuple[str, ...] = ()
+    every_days: int | None = None
+    see_every_days: int | None = None
+    archived: bool = False
+    created: dt.datetime | None = None
+    """When the contact was created (kinship JSON), else None (``added`` or now)."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +91,12 @@ class ContactUpdate:
 
 @dataclass(frozen=True)
 class PlannedInteraction:
-    """An interaction to add: existing contacts by id, new ones by index into ``ImportPlan.creates``."""
+    """An interaction to add: existing contacts by id, new ones by index into ``ImportPlan.creates``.
 
-    source_id: str
+    Kinship JSON keeps everything: the stable id (``uid``), note, feel, group and created time.
+    """
+
+    source_id: str | None
     when: dt.datetime
     day: dt.date
     channel: Channel
@@ -89,6 +104,11 @@ class PlannedInteraction:
     new_contacts: tuple[int, ...] = ()
     messages: int | None = None
     minutes: int | None = None
+    uid: bytes | None = None
+    note: str | None = None
+    feel: int | None = None
+    group: str | None = None
+    created: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +130,8 @@ class ImportPlan:
     """Contact records that matched a contact already in the log (changed or not)."""
     invalid: tuple[tuple[str, int], ...] = ()
     """Values left out because they break a data rule: (field and rule, count), sorted."""
+    state: tuple[StateRecord, ...] = ()
+    """Snoozes, dismissals and reminders to add (kinship JSON), contacts by their id in the log."""
 
     @property
     def created(self) -> int:
@@ -573,3 +595,211 @@ def plan_import(
         matched=len(matched),
         invalid=tuple(sorted(rules.broken.items())) if rules is not None else (),
     )
+
+
+# ---- kinship's own JSON export -------------------------------------------------------------
+#
+# An export is taken whole and kept as it is (ids, notes, feelings, groups, nudge state), so it
+# is planned by its own rules: any record that breaks a data rule refuses the whole file (SPEC
+# §5), and its interactions are planned a batch at a time as they stream (a million of them stay
+# out of memory), the shell telling which of a batch's ids are in the log already.
+
+
+def _refused(label: str, exc: Exception) -> DataError:
+    return DataError(f"{label}: {exc}; nothing was imported", "fix that record")
+
+
+def _inconsistent(what: str) -> DataError:
+    return DataError(
+        f"{what}: the file is inconsistent; nothing was imported", "export it again from kinship"
+    )
+
+
+def plan_export(
+    existing: Sequence[Contact],
+    contacts: Sequence[Contact],
+    state: Sequence[StateRecord] = (),
+    *,
+    present_state: Collection[str] = frozenset(),
+    now: dt.datetime,
+    label: str,
+) -> tuple[ImportPlan, dict[str, str]]:
+    """Plan the contacts and nudge state of a kinship JSON export; return the plan and, for each
+    exported contact id, the id of the contact it is in the log once the plan is applied.
+
+    A contact matches by its id, then by the source id ``kinship:<id>`` an earlier import left,
+    then by a name exactly one contact in the log already has (that contact gains the source id,
+    so it matches again after a rename); anyone else is created with the export's id. A state
+    row already in the log (by id) is left alone. Raises DataError for a record that breaks a
+    data rule or repeats an id.
+    """
+    from kinship import validate
+    from kinship.errors import ValidationError
+
+    by_id = {contact.id: contact for contact in existing}
+    by_source: dict[str, str] = {}
+    by_name: dict[str, list[str]] = {}
+    for contact in existing:
+        for source in contact.source_ids:
+            by_source.setdefault(source, contact.id)
+        by_name.setdefault(name_key(contact.name), []).append(contact.id)
+    people: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    creates: list[NewContact] = []
+    updates: list[ContactUpdate] = []
+    matched = 0
+    for number, contact in enumerate(contacts, start=1):
+        where = f"{label}: contact {number}"
+        if contact.id in numbers:
+            raise _inconsistent(f"{where} repeats the id {contact.id!r} of contact {numbers[contact.id]}")
+        numbers[contact.id] = number
+        try:
+            validate.contact_record(contact, now.date())
+            if contact.see_every_days is not None:
+                validate.rhythm_days(contact.see_every_days, "see_every_days")
+        except ValidationError as exc:
+            raise _refused(f"{where} ({contact.id})", exc) from None
+        source = f"kinship:{contact.id}"
+        found = contact.id if contact.id in by_id else by_source.get(source)
+        if found is None:
+            namesakes = by_name.get(name_key(contact.name), [])
+            if len(namesakes) == 1:  # the same person (as in every import): keep the export's id as a source
+                found = namesakes[0]
+                by_source[source] = found
+                updates.append(ContactUpdate(contact_id=found, add_source_ids=(source,)))
+        if found is not None:
+            people[contact.id] = found
+            matched += 1
+            continue
+        people[contact.id] = contact.id
+        creates.append(
+            NewContact(
+                name=contact.name,
+                emails=contact.emails,
+                phones=contact.phones,
+                birthday=contact.birthday,
+                note=contact.note,
+                aliases=contact.aliases,
+                source_ids=contact.source_ids,
+                uid=contact.id,
+                circle=contact.circle,
+                tags=contact.tags,
+                every_days=contact.every_days,
+                see_every_days=contact.see_every_days,
+                archived=contact.archived,
+                created=contact.created,
+            )
+        )
+    states = plan_state(state, people, by_id, present_state)
+    plan = ImportPlan(creates=tuple(creates), updates=tuple(updates), matched=matched, state=states)
+    return plan, people
+
+
+def plan_state(
+    state: Iterable[StateRecord], people: dict[str, str], known: Collection[str], present: Collection[str]
+) -> tuple[StateRecord, ...]:
+    """Return the exported snoozes, dismissals and reminders not in the log yet (by id), each
+    naming its contact by the id it has in the log (``people``; else an id the log ``known``s)."""
+    return tuple(
+        dataclasses.replace(
+            record,
+            contact_id=(
+                people.get(record.contact_id) or (record.contact_id if record.contact_id in known else None)
+                if record.contact_id
+                else None
+            ),
+        )
+        for record in state
+        if record.id not in present
+    )
+
+
+class ExportInteractions:
+    """Plans an export's interactions a batch at a time; counts what it adds and leaves out.
+
+    ``people`` maps exported contact ids to contacts in the log (``plan_export``); an interaction
+    may also name a contact the log already has by id. For each batch the shell says which ids
+    and sources were in the log before this import (``present``: left out as already imported)
+    and which came earlier in this import (``repeated``: the file is inconsistent).
+    """
+
+    def __init__(
+        self, people: dict[str, str], known: Collection[str], *, now: dt.datetime, label: str
+    ) -> None:
+        self.people = people
+        self.known = known
+        self.now = now
+        self.label = label
+        self.added = 0
+        self.skipped = 0
+
+    def plan(
+        self,
+        batch: Sequence[tuple[int, Interaction, bytes]],
+        *,
+        present: Collection[bytes] = frozenset(),
+        present_sources: Collection[str] = frozenset(),
+        repeated: Collection[bytes] = frozenset(),
+        repeated_sources: Collection[str] = frozenset(),
+    ) -> list[PlannedInteraction]:
+        """Return the batch's interactions to add (the batch is (number, interaction, stored id))."""
+        from kinship import validate
+        from kinship.errors import ValidationError
+
+        planned: list[PlannedInteraction] = []
+        seen: set[bytes] = set()
+        seen_sources: set[str] = set()
+        people, known, now = self.people, self.known, self.now
+        label = self.label
+        check = validate.interaction_record
+        for number, interaction, uid in batch:
+            try:
+                check(interaction, now)
+            except ValidationError as exc:
+                raise _refused(f"{label}: interaction {number} ({interaction.id})", exc) from None
+            if uid in repeated or uid in seen:
+                raise _inconsistent(
+                    f"{label}: interaction {number} repeats the id {interaction.id!r} of an earlier interaction"
+                )
+            seen.add(uid)
+            source = interaction.source
+            if source is not None:
+                if source in repeated_sources or source in seen_sources:
+                    raise _inconsistent(
+                        f"{label}: interaction {number} repeats the source {source!r} of an earlier interaction"
+                    )
+                seen_sources.add(source)
+                if source in present_sources and uid not in present:
+                    self.skipped += 1  # imported before from the same file, under another id
+                    continue
+            if uid in present:
+                self.skipped += 1
+                continue
+            ids: list[str] = []
+            for person in interaction.people:
+                found = people.get(person.id) or (person.id if person.id in known else None)
+                if found is None:
+                    raise DataError(
+                        f"{label}: interaction {number}: names a contact ({person.id}) the export lacks",
+                        "export it again",
+                    )
+                if found not in ids:
+                    ids.append(found)
+            planned.append(
+                PlannedInteraction(
+                    source_id=source,
+                    when=interaction.when,
+                    day=interaction.day,
+                    channel=interaction.channel,
+                    contact_ids=tuple(ids),
+                    messages=interaction.messages,
+                    minutes=interaction.minutes,
+                    uid=uid,
+                    note=interaction.note,
+                    feel=interaction.feel,
+                    group=interaction.group,
+                    created=interaction.created or interaction.when,
+                )
+            )
+        self.added += len(planned)
+        return planned

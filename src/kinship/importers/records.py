@@ -189,3 +189,17 @@ def looks_like_phone(text: str) -> bool:
         and all(char.isdigit() or char in "+-() ." for char in stripped)
         and (sum(char.isdigit() for char in stripped) >= 6)
     )
+
+
+@dataclass(frozen=True)
+class StateRecord:
+    """A snooze, dismissal or reminder from kinship's JSON export, by its stable id."""
+
+    id: str
+    kind: Literal["snooze", "dismiss", "remind"] | str
+    key: str | None
+    contact_id: str | None
+    """The exported contact's id (the planner maps it to the contact in the log)."""
+    made_at: dt.datetime
+    made_day: dt.date
+    until: dt.date | None = None

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from kinship.exportfmt import contact_json as contact_json
+from kinship.exportfmt import interaction_json as interaction_json
 from kinship.lean import TYPE_CHECKING
-from kinship.models import Contact, Interaction
+from kinship.models import Interaction
 from kinship.render.safe import shown
 from kinship.render.width import cell_width, pad
 
@@ -19,26 +21,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from kinship.actions import PersonRow
-
-
-def contact_json(contact: Contact) -> dict[str, Any]:
-    """Return the contact fields every contact JSON object starts with."""
-    return {
-        "id": contact.id,
-        "name": contact.name,
-        "circle": contact.circle,
-        "aliases": list(contact.aliases),
-        "tags": list(contact.tags),
-        "emails": list(contact.emails),
-        "phones": list(contact.phones),
-        "birthday": contact.birthday,
-        "every_days": contact.every_days,
-        "see_every_days": contact.see_every_days,
-        "note": contact.note,
-        "archived": contact.archived,
-        "created": None if contact.created is None else contact.created.isoformat(),
-        "source_ids": list(contact.source_ids),
-    }
 
 
 def person_json(row: PersonRow) -> dict[str, Any]:
@@ -55,25 +37,6 @@ def person_json(row: PersonRow) -> dict[str, Any]:
         }
     )
     return result
-
-
-def interaction_json(interaction: Interaction) -> dict[str, Any]:
-    """Return the ``history --json`` object of one interaction (SPEC §4)."""
-    return {
-        "id": interaction.id,
-        "when": interaction.when.isoformat(),
-        "day": interaction.day.isoformat(),
-        "channel": interaction.channel.value,
-        "mode": interaction.mode.value,
-        "people": [{"id": person.id, "name": person.name} for person in interaction.people],
-        "minutes": interaction.minutes,
-        "note": interaction.note,
-        "feel": interaction.feel,
-        "group": interaction.group,
-        "source": interaction.source,
-        "messages": interaction.messages,
-        "created": None if interaction.created is None else interaction.created.isoformat(),
-    }
 
 
 def dumps(value: object) -> str:
