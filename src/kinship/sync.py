@@ -361,9 +361,9 @@ class _Shapes:
     """What a received record may hold, from this database's own columns (type and NOT NULL)."""
 
     def __init__(self, conn: sqlite3.Connection, now: dt.datetime | None = None) -> None:
-        self.now = now or dt.datetime.now(dt.UTC)
+        self.now = now  # None: a store opened without the command's time (no future to check)
         # a birthday may be today wherever the sender is
-        self.today = (self.now + dt.timedelta(days=1)).date()
+        self.today = dt.date.max if now is None else (now + dt.timedelta(days=1)).date()
         self.known: dict[str, set[str]] = {}
         self.numbers: dict[str, set[str]] = {}
         self.texts: dict[str, set[str]] = {}
@@ -451,7 +451,8 @@ def _rules() -> dict[tuple[str, str], Any]:
     from kinship import validate
 
     def at(value: Any, shapes: _Shapes) -> None:
-        validate.when(dt.datetime.fromtimestamp(value, dt.UTC), shapes.now, "at")
+        moment = dt.datetime.fromtimestamp(value, dt.UTC)
+        validate.when(moment, shapes.now or moment, "at")
 
     return {
         ("c", "name"): lambda v, _s: validate.name(v),
