@@ -193,7 +193,8 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
             for stream in report.streams:
                 if stream.broken is not None:
                     report.skipped.append(
-                        f"{stream.device}/{stream.broken.path.name}: {stream.broken.reason}{_WAIT}"
+                        f"{stream.device}/{stream.broken.path.name}: {stream.broken.reason}"
+                        + (_LATER if stream.broken.reason in _LATER_REASONS else _WAIT)
                     )
             store.journal_start()
             for words in applier.merge_namesakes(store):
@@ -273,6 +274,10 @@ class BadFile(Exception):
 
 _NOT_REGULAR = "it is not a regular file (a pipe, a device or a link)"
 _WAIT = "; its changes, and later ones from that device, wait until it is replaced"
+_LATER = "; its changes, and later ones from that device, wait: it is read again at the next sync"
+_AHEAD = "an entry dated more than a day ahead of this device's clock"
+_UNKNOWN_KEEP = "a merge into a contact this device does not know"
+_LATER_REASONS = frozenset([_AHEAD, _UNKNOWN_KEEP])
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
@@ -549,7 +554,7 @@ def _check_head(value: dict[str, Any], device: str, newest_ms: int) -> str | Non
     if entry[12:28] != device:
         return "an entry of another device"
     if int(entry[:12], 16) > newest_ms:
-        return "an entry dated more than a day ahead of this device's clock (it waits)"
+        return _AHEAD
     if not _is_int(value.get("at", 0)) or not _is_text(value.get("words", ""), 2000):
         return "a bad entry header"
     for key in ("undoes", "redoes"):
@@ -1278,7 +1283,7 @@ class _Applier:
         keep_rowid = self._rowid("c", keep_uid)
         if keep_rowid is None:
             if get_version(self.conn, keep_uid, TOMBSTONE) is None:
-                raise Unfit("a merge into a contact this device does not know")
+                raise Unfit(_UNKNOWN_KEEP)
             self.delete({"t": "c", "uid": dup}, version)
             return
         self.conn.execute(
