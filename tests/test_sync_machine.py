@@ -197,3 +197,20 @@ ThreeDevices.TestCase.settings = settings(
     suppress_health_check=list(HealthCheck),
 )
 test_three_devices_converge = ThreeDevices.TestCase
+
+
+def test_a_rename_of_a_namesake_merged_elsewhere_converges() -> None:
+    """Found by the machine above: device 2 merges device 0's same-name "Ana Lima" into its own
+    while device 0 renames it. A receiver derived the alias from its own view of the duplicate
+    (device 0 got "Ana Lima Jr" as an alias, the others not); now the merging device's
+    derived changes travel as its own, and receivers only fold the rows."""
+    machine = ThreeDevices()
+    machine.make_devices()
+    machine.add(circle=None, device=2, name="Ana Lima")
+    machine.sync(device=0)
+    machine.add(circle=None, device=0, name="Ana Lima")
+    machine.sync(device=0)
+    machine.sync(device=2)
+    machine.merge(device=0, duplicate="Ana Lima", keep="Ana Lima")
+    machine.rename(device=0, name="Ana Lima", new="Ana Lima")
+    machine.teardown()  # syncs every device until quiet, then compares the exports

@@ -1291,7 +1291,10 @@ class _Applier:
         )
         journal_store.merge_versions(self.conn, dup, keep_uid)
         if dup_rowid is not None and keep_rowid is not None:
-            merge_rows(self.conn, dup_rowid, keep_rowid)
+            # what the merging device derived from the duplicate (its name as an alias, empty
+            # fields filled) arrives as that device's own changes: derived here from this
+            # device's view of the duplicate, it would differ between devices
+            merge_rows(self.conn, dup_rowid, keep_rowid, derive=False)
 
     def merge_namesakes(self, store: Store) -> list[str]:
         """Merge each contact received in this sync into one of the same name made here; return words."""
@@ -1335,8 +1338,9 @@ def forget_rows(conn: sqlite3.Connection, rowid: int) -> None:
     journal_store.delete_contact_rows(conn, rowid)
 
 
-def merge_rows(conn: sqlite3.Connection, dup: int, keep: int) -> None:
-    """Fold contact ``dup`` into ``keep`` as ``kinship merge`` does (links, values, empty fields)."""
+def merge_rows(conn: sqlite3.Connection, dup: int, keep: int, *, derive: bool = True) -> None:
+    """Fold contact ``dup`` into ``keep`` as ``kinship merge`` does (links, values, and with
+    ``derive`` the duplicate's name as an alias and the empty fields it fills)."""
     conn.execute(
         "INSERT OR IGNORE INTO links(contact_id, day, channel, interaction_id)"
         " SELECT ?, day, channel, interaction_id FROM links WHERE contact_id = ?",
@@ -1350,7 +1354,7 @@ def merge_rows(conn: sqlite3.Connection, dup: int, keep: int) -> None:
     dup_row = conn.execute(
         "SELECT name, circle, every_days, birthday, note FROM contacts WHERE id = ?", (dup,)
     ).fetchone()
-    if dup_row[0] and name_key(dup_row[0]) != name_key(keep_row[0]):
+    if derive and dup_row[0] and name_key(dup_row[0]) != name_key(keep_row[0]):
         conn.execute(
             "INSERT OR IGNORE INTO contact_values(contact_id, kind, match_key, value) VALUES (?, 'alias', ?, ?)",
             (keep, name_key(dup_row[0]), dup_row[0]),
@@ -1361,6 +1365,6 @@ def merge_rows(conn: sqlite3.Connection, dup: int, keep: int) -> None:
         (keep, dup),
     )
     for index, column in enumerate(("circle", "every_days", "birthday", "note"), start=1):
-        if keep_row[index] is None and dup_row[index] is not None:
+        if derive and keep_row[index] is None and dup_row[index] is not None:
             conn.execute(f"UPDATE contacts SET {column} = ? WHERE id = ?", (dup_row[index], keep))
     journal_store.delete_contact_rows(conn, dup)
