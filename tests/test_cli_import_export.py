@@ -257,6 +257,34 @@ def test_json_import_joins_a_namesake_already_in_the_log(tmp_path: Path) -> None
     assert again["contacts_created"] == [] and again["interactions_added"] == 0
 
 
+def test_json_import_fills_a_matched_contact_and_matches_by_email(tmp_path: Path) -> None:
+    other = str(tmp_path / "other.db")
+    ok("--db", other, "add", "Ana Lima", "--email", "ana@example.org", "--phone", "+49 30 1234567",
+       "--alias", "annie", "--tag", "uni", "--circle", "friends", "--every", "2w", "--see-every", "30d",
+       "--birthday", "1990-05-04", "--note", "tea")  # fmt: skip
+    ok("--db", other, "add", "Ben Ode", "--email", "ben@example.org", "--tag", "work", "--note", "theirs")
+    export = tmp_path / "other.json"
+    ok("--db", other, "export", "-o", str(export))
+    ok("add", "Ana Lima")  # matched by name
+    ok("add", "B. Ode", "--email", "BEN@example.org", "--note", "mine")  # matched by email, keeps its note
+    summary = json.loads(ok("import", str(export), "--json").stdout)
+    assert summary["contacts_created"] == [] and summary["contacts_updated"] == 2
+    ana, ben = sorted(json.loads(ok("people", "--json").stdout), key=lambda person: person["name"])
+    shown = json.loads(ok("show", "ana", "--json").stdout)
+    assert shown["emails"] == ["ana@example.org"] and shown["phones"] == ["+49 30 1234567"]
+    assert shown["aliases"] == ["annie"] and shown["tags"] == ["uni"] and shown["circle"] == "friends"
+    assert (shown["every_days"], shown["see_every_days"]) == (14, 30)
+    assert (shown["birthday"], shown["note"]) == ("1990-05-04", "tea")
+    assert len(ana["source_ids"]) == 1
+    shown = json.loads(ok("show", "B. Ode", "--json").stdout)
+    assert shown["note"] == "mine" and shown["tags"] == ["work"] and shown["emails"] == ["BEN@example.org"]
+    assert ben["name"] == "B. Ode"
+    before = ok("export").stdout.splitlines()[1:]
+    again = ok("import", str(export))
+    assert "contacts updated: 0" in again.stdout and "nothing new" in again.stdout
+    assert ok("export").stdout.splitlines()[1:] == before
+
+
 def test_the_same_chat_day_from_two_exports_counts_once() -> None:
     single = str(FIXTURES / "telegram" / "chatminer-single_export.json")
     batch = str(FIXTURES / "telegram" / "chatminer-batch_export.json")

@@ -96,6 +96,8 @@ def nothing_reason(
         )
     if left_out.get("hand_logged"):
         return "nothing to import: those days are already logged", False
+    if read_anything and not left_out:  # every contact matched, with nothing to add
+        return "nothing new: every contact in it is in the log already", False
     return "nothing to import: the file holds no contacts, events or messages kinship reads", False
 
 
@@ -456,11 +458,11 @@ def _apply_contacts(store: Store, plan: Any, now: dt.datetime) -> _Rowids:
         _add_values(store, rowid, "phone", update.add_phones)
         _add_values(store, rowid, "source", update.add_source_ids)
         _add_values(store, rowid, "alias", update.aliases)
+        _add_values(store, rowid, "tag", update.add_tags)
         fields: dict[str, object] = {}
-        if update.birthday is not None:
-            fields["birthday"] = update.birthday
-        if update.note is not None:
-            fields["note"] = update.note
+        for column in ("birthday", "note", "circle", "every_days", "see_every_days"):
+            if getattr(update, column) is not None:
+                fields[column] = getattr(update, column)
         store.update_contact(rowid, fields)
     return rowids
 

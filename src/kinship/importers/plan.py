@@ -27,11 +27,11 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kinship.errors import DataError
 from kinship.importers.records import ContactRecord, InteractionRecord, Participant, StateRecord
-from kinship.keys import email_key, name_key, phone_key
+from kinship.keys import email_key, match_key, name_key, phone_key
 from kinship.models import Channel, Contact, Interaction
 
 __all__ = [
@@ -86,7 +86,14 @@ class ContactUpdate:
     note: str | None = None
     """Set only when the contact has no note."""
     aliases: tuple[str, ...] = ()
-    """Set only when the contact has no aliases."""
+    """Set only when the contact has no aliases (kinship JSON: the aliases it lacks)."""
+    add_tags: tuple[str, ...] = ()
+    circle: str | None = None
+    """Set only when the contact has no circle (kinship JSON)."""
+    every_days: int | None = None
+    """Set only when the contact has no rhythm (kinship JSON)."""
+    see_every_days: int | None = None
+    """Set only when the contact has no see-every rhythm (kinship JSON)."""
 
 
 @dataclass(frozen=True)
@@ -627,9 +634,12 @@ def plan_export(
     """Plan the contacts and nudge state of a kinship JSON export; return the plan and, for each
     exported contact id, the id of the contact it is in the log once the plan is applied.
 
-    A contact matches by its id, then by the source id ``kinship:<id>`` an earlier import left,
-    then by a name exactly one contact in the log already has (that contact gains the source id,
-    so it matches again after a rename); anyone else is created with the export's id. A state
+    A contact matches by its id, then by the source id ``kinship:<id>`` an earlier import left
+    (or another of its source ids), then by an email or phone, then by a name exactly one contact
+    in the log already has. A matched contact gains the export's new emails, phones, aliases, tags
+    and source ids (``kinship:<id>`` too, so it matches again after a rename) and its circle,
+    rhythms, birthday and note where it has none (SPEC §9); anyone else is created with the
+    export's id. A state
     row already in the log (by id) is left alone. Raises DataError for a record that breaks a
     data rule or repeats an id.
     """
@@ -638,15 +648,22 @@ def plan_export(
 
     by_id = {contact.id: contact for contact in existing}
     by_source: dict[str, str] = {}
+    by_email: dict[str, str] = {}
+    by_phone: dict[str, str] = {}
     by_name: dict[str, list[str]] = {}
     for contact in existing:
         for source in contact.source_ids:
             by_source.setdefault(source, contact.id)
+        for email in contact.emails:
+            by_email.setdefault(email_key(email), contact.id)
+        for phone in contact.phones:
+            if len(phone_key(phone)) >= MIN_PHONE_DIGITS:
+                by_phone.setdefault(phone_key(phone), contact.id)
         by_name.setdefault(name_key(contact.name), []).append(contact.id)
     people: dict[str, str] = {}
     numbers: dict[str, int] = {}
     creates: list[NewContact] = []
-    updates: list[ContactUpdate] = []
+    fills: dict[str, _Fill] = {}
     matched = 0
     for number, contact in enumerate(contacts, start=1):
         where = f"{label}: contact {number}"
@@ -659,17 +676,14 @@ def plan_export(
                 validate.rhythm_days(contact.see_every_days, "see_every_days")
         except ValidationError as exc:
             raise _refused(f"{where} ({contact.id})", exc) from None
-        source = f"kinship:{contact.id}"
-        found = contact.id if contact.id in by_id else by_source.get(source)
-        if found is None:
-            namesakes = by_name.get(name_key(contact.name), [])
-            if len(namesakes) == 1:  # the same person (as in every import): keep the export's id as a source
-                found = namesakes[0]
-                by_source[source] = found
-                updates.append(ContactUpdate(contact_id=found, add_source_ids=(source,)))
+        found = _match_export_contact(contact, by_id, by_source, by_email, by_phone, by_name)
         if found is not None:
             people[contact.id] = found
             matched += 1
+            fill = fills.get(found)
+            if fill is None:
+                fill = fills[found] = _Fill(by_id[found])
+            fill.gain(contact, by_source, by_email, by_phone)
             continue
         people[contact.id] = contact.id
         creates.append(
@@ -690,9 +704,105 @@ def plan_export(
                 created=contact.created,
             )
         )
+    updates = [update for fill in fills.values() if (update := fill.update()) is not None]
     states = plan_state(state, people, by_id, present_state)
     plan = ImportPlan(creates=tuple(creates), updates=tuple(updates), matched=matched, state=states)
     return plan, people
+
+
+def _match_export_contact(
+    contact: Contact,
+    by_id: dict[str, Contact],
+    by_source: dict[str, str],
+    by_email: dict[str, str],
+    by_phone: dict[str, str],
+    by_name: dict[str, list[str]],
+) -> str | None:
+    """Return the id of the log contact an exported contact is: by id, by ``kinship:<id>`` or
+    another source id, by email, by phone, then by a name exactly one contact has; else None."""
+    if contact.id in by_id:
+        return contact.id
+    for source in (f"kinship:{contact.id}", *contact.source_ids):
+        if source in by_source:
+            return by_source[source]
+    for email in contact.emails:
+        if email_key(email) in by_email:
+            return by_email[email_key(email)]
+    for phone in contact.phones:
+        key = phone_key(phone)
+        if len(key) >= MIN_PHONE_DIGITS and key in by_phone:
+            return by_phone[key]
+    namesakes = by_name.get(name_key(contact.name), [])
+    return namesakes[0] if len(namesakes) == 1 else None
+
+
+class _Fill:
+    """What exported contacts add to one contact already in the log (SPEC §9): new emails,
+    phones, aliases, tags and source ids; circle, rhythms, birthday and note where it has none."""
+
+    FIELDS = ("circle", "every_days", "see_every_days", "birthday", "note")
+
+    def __init__(self, contact: Contact) -> None:
+        self.contact = contact
+        self.values: dict[str, list[str]] = {}
+        self.keys: dict[str, set[str]] = {}
+        for kind, have in (
+            ("email", contact.emails),
+            ("phone", contact.phones),
+            ("alias", contact.aliases),
+            ("tag", contact.tags),
+            ("source", contact.source_ids),
+        ):
+            self.values[kind] = []
+            self.keys[kind] = {match_key(kind, value) or value.strip() for value in have}
+        self.fields: dict[str, Any] = {}
+
+    def _gain(self, kind: str, values: Iterable[str]) -> None:
+        keys = self.keys[kind]
+        for value in values:
+            key = match_key(kind, value) or value.strip()
+            if value.strip() and key not in keys:
+                keys.add(key)
+                self.values[kind].append(value)
+
+    def gain(
+        self, contact: Contact, by_source: dict[str, str], by_email: dict[str, str], by_phone: dict[str, str]
+    ) -> None:
+        """Take what ``contact`` (from the export) adds; index its new keys for later matches."""
+        found = self.contact.id
+        sources = (
+            (*contact.source_ids, f"kinship:{contact.id}") if contact.id != found else contact.source_ids
+        )
+        self._gain("email", contact.emails)
+        self._gain("phone", contact.phones)
+        self._gain("alias", contact.aliases)
+        self._gain("tag", contact.tags)
+        self._gain("source", sources)
+        for source in sources:
+            by_source.setdefault(source, found)
+        for email in contact.emails:
+            by_email.setdefault(email_key(email), found)
+        for phone in contact.phones:
+            if len(phone_key(phone)) >= MIN_PHONE_DIGITS:
+                by_phone.setdefault(phone_key(phone), found)
+        for name in self.FIELDS:
+            value = getattr(contact, name)
+            if value is not None and value != "" and getattr(self.contact, name) in (None, ""):
+                self.fields.setdefault(name, value)
+
+    def update(self) -> ContactUpdate | None:
+        """Return the contact's update, or None when the export adds nothing."""
+        if not (any(self.values.values()) or self.fields):
+            return None
+        return ContactUpdate(
+            contact_id=self.contact.id,
+            add_emails=tuple(self.values["email"]),
+            add_phones=tuple(self.values["phone"]),
+            add_source_ids=tuple(self.values["source"]),
+            aliases=tuple(self.values["alias"]),
+            add_tags=tuple(self.values["tag"]),
+            **self.fields,
+        )
 
 
 def plan_state(
