@@ -285,6 +285,30 @@ def test_json_import_fills_a_matched_contact_and_matches_by_email(tmp_path: Path
     assert ok("export").stdout.splitlines()[1:] == before
 
 
+def test_two_exports_sharing_rows_import_in_one_command_and_dry_run_agrees(tmp_path: Path) -> None:
+    ok("add", "Ana Lima", "--every", "2w")
+    ok("log", "ana", "--via", "call", "--when", "40 days ago")
+    ok("snooze", "ana", "2w")
+    first = tmp_path / "first.json"
+    ok("export", "-o", str(first))
+    ok("add", "Ben Ode", "--email", "ben@example.org")
+    ok("log", "ben", "ana", "--when", "yesterday")
+    second = tmp_path / "second.json"  # everything in the first, and more
+    ok("export", "-o", str(second))
+    other = str(tmp_path / "other.db")
+    files = [str(first), str(second)]
+    planned = json.loads(ok("--db", other, "import", *files, "--dry-run", "--json").stdout)
+    done = json.loads(ok("--db", other, "import", *files, "--json").stdout)
+    assert planned | {"dry_run": True} == done | {"dry_run": True}
+    assert done["contacts_created"] == ["Ana Lima", "Ben Ode"] and done["interactions_added"] == 2
+    assert done["skipped_duplicates"] == 1
+    exported = json.loads(ok("--db", other, "export").stdout)
+    assert exported | {"exported_at": None} == json.loads(second.read_text()) | {"exported_at": None}
+    again = json.loads(ok("--db", other, "import", *files, "--json").stdout)
+    assert (again["contacts_created"], again["interactions_added"]) == ([], 0)
+    assert again["nothing"] == "nothing new: all 3 already imported"
+
+
 def test_the_same_chat_day_from_two_exports_counts_once() -> None:
     single = str(FIXTURES / "telegram" / "chatminer-single_export.json")
     batch = str(FIXTURES / "telegram" / "chatminer-batch_export.json")

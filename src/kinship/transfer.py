@@ -341,14 +341,25 @@ def _plan_and_apply_exports(
     import itertools
 
     from kinship.importers.kinship_json import InteractionStream, interaction_uid
-    from kinship.importers.plan import ExportInteractions, ImportPlan, plan_export, plan_state
+    from kinship.importers.plan import (
+        ExportInteractions,
+        ImportPlan,
+        plan_export,
+        plan_state,
+        planned_contacts,
+    )
 
-    before = store.last_interaction_rowid()
     total = sum(export.path.stat().st_size for export in exports)  # progress counts bytes read
     offset = added = skipped = 0
     plans: list[ImportPlan] = []
-    for export in exports:
-        existing = store.contacts()
+    existing = store.contacts()
+    present_state = store.nudge_state_uids()
+    for nth, export in enumerate(exports):
+        # each export is planned against the log as the exports before it left it (with --dry-run:
+        # as they would leave it), so rows two exports share are already imported, not repeated
+        before = store.last_interaction_rowid()
+        if not dry_run:
+            existing = store.contacts()
         plan, people = plan_export(existing, export.head.contacts, now=now, label=export.label)
         rowids = _Rowids(store) if dry_run else _apply_contacts(store, plan, now)
         known = {contact.id for contact in existing}
@@ -363,31 +374,44 @@ def _plan_and_apply_exports(
                 sources = [item.source for _, item, _ in batch if item.source is not None]
                 in_log = store.interaction_rowids(uids) if look_up else {}
                 by_source = store.source_rowids(sources) if look_up else {}
+                present = {uid for uid, rowid in in_log.items() if rowid <= before}
+                present_sources = {source for source, rowid in by_source.items() if rowid <= before}
                 if dry_run:
-                    repeated, repeated_sources = store.noted_import_keys(uids, sources)
+                    noted, noted_sources = store.noted_import_keys(uids, sources)
+                    repeated = {uid for uid, seen_in in noted.items() if seen_in == nth}
+                    repeated_sources = {source for source, seen_in in noted_sources.items() if seen_in == nth}
+                    present.update(uid for uid, seen_in in noted.items() if seen_in < nth)
+                    present_sources.update(
+                        source for source, seen_in in noted_sources.items() if seen_in < nth
+                    )
                 else:
                     repeated = {uid for uid, rowid in in_log.items() if rowid > before}
                     repeated_sources = {source for source, rowid in by_source.items() if rowid > before}
                 planned = planner.plan(
                     batch,
-                    present={uid for uid, rowid in in_log.items() if rowid <= before},
-                    present_sources={source for source, rowid in by_source.items() if rowid <= before},
+                    present=present,
+                    present_sources=present_sources,
                     repeated=repeated,
                     repeated_sources=repeated_sources,
                 )
                 if dry_run:
-                    store.note_import_keys(uids, sources)
+                    store.note_import_keys(uids, sources, nth)
                 else:
                     _apply_interactions(store, planned, rowids, now)
                 if progress is not None:
                     progress(offset + raw.tell(), total)
         offset += export.path.stat().st_size
-        state = plan_state(records.state, people, known, store.nudge_state_uids())
+        state = plan_state(
+            records.state, people, known, present_state if dry_run else store.nudge_state_uids()
+        )
         plan = dataclasses.replace(plan, state=state)
         plans.append(plan)
         added += planner.added
         skipped += planner.skipped
-        if not dry_run:
+        if dry_run:
+            existing = planned_contacts(existing, plan)
+            present_state = present_state | {record.id for record in state}
+        else:
             _apply_state(store, plan)
     if len(plans) == 1:
         return plans[0], added, skipped

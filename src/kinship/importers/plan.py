@@ -43,6 +43,7 @@ __all__ = [
     "phone_key",
     "plan_export",
     "plan_import",
+    "planned_contacts",
 ]
 
 MIN_PHONE_DIGITS = 6
@@ -803,6 +804,51 @@ class _Fill:
             add_tags=tuple(self.values["tag"]),
             **self.fields,
         )
+
+
+def planned_contacts(existing: Sequence[Contact], plan: ImportPlan) -> list[Contact]:
+    """Return the contacts of the log as they would be once ``plan`` (of a kinship JSON export)
+    is applied: so ``--dry-run`` plans the next export of the same command against them."""
+    updates = {update.contact_id: update for update in plan.updates}
+    result: list[Contact] = []
+    for contact in existing:
+        update = updates.get(contact.id)
+        if update is not None:
+            fields = {
+                name: getattr(update, name)
+                for name in _Fill.FIELDS
+                if getattr(update, name) is not None and getattr(contact, name) in (None, "")
+            }
+            contact = contact._replace(
+                emails=contact.emails + update.add_emails,
+                phones=contact.phones + update.add_phones,
+                aliases=contact.aliases + update.aliases,
+                tags=contact.tags + update.add_tags,
+                source_ids=contact.source_ids + update.add_source_ids,
+                **fields,
+            )
+        result.append(contact)
+    for new_contact in plan.creates:
+        if new_contact.uid is not None:
+            result.append(
+                Contact(
+                    id=new_contact.uid,
+                    name=new_contact.name,
+                    circle=new_contact.circle,
+                    aliases=new_contact.aliases,
+                    tags=new_contact.tags,
+                    emails=new_contact.emails,
+                    phones=new_contact.phones,
+                    birthday=new_contact.birthday,
+                    every_days=new_contact.every_days,
+                    note=new_contact.note,
+                    archived=new_contact.archived,
+                    created=new_contact.created,
+                    source_ids=new_contact.source_ids,
+                    see_every_days=new_contact.see_every_days,
+                )
+            )
+    return result
 
 
 def plan_state(
