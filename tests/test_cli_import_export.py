@@ -150,6 +150,31 @@ def test_an_export_laid_out_by_another_tool_imports_too(tmp_path: Path) -> None:
     assert json.loads(ok("--db", other, "export").stdout) == ours
 
 
+def test_an_export_with_its_keys_in_any_order_is_detected_as_kinship_json(tmp_path: Path) -> None:
+    from kinship.importers.detect import detect_format
+
+    ok("add", "Ana Lima", "--alias", "ana", "--every", "2w")
+    ok("log", "ana", "--via", "call", "--when", "40 days ago")
+    ok("snooze", "ana", "1w")
+    ours = json.loads(ok("export").stdout)
+    layouts = {
+        "sorted.json": json.dumps(ours, sort_keys=True, indent=1),  # "contacts" first
+        "reversed.json": json.dumps(dict(reversed(ours.items()))),  # "state" first
+        "interactions.json": json.dumps({"interactions": ours["interactions"]} | ours),
+    }
+    for name, text in layouts.items():
+        path = tmp_path / name
+        path.write_text(text)
+        assert detect_format(text.encode()[:4096], name) == "json"
+        other = str(tmp_path / f"{name}.db")
+        ok("--db", other, "import", str(path))
+        assert json.loads(ok("--db", other, "export").stdout)["interactions"] == ours["interactions"]
+    for telegram in sorted((FIXTURES / "telegram").glob("*.json")):  # Telegram's "contacts" is an object
+        assert detect_format(telegram.read_bytes()[:4096], telegram.name) == "telegram"
+    full = json.dumps({"contacts": {"about": "", "list": []}, "chats": {"list": []}}).encode()
+    assert detect_format(full, "result.json") == "telegram"
+
+
 def test_broken_export_line_names_the_line(tmp_path: Path) -> None:
     ok("add", "Ana Lima")
     ok("log", "ana")
