@@ -175,6 +175,29 @@ def test_an_export_with_its_keys_in_any_order_is_detected_as_kinship_json(tmp_pa
     assert detect_format(full, "result.json") == "telegram"
 
 
+def test_a_lone_surrogate_refuses_the_export_naming_the_record(tmp_path: Path) -> None:
+    ok("add", "Ana Lima", "--email", "ana@example.org")
+    ok("log", "ana", "--via", "call", "--when", "yesterday 8pm", "--note", "tea")
+    ours = json.loads(ok("export").stdout)
+    other = str(tmp_path / "other.db")
+    for where, change, named in (
+        ("note", lambda data: data["interactions"][0].update(note="tea \ud800"), "interaction 1"),
+        ("name", lambda data: data["contacts"][0].update(name="Ana \udfff"), "contact 1"),
+        ("email", lambda data: data["contacts"][0].update(emails=["an\ud800@example.org"]), "contact 1"),
+        ("source", lambda data: data["interactions"][0].update(source="chat:\ud800"), "interaction 1"),
+        ("id", lambda data: data["interactions"][0].update(id="\ud800"), "interaction 1"),
+    ):
+        data = json.loads(json.dumps(ours))
+        change(data)
+        path = tmp_path / f"{where}.json"
+        path.write_text(json.dumps(data))  # ensure_ascii: "\ud800" in the file
+        for dry_run in ((), ("--dry-run",)):
+            result = run("--db", other, "import", str(path), *dry_run)
+            assert result.exit_code == 5, (where, result.output)
+            assert f"{named} (" in result.output and "lone surrogate" in result.output
+    assert not (tmp_path / "other.db").exists()  # nothing was written
+
+
 def test_broken_export_line_names_the_line(tmp_path: Path) -> None:
     ok("add", "Ana Lima")
     ok("log", "ana")

@@ -370,6 +370,7 @@ def _plan_and_apply_exports(
             while batch := [
                 (number, item, interaction_uid(item.id)) for number, item in itertools.islice(stream, BATCH)
             ]:
+                planner.check(batch)  # before its ids and sources go to SQLite
                 uids = [uid for _, _, uid in batch]
                 sources = [item.source for _, item, _ in batch if item.source is not None]
                 in_log = store.interaction_rowids(uids) if look_up else {}

@@ -200,7 +200,8 @@ def interaction_uid(value: str) -> bytes:
         else:
             if len(uid) == 16:  # not "ab cd …" (spaces between the digits)
                 return uid
-    return hashlib.sha256(value.encode("utf-8")).digest()[:16]
+    # a lone surrogate (JSON "\\ud800") hashes too: the planner then refuses the record
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()[:16]
 
 
 def _wrong(label: str, what: str) -> DataError:

@@ -613,6 +613,11 @@ def plan_import(
 # out of memory), the shell telling which of a batch's ids are in the log already.
 
 
+def _id(text: str) -> str:
+    """Return an id for an error message, a lone surrogate escaped (``\\ud800``) so it can print."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _refused(label: str, exc: Exception) -> DataError:
     return DataError(f"{label}: {exc}; nothing was imported", "fix that record")
 
@@ -676,7 +681,7 @@ def plan_export(
             if contact.see_every_days is not None:
                 validate.rhythm_days(contact.see_every_days, "see_every_days")
         except ValidationError as exc:
-            raise _refused(f"{where} ({contact.id})", exc) from None
+            raise _refused(f"{where} ({_id(contact.id)})", exc) from None
         found = _match_export_contact(contact, by_id, by_source, by_email, by_phone, by_name)
         if found is not None:
             people[contact.id] = found
@@ -888,6 +893,23 @@ class ExportInteractions:
         self.label = label
         self.added = 0
         self.skipped = 0
+        self._checked: object = None
+
+    def check(self, batch: Sequence[tuple[int, Interaction, bytes]]) -> None:
+        """Raise DataError for the first interaction of the batch that breaks a data rule (once a
+        batch: the shell checks before it looks the batch's ids up, ``plan`` again if it did not)."""
+        from kinship import validate
+        from kinship.errors import ValidationError
+
+        if batch and self._checked is batch:
+            return
+        check, now, label = validate.interaction_record, self.now, self.label
+        for number, interaction, _ in batch:
+            try:
+                check(interaction, now)
+            except ValidationError as exc:
+                raise _refused(f"{label}: interaction {number} ({_id(interaction.id)})", exc) from None
+        self._checked = batch
 
     def plan(
         self,
@@ -899,20 +921,13 @@ class ExportInteractions:
         repeated_sources: Collection[str] = frozenset(),
     ) -> list[PlannedInteraction]:
         """Return the batch's interactions to add (the batch is (number, interaction, stored id))."""
-        from kinship import validate
-        from kinship.errors import ValidationError
-
         planned: list[PlannedInteraction] = []
         seen: set[bytes] = set()
         seen_sources: set[str] = set()
-        people, known, now = self.people, self.known, self.now
+        people, known = self.people, self.known
         label = self.label
-        check = validate.interaction_record
+        self.check(batch)
         for number, interaction, uid in batch:
-            try:
-                check(interaction, now)
-            except ValidationError as exc:
-                raise _refused(f"{label}: interaction {number} ({interaction.id})", exc) from None
             if uid in repeated or uid in seen:
                 raise _inconsistent(
                     f"{label}: interaction {number} repeats the id {interaction.id!r} of an earlier interaction"
@@ -936,7 +951,7 @@ class ExportInteractions:
                 found = people.get(person.id) or (person.id if person.id in known else None)
                 if found is None:
                     raise DataError(
-                        f"{label}: interaction {number}: names a contact ({person.id}) the export lacks",
+                        f"{label}: interaction {number}: names a contact ({_id(person.id)}) the export lacks",
                         "export it again",
                     )
                 if found not in ids:
