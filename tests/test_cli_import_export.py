@@ -198,6 +198,29 @@ def test_a_lone_surrogate_refuses_the_export_naming_the_record(tmp_path: Path) -
     assert not (tmp_path / "other.db").exists()  # nothing was written
 
 
+def test_a_bad_nudge_state_record_refuses_the_export_in_both_modes(tmp_path: Path) -> None:
+    ok("add", "Ana Lima", "--every", "2w")
+    ok("log", "ana", "--via", "call", "--when", "40 days ago")
+    ok("snooze", "ana", "2w")
+    ours = json.loads(ok("export").stdout)
+    [snooze] = ours["state"]["snoozes"]
+    other = str(tmp_path / "other.db")
+    for name, snoozes, message in (
+        ("repeat", [snooze, snooze], "state snooze 2 (" + snooze["id"] + ") repeats the id of snooze 1"),
+        ("future", [snooze | {"made_at": "2099-01-01T00:00:00+00:00"}], "made_at is in the future"),
+        ("old", [snooze | {"until": "1800-01-01"}], "until must be in 1900 or later"),
+        ("key", [snooze | {"key": "x\x07" * 1000}], "key must be one line"),
+        ("nobody", [snooze | {"contact_id": "nobody"}], "names a contact (nobody) the export lacks"),
+    ):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(ours | {"state": ours["state"] | {"snoozes": snoozes}}))
+        for dry_run in (("--dry-run",), ()):
+            result = run("--db", other, "import", str(path), *dry_run)
+            assert (result.exit_code, result.stderr.count("\n")) == (5, 2), (name, result.output)
+            assert f"{path.name}: state snooze " in result.stderr and message in result.stderr, name
+    assert not (tmp_path / "other.db").exists()  # nothing was written
+
+
 def test_broken_export_line_names_the_line(tmp_path: Path) -> None:
     ok("add", "Ana Lima")
     ok("log", "ana")

@@ -403,7 +403,12 @@ def _plan_and_apply_exports(
                     progress(offset + raw.tell(), total)
         offset += export.path.stat().st_size
         state = plan_state(
-            records.state, people, known, present_state if dry_run else store.nudge_state_uids()
+            records.state,
+            people,
+            known,
+            present_state if dry_run else store.nudge_state_uids(),
+            now=now,
+            label=export.label,
         )
         plan = dataclasses.replace(plan, state=state)
         plans.append(plan)

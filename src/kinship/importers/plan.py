@@ -711,7 +711,7 @@ def plan_export(
             )
         )
     updates = [update for fill in fills.values() if (update := fill.update()) is not None]
-    states = plan_state(state, people, by_id, present_state)
+    states = plan_state(state, people, by_id, present_state, now=now, label=label)
     plan = ImportPlan(creates=tuple(creates), updates=tuple(updates), matched=matched, state=states)
     return plan, people
 
@@ -856,23 +856,74 @@ def planned_contacts(existing: Sequence[Contact], plan: ImportPlan) -> list[Cont
     return result
 
 
+STATE_KEY_MAX = 300
+"""The longest nudge key a snooze, dismissal or reminder may name (kinship's are under 50)."""
+_STATE_NAMES = {"snooze": "snooze", "dismiss": "dismissal", "remind": "reminder"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def plan_state(
-    state: Iterable[StateRecord], people: dict[str, str], known: Collection[str], present: Collection[str]
+    state: Iterable[StateRecord],
+    people: dict[str, str],
+    known: Collection[str],
+    present: Collection[str],
+    *,
+    now: dt.datetime | None = None,
+    label: str = "the export",
 ) -> tuple[StateRecord, ...]:
     """Return the exported snoozes, dismissals and reminders not in the log yet (by id), each
-    naming its contact by the id it has in the log (``people``; else an id the log ``known``s)."""
-    return tuple(
-        dataclasses.replace(
-            record,
-            contact_id=(
-                people.get(record.contact_id) or (record.contact_id if record.contact_id in known else None)
-                if record.contact_id
-                else None
-            ),
-        )
-        for record in state
-        if record.id not in present
-    )
+    naming its contact by the id it has in the log (``people``; else an id the log ``known``s).
+
+    Raises DataError naming the record for one that repeats an id, names a contact the export
+    lacks, has a key that is not one line of text, or (with ``now``) was made in the future or
+    before 1900 (SPEC §5).
+    """
+    from kinship import validate
+    from kinship.errors import ValidationError
+
+    seen: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    planned: list[StateRecord] = []
+    for record in state:
+        kind = _STATE_NAMES.get(record.kind, str(record.kind))
+        numbers[kind] = numbers.get(kind, 0) + 1
+        where = f"{label}: state {kind} {numbers[kind]} ({_id(record.id)})"
+        if record.id in seen:
+            raise _inconsistent(f"{where} repeats the id of {seen[record.id]}")
+        seen[record.id] = f"{kind} {numbers[kind]}"
+        try:
+            validate.unicode_text(record.id, "id")
+            if not record.id.strip() or len(record.id) > STATE_KEY_MAX or _CONTROL.search(record.id):
+                raise ValidationError("id", f"must be one line of 1 to {STATE_KEY_MAX} characters")
+            if record.key is not None:
+                validate.unicode_text(record.key, "key")
+                if not record.key.strip() or len(record.key) > STATE_KEY_MAX or _CONTROL.search(record.key):
+                    raise ValidationError("key", f"must be one line of 1 to {STATE_KEY_MAX} characters")
+            if now is not None:
+                validate.when(record.made_at, now, "made_at")
+                latest = now.date() + dt.timedelta(days=1)  # a day ahead in another zone
+                if not (record.made_day.year >= validate.FIRST_YEAR and record.made_day <= latest):
+                    raise ValidationError("made_day", "must be a past day", record.made_day.isoformat())
+            if record.until is not None and record.until.year < validate.FIRST_YEAR:
+                raise ValidationError(
+                    "until", f"must be in {validate.FIRST_YEAR} or later", record.until.isoformat()
+                )
+        except ValidationError as exc:
+            raise _refused(where, exc) from None
+        if record.id in present:
+            continue
+        contact_id = None
+        if record.contact_id:
+            contact_id = people.get(record.contact_id) or (
+                record.contact_id if record.contact_id in known else None
+            )
+            if contact_id is None:
+                raise DataError(
+                    f"{where}: names a contact ({_id(record.contact_id)}) the export lacks; nothing was imported",
+                    "export it again",
+                )
+        planned.append(dataclasses.replace(record, contact_id=contact_id))
+    return tuple(planned)
 
 
 class ExportInteractions:
