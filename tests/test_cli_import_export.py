@@ -221,6 +221,37 @@ def test_a_bad_nudge_state_record_refuses_the_export_in_both_modes(tmp_path: Pat
     assert not (tmp_path / "other.db").exists()  # nothing was written
 
 
+def test_export_values_of_the_wrong_type_or_breaking_a_rule_refuse_the_file(tmp_path: Path) -> None:
+    ok("add", "Ana Lima")
+    ok("log", "ana", "--via", "call", "--when", "yesterday 8pm")
+    ours = json.loads(ok("export").stdout)
+    [ana], [call] = ours["contacts"], ours["interactions"]
+    other = str(tmp_path / "other.db")
+    for name, data, message in (
+        (
+            "naive",
+            ours | {"interactions": [call | {"when": call["when"][:19]}]},
+            "when must carry its UTC offset",
+        ),
+        (
+            "future",
+            ours | {"interactions": [call | {"created": "2099-01-01T00:00:00+00:00"}]},
+            "created is in",
+        ),
+        ("born", ours | {"contacts": [ana | {"created": "2099-01-01T00:00:00+00:00"}]}, "contact 1 ("),
+        ("archived", ours | {"contacts": [ana | {"archived": "no"}]}, "'archived' has the wrong type"),
+        ("version", ours | {"kinship_export": True}, "kinship_export is true, not a version number"),
+        ("float", ours | {"kinship_export": 1.0}, "kinship_export is 1.0"),
+        ("empty", ours | {"interactions": [call | {"id": " "}]}, "interaction 1 ( ): id must not be empty"),
+    ):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(data))
+        for dry_run in (("--dry-run",), ()):
+            result = run("--db", other, "import", str(path), "--format", "json", *dry_run)
+            assert result.exit_code == 5 and message in result.stderr, (name, result.output)
+    assert not (tmp_path / "other.db").exists()  # nothing was written
+
+
 def test_broken_export_line_names_the_line(tmp_path: Path) -> None:
     ok("add", "Ana Lima")
     ok("log", "ana")

@@ -215,7 +215,7 @@ def _instant(value: Any, label: str, what: str) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise _wrong(label, f"{what} {value!r} is not an ISO 8601 date-time") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+    return parsed  # one without a UTC offset is refused by the planner (SPEC §5), never taken as UTC
 
 
 def _day(value: Any, label: str, what: str) -> dt.date:
@@ -255,7 +255,7 @@ def contact_from_json(raw: Any, label: str) -> Contact:
         birthday=_optional(raw, "birthday", str, label),
         every_days=_optional(raw, "every_days", int, label),
         note=_optional(raw, "note", str, label),
-        archived=bool(raw.get("archived", False)),
+        archived=_optional(raw, "archived", bool, label) or False,
         created=None if created is None else _instant(created, label, "created"),
         source_ids=_strings(raw, "source_ids", label),
         see_every_days=_optional(raw, "see_every_days", int, label),
@@ -373,6 +373,11 @@ def read_head(handle: IO[str], label: str) -> ExportHead:
     version = header.get("kinship_export")
     if version is None:
         raise DataError(f"{label}: not a kinship JSON export (no kinship_export key)", "pass --format")
+    if type(version) is not int:
+        raise DataError(
+            f"{label}: not a kinship JSON export (kinship_export is {json.dumps(version)[:20]}, not a version number)",
+            _HINT,
+        )
     if version != EXPORT_VERSION:
         raise DataError(
             f"{label}: export version {version} is not one this kinship reads",

@@ -680,6 +680,10 @@ def plan_export(
             validate.contact_record(contact, now.date())
             if contact.see_every_days is not None:
                 validate.rhythm_days(contact.see_every_days, "see_every_days")
+            if contact.created is not None:
+                validate.when(contact.created, now, "created")
+            if not contact.id.strip():
+                raise ValidationError("id", "must not be empty")
         except ValidationError as exc:
             raise _refused(f"{where} ({_id(contact.id)})", exc) from None
         found = _match_export_contact(contact, by_id, by_source, by_email, by_phone, by_name)
@@ -958,6 +962,10 @@ class ExportInteractions:
         for number, interaction, _ in batch:
             try:
                 check(interaction, now)
+                if interaction.created is not None:
+                    validate.when(interaction.created, now, "created")
+                if not interaction.id.strip():
+                    raise ValidationError("id", "must not be empty")
             except ValidationError as exc:
                 raise _refused(f"{label}: interaction {number} ({_id(interaction.id)})", exc) from None
         self._checked = batch
