@@ -252,6 +252,26 @@ def test_export_values_of_the_wrong_type_or_breaking_a_rule_refuse_the_file(tmp_
     assert not (tmp_path / "other.db").exists()  # nothing was written
 
 
+def test_a_record_longer_than_the_limit_is_refused_but_a_long_state_is_read(tmp_path: Path) -> None:
+    from kinship.importers.kinship_json import MAX_RECORD
+
+    ok("add", "Ana Lima")
+    ok("log", "ana", "--via", "call", "--when", "yesterday 8pm")
+    ours = json.loads(ok("export").stdout)
+    [call] = ours["interactions"]
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(ours | {"interactions": [call, call | {"note": "\U0001f600" * MAX_RECORD}]}))
+    result = run("--db", str(tmp_path / "other.db"), "import", str(huge), "--dry-run")
+    assert result.exit_code == 5
+    assert f"interaction 2: a record longer than {MAX_RECORD:,} characters" in result.stderr
+    reminder = {"key": "digest", "contact_id": None, "made_at": call["when"], "made_day": call["day"]}
+    reminders = [reminder | {"id": f"r{number}", "until": None} for number in range(MAX_RECORD // 100)]
+    long_state = tmp_path / "state.json"  # the state is one value, longer than one record may be
+    long_state.write_text(json.dumps(ours | {"state": {"reminders": reminders}}))
+    summary = json.loads(ok("--db", str(tmp_path / "other.db"), "import", str(long_state), "--json").stdout)
+    assert summary["interactions_added"] == 1
+
+
 def test_broken_export_line_names_the_line(tmp_path: Path) -> None:
     ok("add", "Ana Lima")
     ok("log", "ana")

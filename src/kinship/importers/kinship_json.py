@@ -31,8 +31,11 @@ from kinship.models import Channel, Contact, ContactRef, Interaction
 _HINT = "export it again from kinship"
 _CHUNK = 1 << 16
 _LISTS = frozenset({"contacts", "interactions"})
-MAX_RECORD = 16 << 20
-"""No single contact or interaction is this long; the reader looks no further for its end."""
+MAX_RECORD = 1 << 20
+"""No single contact or interaction is this long (a note is at most 10,000 characters); the
+reader looks no further for its end."""
+MAX_STATE = 64 << 20
+"""The nudge state is one value (every snooze, dismissal and reminder): it may be longer."""
 
 
 _SPACE = re.compile(r"[ \t\r\n\ufeff]*")
@@ -59,11 +62,11 @@ class _Reader:
         """Return the line number at the position."""
         return self.first_line + self.text.count("\n", 0, self.pos)
 
-    def _more(self) -> bool:
+    def _more(self, size: int = _CHUNK) -> bool:
         if self.eof:
             return False
         try:
-            chunk = self.handle.read(_CHUNK)
+            chunk = self.handle.read(size)
         except UnicodeDecodeError:
             raise DataError(f"{self.label}: line {self.line}: not UTF-8 text", _HINT) from None
         if not chunk:
@@ -95,17 +98,25 @@ class _Reader:
             raise self.error(f"expected {what}, found {shown}")
         self.pos += 1
 
-    def value(self) -> Any:
-        """Decode one JSON value at the position, reading more of the stream as it needs."""
+    def value(self, limit: int = MAX_RECORD, what: str = "a value") -> Any:
+        """Decode one JSON value at the position, reading more of the stream as it needs (at
+        most ``limit`` characters of it: a longer value is refused)."""
         self.peek()
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as exc:
-                # a value cut by the end of the buffer fails too: read on, up to one record's worth
-                if len(self.text) - self.pos < MAX_RECORD and self._more():
+                # a value cut by the end of the buffer fails too: read on, up to ``limit``, as
+                # much again as is pending each time (so the decoding stays linear)
+                pending = len(self.text) - self.pos
+                if pending < limit and self._more(min(max(_CHUNK, pending), limit - pending)):
                     continue
                 line = self.line + self.text.count("\n", self.pos, exc.pos)
+                cut = exc.pos >= len(self.text) - 16 or exc.msg.startswith("Unterminated string")
+                if not self.eof and cut:
+                    raise self.error(
+                        f"{what}: a record longer than {limit:,} characters", self.line
+                    ) from None
                 raise self.error(f"not valid JSON ({exc.msg})", line) from None
             except RecursionError:
                 raise self.error("JSON nested too deeply") from None
@@ -145,14 +156,14 @@ def iter_export(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
             else:
                 while True:
                     number += 1
-                    yield key, number, reader.value()
+                    yield key, number, reader.value(what=f"{key[:-1]} {number}")
                     if reader.peek() == ",":
                         reader.pos += 1  # the ',' just seen
                         continue
                     reader.expect("]", f"',' or ']' after {key[:-1]} {number}")
                     break
         elif key == "state":
-            yield "state", 0, reader.value()
+            yield "state", 0, reader.value(MAX_STATE, "the state")
         else:
             yield "header", 0, (key, reader.value())
         if reader.peek() == ",":
