@@ -272,6 +272,34 @@ def test_a_record_longer_than_the_limit_is_refused_but_a_long_state_is_read(tmp_
     assert summary["interactions_added"] == 1
 
 
+def test_an_id_the_log_has_may_repeat_in_the_file_in_both_modes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "BATCH", 2)
+    ok("add", "Ana Lima")
+    for days in (3, 2, 1):
+        ok("log", "ana", "--via", "call", "--when", f"{days} days ago")
+    ours = json.loads(ok("export").stdout)
+    first, second, third = ours["interactions"]
+    other = str(tmp_path / "other.db")
+    ok("--db", other, "import", str(_write(tmp_path / "one.json", ours | {"interactions": [first]})))
+    again = ours | {"interactions": [first, second, third, first]}  # the log's one, again across batches
+    path = _write(tmp_path / "again.json", again)
+    planned = json.loads(ok("--db", other, "import", str(path), "--dry-run", "--json").stdout)
+    done = json.loads(ok("--db", other, "import", str(path), "--json").stdout)
+    assert planned | {"dry_run": True} == done | {"dry_run": True}
+    assert (done["interactions_added"], done["skipped_duplicates"]) == (2, 2)
+    bad = _write(tmp_path / "bad.json", ours | {"interactions": [first, second, third, second]})
+    for dry_run in (("--dry-run",), ()):
+        result = run("--db", str(tmp_path / "third.db"), "import", str(bad), *dry_run)
+        assert result.exit_code == 5 and "interaction 4 repeats the id" in result.stderr
+
+
+def _write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data))
+    return path
+
+
 def test_broken_export_line_names_the_line(tmp_path: Path) -> None:
     ok("add", "Ana Lima")
     ok("log", "ana")

@@ -395,8 +395,12 @@ def _plan_and_apply_exports(
                     repeated=repeated,
                     repeated_sources=repeated_sources,
                 )
-                if dry_run:
-                    store.note_import_keys(uids, sources, nth)
+                if dry_run:  # what the import would write: the keys a later record must not repeat
+                    store.note_import_keys(
+                        [item.uid for item in planned if item.uid is not None],
+                        [item.source_id for item in planned if item.source_id is not None],
+                        nth,
+                    )
                 else:
                     _apply_interactions(store, planned, rowids, now)
                 if progress is not None:

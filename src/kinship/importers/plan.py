@@ -935,8 +935,9 @@ class ExportInteractions:
 
     ``people`` maps exported contact ids to contacts in the log (``plan_export``); an interaction
     may also name a contact the log already has by id. For each batch the shell says which ids
-    and sources were in the log before this import (``present``: left out as already imported)
-    and which came earlier in this import (``repeated``: the file is inconsistent).
+    and sources were in the log before this import (``present``: left out as already imported,
+    however often the file repeats them) and which this import adds earlier (``repeated``: the
+    file is inconsistent).
     """
 
     def __init__(
@@ -987,24 +988,24 @@ class ExportInteractions:
         label = self.label
         self.check(batch)
         for number, interaction, uid in batch:
+            # one rule, whatever the batches and the mode: a record already in the log (by id,
+            # or by source: imported before under another id) is left out, however often the
+            # file has it; one this import adds must not come again
+            source = interaction.source
+            if uid in present or (source is not None and source in present_sources):
+                self.skipped += 1
+                continue
             if uid in repeated or uid in seen:
                 raise _inconsistent(
                     f"{label}: interaction {number} repeats the id {interaction.id!r} of an earlier interaction"
                 )
             seen.add(uid)
-            source = interaction.source
             if source is not None:
                 if source in repeated_sources or source in seen_sources:
                     raise _inconsistent(
                         f"{label}: interaction {number} repeats the source {source!r} of an earlier interaction"
                     )
                 seen_sources.add(source)
-                if source in present_sources and uid not in present:
-                    self.skipped += 1  # imported before from the same file, under another id
-                    continue
-            if uid in present:
-                self.skipped += 1
-                continue
             ids: list[str] = []
             for person in interaction.people:
                 found = people.get(person.id) or (person.id if person.id in known else None)
