@@ -295,6 +295,32 @@ def test_an_id_the_log_has_may_repeat_in_the_file_in_both_modes(
         assert result.exit_code == 5 and "interaction 4 repeats the id" in result.stderr
 
 
+def test_a_bulk_import_names_the_first_record_that_repeats_an_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "BATCH", 1)  # the repeats reach the unique index rebuilt at the end
+    monkeypatch.setattr(transfer, "BULK_AT", 1)
+    ok("add", "Ana Lima")
+    for days in (3, 2):
+        ok("log", "ana", "--via", "call", "--when", f"{days} days ago")
+    ours = json.loads(ok("export").stdout)
+    a, b = ours["interactions"]
+    path = _write(tmp_path / "thrice.json", ours | {"interactions": [a, b, a, b, a]})
+    result = run("--db", str(tmp_path / "other.db"), "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert f"interaction 3 repeats the id {a['id']!r}" in result.stderr  # not 4 (b's last) nor 5
+
+
+def test_a_top_level_key_that_comes_twice_refuses_the_export(tmp_path: Path) -> None:
+    ok("add", "Ana Lima")
+    text = ok("export").stdout
+    twice = tmp_path / "twice.json"
+    twice.write_text(text.rstrip().removesuffix("}") + ', "contacts": []}')
+    for dry_run in (("--dry-run",), ()):
+        result = run("--db", str(tmp_path / "other.db"), "import", str(twice), *dry_run)
+        assert result.exit_code == 5 and "the key 'contacts' comes twice" in result.stderr, result.output
+
+
 def _write(path: Path, data: object) -> Path:
     path.write_text(json.dumps(data))
     return path

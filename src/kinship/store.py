@@ -1196,9 +1196,10 @@ class Store:
                 self.conn.execute(sql)
             except sqlite3.IntegrityError:
                 column = "uid" if "(uid)" in sql else "source"
-                key, rowid = self.conn.execute(
-                    f"SELECT {column}, max(id) FROM interactions WHERE {column} IS NOT NULL"
-                    f" GROUP BY {column} HAVING count(*) > 1 ORDER BY 2 LIMIT 1"
+                key, rowid = self.conn.execute(  # the first row that repeats an earlier one's key
+                    f"SELECT k, id FROM (SELECT {column} AS k, id, row_number() OVER"
+                    f" (PARTITION BY {column} ORDER BY id) AS n FROM interactions WHERE {column} IS NOT NULL)"
+                    " WHERE n = 2 ORDER BY id LIMIT 1"
                 ).fetchone()
                 raise RepeatedKey(column, key, int(rowid)) from None
 

@@ -142,10 +142,14 @@ def iter_export(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
     if reader.peek() == "}":
         reader.expect("}", "'}'")
         return
+    keys: set[str] = set()  # the top-level keys: a handful
     while True:
         key = reader.value()
         if not isinstance(key, str):
             raise reader.error("expected a key")
+        if key in keys:  # json.load would keep the last one, this reader the first: refuse both
+            raise reader.error(f"the key {key!r} comes twice")
+        keys.add(key)
         reader.expect(":", "':'")
         if key in _LISTS:
             reader.expect("[", f"a list of {key}")
