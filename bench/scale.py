@@ -24,7 +24,8 @@ Databases are made once and cached in ``$KINSHIP_BENCH_CACHE`` (default /tmp/kin
 keyed by the generator's version and the schema. Each command runs as a whole process with the
 same interpreter as ``python -c pass``, interleaved, after a warm-up; the report gives each
 median, its ratio to ``python -c pass`` (``db check``: to the shell's check), and the child's
-own peak memory (``os.wait4``'s rusage). It prints figures; it asserts nothing.
+own peak memory and CPU time (``os.wait4``'s rusage; the CPU ratio is steadier than the wall
+ratio on a loaded machine). It prints figures; it asserts nothing.
 
     python bench/scale.py [--size issue|zipf-20k|zipf-1M|personal|lifetime|both] [--runs 11]
                           [--regenerate] [--generate-only] [--memory-cap-mib 2048]
@@ -430,6 +431,8 @@ class Run(NamedTuple):
     peak_mib: float
     printed: int
     returncode: int
+    cpu_seconds: float = 0.0
+    """The child's own user + system time: steadier than wall time on a loaded machine."""
 
 
 def run_child(command: list[str], env: dict[str, str], *, memory_cap_mib: int | None = None) -> Run:
@@ -452,7 +455,7 @@ def run_child(command: list[str], env: dict[str, str], *, memory_cap_mib: int | 
     seconds = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: tell Popen
     child.stdout.close()
-    return Run(seconds, usage.ru_maxrss / 1024, printed, child.returncode)
+    return Run(seconds, usage.ru_maxrss / 1024, printed, child.returncode, usage.ru_utime + usage.ru_stime)
 
 
 @dataclass
@@ -493,12 +496,17 @@ def measure_rows(rows: list[Row], runs: int, slow_seconds: float = 2.0, slow_run
                 continue  # it hit the memory cap: once is enough
             row.runs.append(run_child(row.command, row.env, memory_cap_mib=row.memory_cap_mib))
     medians = {row.label: _median([run.seconds for run in row.runs or [warm[row.label]]]) for row in rows}
-    print(f"{'command':<52} {'median ms':>10} {'ratio':>8} {'peak MiB':>9} {'printed':>9}  must")
+    cpu = {row.label: _median([run.cpu_seconds for run in row.runs or [warm[row.label]]]) for row in rows}
+    print(
+        f"{'command':<52} {'median ms':>10} {'ratio':>8} {'cpu ratio':>9} {'peak MiB':>9} {'printed':>9}  must"
+    )
     for row in rows:
         seconds = medians[row.label]
         base = medians.get(row.baseline, float("nan"))
         baselines = {other.baseline for other in rows}
         ratio = "" if row.label in baselines else f"{seconds / base:.2f}x"
+        cpu_base = cpu.get(row.baseline, float("nan"))
+        cpu_ratio = "" if row.label in baselines or not cpu_base else f"{cpu[row.label] / cpu_base:.2f}x"
         peak = max((run.peak_mib for run in row.runs), default=warm[row.label].peak_mib)
         printed = warm[row.label].printed
         failed = {run.returncode for run in [warm[row.label], *row.runs]} - {0}
@@ -507,7 +515,9 @@ def measure_rows(rows: list[Row], runs: int, slow_seconds: float = 2.0, slow_run
             note = f" (stopped at the {row.memory_cap_mib} MiB cap)"
         shown = f"{printed / 1e6:.1f}MB" if printed >= 1e6 else f"{printed}B"
         must = row.must + ("" if row.baseline == "python -c pass" else f" ({row.baseline})")
-        print(f"{row.label:<52} {seconds * 1000:>10.1f} {ratio:>8} {peak:>9.0f} {shown:>9}  {must}{note}")
+        print(
+            f"{row.label:<52} {seconds * 1000:>10.1f} {ratio:>8} {cpu_ratio:>9} {peak:>9.0f} {shown:>9}  {must}{note}"
+        )
 
 
 def print_storage(path: Path) -> None:

@@ -38,6 +38,11 @@ UNSAFE_BY_RULE = set(range(0x20)) | set(range(0x7F, 0xA0)) | set(map(ord, "\u061
 UNSAFE_BY_RULE |= set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))  # bidi embeddings, isolates
 
 
+def test_every_unsafe_character_is_one_isprintable_refuses() -> None:
+    """``shown`` returns text that ``isprintable`` accepts as it is: that is only safe if so."""
+    assert not any(chr(code).isprintable() for code in UNSAFE_BY_RULE)
+
+
 def _by_rule(text: str, keep_newlines: bool) -> str:
     """What SPEC §3 says, one character at a time: the reference ``shown`` is checked against."""
     out = []

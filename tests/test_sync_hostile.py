@@ -70,6 +70,19 @@ HOSTILE = {
             "people": "Zed",
         }
     ),
+    "a channel no reader knows": json.dumps(
+        {
+            "op": "put",
+            "t": "i",
+            "uid": "ab" * 16,
+            "row": {"uid": "ab" * 16, "at": 0, "utc_offset": 0, "day": 1, "channel": 99, "created": 0},
+            "people": [ZED],
+        }
+    ),
+    "a day past the year 9999": f'{{"op":"set","t":"i","uid":"{"ab" * 16}","f":"day","v":{10**12}}}',
+    "a value of an unknown kind": json.dumps(
+        {"op": "vadd", "uid": ZED, "kind": "password", "key": "x", "value": "hunter2"}
+    ),
     "a cut line": '{"op":"put","t":"c",',
     "a line that is a list": "[1, 2, 3]",
     "text that is not UTF-8": '{"op":"del","t":"c","uid":"\udcff\udcfe"}',

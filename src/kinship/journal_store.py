@@ -370,7 +370,7 @@ def checked_device_id(conn: sqlite3.Connection, path: object) -> str:
     silently drop each other's entries (each skips its own folder). So it takes a new id, and
     keeps undo of what it holds (entries made here, under either id); at its next sync it
     reads its old self's folder like another device's. A file moved within its file system
-    keeps its inode (and its id); a file system that renumbers itself is not a copy.
+    keeps its inode (and its id); a new file-system number alone (a remount) is not a copy.
     """
     stored = dict(
         conn.execute("SELECT key, value FROM meta WHERE key IN (?, ?)", (DEVICE_KEY, FILE_KEY)).fetchall()

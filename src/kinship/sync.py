@@ -33,7 +33,7 @@ from kinship import journal, journal_store
 from kinship.errors import UsageError
 from kinship.journal_store import RECORD, TOMBSTONE, get_version, set_version
 from kinship.keys import name_key
-from kinship.store import Store
+from kinship.store import VALUE_KINDS, Store
 
 FORMAT_VERSION = 1
 SUFFIX = ".kjl"
@@ -286,6 +286,26 @@ def _is_texts(value: Any) -> bool:
     return isinstance(value, list) and all(_is_text(item, 200) for item in value)
 
 
+_DAYS_MAX = 2_932_896  # 9999-12-31, in days since 1970
+_SECONDS_MAX = 253_402_300_799  # 9999-12-31 23:59:59
+_SECONDS_MIN = -2_208_988_800  # 1900-01-01
+_RANGES: dict[tuple[str, str], tuple[int, int]] = {
+    # what readers rely on: a channel code they look up, days and instants a date can hold,
+    # offsets within a day (not validate.py's rules for what people type: a log kept before
+    # a rule existed still syncs)
+    ("i", "channel"): (0, 5),
+    ("i", "day"): (-25_567, _DAYS_MAX),
+    ("i", "at"): (_SECONDS_MIN, _SECONDS_MAX),
+    ("i", "created"): (_SECONDS_MIN, _SECONDS_MAX),
+    ("i", "utc_offset"): (-1440, 1440),
+    ("c", "created"): (_SECONDS_MIN, _SECONDS_MAX),
+    ("c", "created_offset"): (-1440, 1440),
+    ("n", "made_at"): (_SECONDS_MIN, _SECONDS_MAX),
+    ("n", "made_day"): (-25_567, _DAYS_MAX),
+    ("n", "until_day"): (-25_567, _DAYS_MAX),
+}
+
+
 class _Shapes:
     """What a received record may hold, from this database's own columns (type and NOT NULL)."""
 
@@ -313,7 +333,8 @@ class _Shapes:
         if kind is str:
             return (column in self.texts[table] and len(value) <= MAX_TEXT) or column not in self.known[table]
         if kind is int:
-            return (column in self.numbers[table] and -_INT64 <= value < _INT64) or column not in self.known[
+            least, most = _RANGES.get((table, column), (-_INT64, _INT64 - 1))
+            return (column in self.numbers[table] and least <= value <= most) or column not in self.known[
                 table
             ]
         if kind is bool:
@@ -341,7 +362,7 @@ def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
         return None if _is_text(op.get("dup"), 64) and _is_text(op.get("keep"), 64) else "a bad merge"
     if kind in ("vadd", "vdel"):
         fits = all(_is_text(op.get(key)) for key in ("uid", "kind", "key", "value"))
-        return None if fits else "a bad value change"
+        return None if fits and op.get("kind") in VALUE_KINDS else "a bad value change"
     if kind not in ("put", "set", "del"):
         return None  # an operation a newer kinship writes: nothing this version knows to do
     table, uid = op.get("t"), op.get("uid")
@@ -374,7 +395,11 @@ def _check_op(op: dict[str, Any], shapes: _Shapes) -> str | None:
     if table == "c":
         values = op.get("values", [])
         if not isinstance(values, list) or not all(
-            isinstance(item, list) and len(item) == 3 and all(_is_text(x) for x in item) for item in values
+            isinstance(item, list)
+            and len(item) == 3
+            and all(_is_text(x) for x in item)
+            and item[0] in VALUE_KINDS
+            for item in values
         ):
             return "a bad list of values"
     return None

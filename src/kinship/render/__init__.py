@@ -15,7 +15,7 @@ from kinship.exportfmt import interaction_json as interaction_json
 from kinship.lean import TYPE_CHECKING
 from kinship.models import Interaction
 from kinship.render.safe import shown
-from kinship.render.width import cell_width, pad
+from kinship.render.width import cell_width
 
 if TYPE_CHECKING:
     from typing import Any
@@ -103,14 +103,20 @@ def plain_table(header: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
     """Return a plain-text table (no colour, no box drawing) aligned by display width.
 
     Cells must already be safe (``shown``): a raw control character has no width to align by.
+    Each cell is measured once (``len`` for ASCII): ``people`` at 2,000 contacts lays out
+    12,000 of them.
     """
-    widths = [cell_width(title) for title in header]
-    for row in cells:
-        widths = [max(width, cell_width(cell)) for width, cell in zip(widths, row, strict=True)]
-    lines = ["  ".join(pad(title, width) for title, width in zip(header, widths, strict=True)).rstrip()]
-    for row in cells:
-        lines.append("  ".join(pad(cell, width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
+    rows = [header, *cells]
+    if any(len(row) != len(header) for row in cells):
+        raise ValueError("every row of a table has one cell per column")
+    measured = [[len(cell) if cell.isascii() else cell_width(cell) for cell in row] for row in rows]
+    widths = [max(column) for column in zip(*measured, strict=True)]
+    return "\n".join(
+        "  ".join(
+            cell + " " * (width - size) for cell, size, width in zip(row, sizes, widths, strict=True)
+        ).rstrip()
+        for row, sizes in zip(rows, measured, strict=True)
+    )
 
 
 def print_table(

@@ -26,7 +26,9 @@ def shown(text: str, *, keep_newlines: bool = False) -> str:
     ``keep_newlines`` keeps line breaks, for whole blocks of output; a table cell or a
     one-line field escapes them too, so a name can never start a line of its own.
     """
-    if text.isprintable() and text.isascii():
+    # every unsafe character is one ``isprintable`` refuses (Cc, Cf, Zl, Zp): most text is
+    # returned after one C-speed check, and only text holding one is translated
+    if (text.replace("\n", "") if keep_newlines else text).isprintable():
         return text
     return text.translate(_TABLE_KEEPING_NEWLINES if keep_newlines else _TABLE)
 

@@ -17,8 +17,3 @@ def cell_width(text: str) -> int:
             continue
         total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
     return total
-
-
-def pad(text: str, width: int) -> str:
-    """Return ``text`` padded with spaces to ``width`` display columns."""
-    return text + " " * max(width - cell_width(text), 0)
