@@ -150,6 +150,182 @@ def test_an_export_laid_out_by_another_tool_imports_too(tmp_path: Path) -> None:
     assert json.loads(ok("--db", other, "export").stdout) == ours
 
 
+def test_an_export_with_its_keys_in_any_order_is_detected_as_kinship_json(tmp_path: Path) -> None:
+    from kinship.importers.detect import detect_format
+
+    ok("add", "Ana Lima", "--alias", "ana", "--every", "2w")
+    ok("log", "ana", "--via", "call", "--when", "40 days ago")
+    ok("snooze", "ana", "1w")
+    ours = json.loads(ok("export").stdout)
+    layouts = {
+        "sorted.json": json.dumps(ours, sort_keys=True, indent=1),  # "contacts" first
+        "reversed.json": json.dumps(dict(reversed(ours.items()))),  # "state" first
+        "interactions.json": json.dumps({"interactions": ours["interactions"]} | ours),
+    }
+    for name, text in layouts.items():
+        path = tmp_path / name
+        path.write_text(text)
+        assert detect_format(text.encode()[:4096], name) == "json"
+        other = str(tmp_path / f"{name}.db")
+        ok("--db", other, "import", str(path))
+        assert json.loads(ok("--db", other, "export").stdout)["interactions"] == ours["interactions"]
+    for telegram in sorted((FIXTURES / "telegram").glob("*.json")):  # Telegram's "contacts" is an object
+        assert detect_format(telegram.read_bytes()[:4096], telegram.name) == "telegram"
+    full = json.dumps({"contacts": {"about": "", "list": []}, "chats": {"list": []}}).encode()
+    assert detect_format(full, "result.json") == "telegram"
+
+
+def test_a_lone_surrogate_refuses_the_export_naming_the_record(tmp_path: Path) -> None:
+    ok("add", "Ana Lima", "--email", "ana@example.org")
+    ok("log", "ana", "--via", "call", "--when", "yesterday 8pm", "--note", "tea")
+    ours = json.loads(ok("export").stdout)
+    other = str(tmp_path / "other.db")
+    for where, change, named in (
+        ("note", lambda data: data["interactions"][0].update(note="tea \ud800"), "interaction 1"),
+        ("name", lambda data: data["contacts"][0].update(name="Ana \udfff"), "contact 1"),
+        ("email", lambda data: data["contacts"][0].update(emails=["an\ud800@example.org"]), "contact 1"),
+        ("source", lambda data: data["interactions"][0].update(source="chat:\ud800"), "interaction 1"),
+        ("id", lambda data: data["interactions"][0].update(id="\ud800"), "interaction 1"),
+    ):
+        data = json.loads(json.dumps(ours))
+        change(data)
+        path = tmp_path / f"{where}.json"
+        path.write_text(json.dumps(data))  # ensure_ascii: "\ud800" in the file
+        for dry_run in ((), ("--dry-run",)):
+            result = run("--db", other, "import", str(path), *dry_run)
+            assert result.exit_code == 5, (where, result.output)
+            assert f"{named} (" in result.output and "lone surrogate" in result.output
+    assert not (tmp_path / "other.db").exists()  # nothing was written
+
+
+def test_a_bad_nudge_state_record_refuses_the_export_in_both_modes(tmp_path: Path) -> None:
+    ok("add", "Ana Lima", "--every", "2w")
+    ok("log", "ana", "--via", "call", "--when", "40 days ago")
+    ok("snooze", "ana", "2w")
+    ours = json.loads(ok("export").stdout)
+    [snooze] = ours["state"]["snoozes"]
+    other = str(tmp_path / "other.db")
+    for name, snoozes, message in (
+        ("repeat", [snooze, snooze], "state snooze 2 (" + snooze["id"] + ") repeats the id of snooze 1"),
+        ("future", [snooze | {"made_at": "2099-01-01T00:00:00+00:00"}], "made_at is in the future"),
+        ("old", [snooze | {"until": "1800-01-01"}], "until must be in 1900 or later"),
+        ("key", [snooze | {"key": "x\x07" * 1000}], "key must be one line"),
+        ("nobody", [snooze | {"contact_id": "nobody"}], "names a contact (nobody) the export lacks"),
+    ):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(ours | {"state": ours["state"] | {"snoozes": snoozes}}))
+        for dry_run in (("--dry-run",), ()):
+            result = run("--db", other, "import", str(path), *dry_run)
+            assert (result.exit_code, result.stderr.count("\n")) == (5, 2), (name, result.output)
+            assert f"{path.name}: state snooze " in result.stderr and message in result.stderr, name
+    assert not (tmp_path / "other.db").exists()  # nothing was written
+
+
+def test_export_values_of_the_wrong_type_or_breaking_a_rule_refuse_the_file(tmp_path: Path) -> None:
+    ok("add", "Ana Lima")
+    ok("log", "ana", "--via", "call", "--when", "yesterday 8pm")
+    ours = json.loads(ok("export").stdout)
+    [ana], [call] = ours["contacts"], ours["interactions"]
+    other = str(tmp_path / "other.db")
+    for name, data, message in (
+        (
+            "naive",
+            ours | {"interactions": [call | {"when": call["when"][:19]}]},
+            "when must carry its UTC offset",
+        ),
+        (
+            "future",
+            ours | {"interactions": [call | {"created": "2099-01-01T00:00:00+00:00"}]},
+            "created is in",
+        ),
+        ("born", ours | {"contacts": [ana | {"created": "2099-01-01T00:00:00+00:00"}]}, "contact 1 ("),
+        ("archived", ours | {"contacts": [ana | {"archived": "no"}]}, "'archived' has the wrong type"),
+        ("version", ours | {"kinship_export": True}, "kinship_export is true, not a version number"),
+        ("float", ours | {"kinship_export": 1.0}, "kinship_export is 1.0"),
+        ("empty", ours | {"interactions": [call | {"id": " "}]}, "interaction 1 ( ): id must not be empty"),
+    ):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(data))
+        for dry_run in (("--dry-run",), ()):
+            result = run("--db", other, "import", str(path), "--format", "json", *dry_run)
+            assert result.exit_code == 5 and message in result.stderr, (name, result.output)
+    assert not (tmp_path / "other.db").exists()  # nothing was written
+
+
+def test_a_record_longer_than_the_limit_is_refused_but_a_long_state_is_read(tmp_path: Path) -> None:
+    from kinship.importers.kinship_json import MAX_RECORD
+
+    ok("add", "Ana Lima")
+    ok("log", "ana", "--via", "call", "--when", "yesterday 8pm")
+    ours = json.loads(ok("export").stdout)
+    [call] = ours["interactions"]
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(ours | {"interactions": [call, call | {"note": "\U0001f600" * MAX_RECORD}]}))
+    result = run("--db", str(tmp_path / "other.db"), "import", str(huge), "--dry-run")
+    assert result.exit_code == 5
+    assert f"interaction 2: a record longer than {MAX_RECORD:,} characters" in result.stderr
+    reminder = {"key": "digest", "contact_id": None, "made_at": call["when"], "made_day": call["day"]}
+    reminders = [reminder | {"id": f"r{number}", "until": None} for number in range(MAX_RECORD // 100)]
+    long_state = tmp_path / "state.json"  # the state is one value, longer than one record may be
+    long_state.write_text(json.dumps(ours | {"state": {"reminders": reminders}}))
+    summary = json.loads(ok("--db", str(tmp_path / "other.db"), "import", str(long_state), "--json").stdout)
+    assert summary["interactions_added"] == 1
+
+
+def test_an_id_the_log_has_may_repeat_in_the_file_in_both_modes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "BATCH", 2)
+    ok("add", "Ana Lima")
+    for days in (3, 2, 1):
+        ok("log", "ana", "--via", "call", "--when", f"{days} days ago")
+    ours = json.loads(ok("export").stdout)
+    first, second, third = ours["interactions"]
+    other = str(tmp_path / "other.db")
+    ok("--db", other, "import", str(_write(tmp_path / "one.json", ours | {"interactions": [first]})))
+    again = ours | {"interactions": [first, second, third, first]}  # the log's one, again across batches
+    path = _write(tmp_path / "again.json", again)
+    planned = json.loads(ok("--db", other, "import", str(path), "--dry-run", "--json").stdout)
+    done = json.loads(ok("--db", other, "import", str(path), "--json").stdout)
+    assert planned | {"dry_run": True} == done | {"dry_run": True}
+    assert (done["interactions_added"], done["skipped_duplicates"]) == (2, 2)
+    bad = _write(tmp_path / "bad.json", ours | {"interactions": [first, second, third, second]})
+    for dry_run in (("--dry-run",), ()):
+        result = run("--db", str(tmp_path / "third.db"), "import", str(bad), *dry_run)
+        assert result.exit_code == 5 and "interaction 4 repeats the id" in result.stderr
+
+
+def test_a_bulk_import_names_the_first_record_that_repeats_an_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transfer, "BATCH", 1)  # the repeats reach the unique index rebuilt at the end
+    monkeypatch.setattr(transfer, "BULK_AT", 1)
+    ok("add", "Ana Lima")
+    for days in (3, 2):
+        ok("log", "ana", "--via", "call", "--when", f"{days} days ago")
+    ours = json.loads(ok("export").stdout)
+    a, b = ours["interactions"]
+    path = _write(tmp_path / "thrice.json", ours | {"interactions": [a, b, a, b, a]})
+    result = run("--db", str(tmp_path / "other.db"), "import", str(path))
+    assert result.exit_code == 5, result.output
+    assert f"interaction 3 repeats the id {a['id']!r}" in result.stderr  # not 4 (b's last) nor 5
+
+
+def test_a_top_level_key_that_comes_twice_refuses_the_export(tmp_path: Path) -> None:
+    ok("add", "Ana Lima")
+    text = ok("export").stdout
+    twice = tmp_path / "twice.json"
+    twice.write_text(text.rstrip().removesuffix("}") + ', "contacts": []}')
+    for dry_run in (("--dry-run",), ()):
+        result = run("--db", str(tmp_path / "other.db"), "import", str(twice), *dry_run)
+        assert result.exit_code == 5 and "the key 'contacts' comes twice" in result.stderr, result.output
+
+
+def _write(path: Path, data: object) -> Path:
+    path.write_text(json.dumps(data))
+    return path
+
+
 def test_broken_export_line_names_the_line(tmp_path: Path) -> None:
     ok("add", "Ana Lima")
     ok("log", "ana")
@@ -255,6 +431,58 @@ def test_json_import_joins_a_namesake_already_in_the_log(tmp_path: Path) -> None
     ok("edit", "ana", "--name", "Ana Lima Souza")
     again = json.loads(ok("import", str(export), "--json").stdout)  # still matched, by the kept source id
     assert again["contacts_created"] == [] and again["interactions_added"] == 0
+
+
+def test_json_import_fills_a_matched_contact_and_matches_by_email(tmp_path: Path) -> None:
+    other = str(tmp_path / "other.db")
+    ok("--db", other, "add", "Ana Lima", "--email", "ana@example.org", "--phone", "+49 30 1234567",
+       "--alias", "annie", "--tag", "uni", "--circle", "friends", "--every", "2w", "--see-every", "30d",
+       "--birthday", "1990-05-04", "--note", "tea")  # fmt: skip
+    ok("--db", other, "add", "Ben Ode", "--email", "ben@example.org", "--tag", "work", "--note", "theirs")
+    export = tmp_path / "other.json"
+    ok("--db", other, "export", "-o", str(export))
+    ok("add", "Ana Lima")  # matched by name
+    ok("add", "B. Ode", "--email", "BEN@example.org", "--note", "mine")  # matched by email, keeps its note
+    summary = json.loads(ok("import", str(export), "--json").stdout)
+    assert summary["contacts_created"] == [] and summary["contacts_updated"] == 2
+    ana, ben = sorted(json.loads(ok("people", "--json").stdout), key=lambda person: person["name"])
+    shown = json.loads(ok("show", "ana", "--json").stdout)
+    assert shown["emails"] == ["ana@example.org"] and shown["phones"] == ["+49 30 1234567"]
+    assert shown["aliases"] == ["annie"] and shown["tags"] == ["uni"] and shown["circle"] == "friends"
+    assert (shown["every_days"], shown["see_every_days"]) == (14, 30)
+    assert (shown["birthday"], shown["note"]) == ("1990-05-04", "tea")
+    assert len(ana["source_ids"]) == 1
+    shown = json.loads(ok("show", "B. Ode", "--json").stdout)
+    assert shown["note"] == "mine" and shown["tags"] == ["work"] and shown["emails"] == ["BEN@example.org"]
+    assert ben["name"] == "B. Ode"
+    before = ok("export").stdout.splitlines()[1:]
+    again = ok("import", str(export))
+    assert "contacts updated: 0" in again.stdout and "nothing new" in again.stdout
+    assert ok("export").stdout.splitlines()[1:] == before
+
+
+def test_two_exports_sharing_rows_import_in_one_command_and_dry_run_agrees(tmp_path: Path) -> None:
+    ok("add", "Ana Lima", "--every", "2w")
+    ok("log", "ana", "--via", "call", "--when", "40 days ago")
+    ok("snooze", "ana", "2w")
+    first = tmp_path / "first.json"
+    ok("export", "-o", str(first))
+    ok("add", "Ben Ode", "--email", "ben@example.org")
+    ok("log", "ben", "ana", "--when", "yesterday")
+    second = tmp_path / "second.json"  # everything in the first, and more
+    ok("export", "-o", str(second))
+    other = str(tmp_path / "other.db")
+    files = [str(first), str(second)]
+    planned = json.loads(ok("--db", other, "import", *files, "--dry-run", "--json").stdout)
+    done = json.loads(ok("--db", other, "import", *files, "--json").stdout)
+    assert planned | {"dry_run": True} == done | {"dry_run": True}
+    assert done["contacts_created"] == ["Ana Lima", "Ben Ode"] and done["interactions_added"] == 2
+    assert done["skipped_duplicates"] == 1
+    exported = json.loads(ok("--db", other, "export").stdout)
+    assert exported | {"exported_at": None} == json.loads(second.read_text()) | {"exported_at": None}
+    again = json.loads(ok("--db", other, "import", *files, "--json").stdout)
+    assert (again["contacts_created"], again["interactions_added"]) == ([], 0)
+    assert again["nothing"] == "nothing new: all 3 already imported"
 
 
 def test_the_same_chat_day_from_two_exports_counts_once() -> None:

@@ -406,3 +406,25 @@ def test_export_interactions_skip_what_the_log_has_and_refuse_repeats() -> None:
         planner.plan([item(4, b"2" * 16)], repeated={b"2" * 16})
     with pytest.raises(DataError, match=r"interaction 5: names a contact \(y\) the export lacks"):
         planner.plan([(5, item(5, b"5" * 16)[1]._replace(people=(ContactRef("y", "Y"),)), b"5" * 16)])
+
+
+def test_export_interactions_one_rule_for_repeats_whatever_the_batches() -> None:
+    from kinship.errors import DataError
+    from kinship.importers.plan import ExportInteractions
+    from kinship.models import ContactRef, Interaction
+
+    def item(number: int, uid: bytes, source: str | None = None) -> tuple[int, Interaction, bytes]:
+        when = NOW - dt.timedelta(days=number)
+        people = (ContactRef("x", "X"),)
+        return number, Interaction(uid.hex(), when, when.date(), Channel.CALL, people, source=source), uid
+
+    in_log = b"1" * 16
+    records = [item(1, in_log), item(2, b"2" * 16, "chat:a"), item(3, in_log), item(4, b"4" * 16, "chat:a")]
+    for cut in range(1, 4):  # a record the log has is left out however often it comes, in any batch
+        planner = ExportInteractions({"x": "log-x"}, set(), now=NOW, label="f")
+        planner.plan(records[:cut], present={in_log}, present_sources={"chat:a"})
+        planner.plan(records[cut:], present={in_log}, present_sources={"chat:a"})
+        assert (planner.added, planner.skipped) == (0, 4)
+    planner = ExportInteractions({"x": "log-x"}, set(), now=NOW, label="f")
+    with pytest.raises(DataError, match="interaction 4 repeats the source 'chat:a'"):
+        planner.plan(records, present={in_log})  # one the import adds must not come again

@@ -1196,9 +1196,10 @@ class Store:
                 self.conn.execute(sql)
             except sqlite3.IntegrityError:
                 column = "uid" if "(uid)" in sql else "source"
-                key, rowid = self.conn.execute(
-                    f"SELECT {column}, max(id) FROM interactions WHERE {column} IS NOT NULL"
-                    f" GROUP BY {column} HAVING count(*) > 1 ORDER BY 2 LIMIT 1"
+                key, rowid = self.conn.execute(  # the first row that repeats an earlier one's key
+                    f"SELECT k, id FROM (SELECT {column} AS k, id, row_number() OVER"
+                    f" (PARTITION BY {column} ORDER BY id) AS n FROM interactions WHERE {column} IS NOT NULL)"
+                    " WHERE n = 2 ORDER BY id LIMIT 1"
                 ).fetchone()
                 raise RepeatedKey(column, key, int(rowid)) from None
 
@@ -1216,39 +1217,40 @@ class Store:
             for key, rowid in self.conn.execute(sql.format(",".join("?" * len(chunk))), chunk):
                 yield (bytes(key) if isinstance(key, bytes) else key), int(rowid)
 
-    def note_import_keys(self, uids: Sequence[bytes], sources: Sequence[str]) -> None:
+    def note_import_keys(self, uids: Sequence[bytes], sources: Sequence[str], export: int = 0) -> None:
         """Remember ids and sources a ``--dry-run`` import has seen, in temporary tables (never the
-        file; they go with the transaction), so a long file is checked for repeats in bounded memory."""
+        file; they go with the transaction), so a long file is checked for repeats in bounded memory.
+        ``export`` numbers the export file of the command that saw them (the first keeps its number)."""
         self.conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS kinship_seen_uids(k BLOB PRIMARY KEY) WITHOUT ROWID"
+            "CREATE TEMP TABLE IF NOT EXISTS kinship_seen_uids(k BLOB PRIMARY KEY, g INTEGER) WITHOUT ROWID"
         )
         self.conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS kinship_seen_sources(k TEXT PRIMARY KEY) WITHOUT ROWID"
+            "CREATE TEMP TABLE IF NOT EXISTS kinship_seen_sources(k TEXT PRIMARY KEY, g INTEGER) WITHOUT ROWID"
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO temp.kinship_seen_uids(k) VALUES (?)", [(k,) for k in uids]
+            "INSERT OR IGNORE INTO temp.kinship_seen_uids(k, g) VALUES (?, ?)", [(k, export) for k in uids]
         )
         self.conn.executemany(
-            "INSERT OR IGNORE INTO temp.kinship_seen_sources(k) VALUES (?)", [(k,) for k in sources]
+            "INSERT OR IGNORE INTO temp.kinship_seen_sources(k, g) VALUES (?, ?)",
+            [(k, export) for k in sources],
         )
 
-    def noted_import_keys(self, uids: Sequence[bytes], sources: Sequence[str]) -> tuple[set[bytes], set[str]]:
-        """Return which of ``uids`` and ``sources`` ``note_import_keys`` saw before."""
+    def noted_import_keys(
+        self, uids: Sequence[bytes], sources: Sequence[str]
+    ) -> tuple[dict[bytes, int], dict[str, int]]:
+        """Return which of ``uids`` and ``sources`` ``note_import_keys`` saw before, each with the
+        number of the export file that first had it."""
         exists = self.conn.execute(
             "SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = 'kinship_seen_uids'"
         ).fetchone()
         if exists is None:
-            return set(), set()
-        found = {
-            key
-            for key, _ in self._rows_by_key("SELECT k, 1 FROM temp.kinship_seen_uids WHERE k IN ({})", uids)
-        }
-        seen = {
-            key
-            for key, _ in self._rows_by_key(
-                "SELECT k, 1 FROM temp.kinship_seen_sources WHERE k IN ({})", sources
-            )
-        }
+            return {}, {}
+        found: dict[bytes, int] = dict(
+            self._rows_by_key("SELECT k, g FROM temp.kinship_seen_uids WHERE k IN ({})", uids)
+        )
+        seen: dict[str, int] = dict(
+            self._rows_by_key("SELECT k, g FROM temp.kinship_seen_sources WHERE k IN ({})", sources)
+        )
         return found, seen
 
     def chat_and_hand_days(self, first: dt.date, last: dt.date) -> set[tuple[dt.date, Channel, str]]:

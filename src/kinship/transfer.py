@@ -96,6 +96,8 @@ def nothing_reason(
         )
     if left_out.get("hand_logged"):
         return "nothing to import: those days are already logged", False
+    if read_anything and not left_out:  # every contact matched, with nothing to add
+        return "nothing new: every contact in it is in the log already", False
     return "nothing to import: the file holds no contacts, events or messages kinship reads", False
 
 
@@ -339,14 +341,25 @@ def _plan_and_apply_exports(
     import itertools
 
     from kinship.importers.kinship_json import InteractionStream, interaction_uid
-    from kinship.importers.plan import ExportInteractions, ImportPlan, plan_export, plan_state
+    from kinship.importers.plan import (
+        ExportInteractions,
+        ImportPlan,
+        plan_export,
+        plan_state,
+        planned_contacts,
+    )
 
-    before = store.last_interaction_rowid()
     total = sum(export.path.stat().st_size for export in exports)  # progress counts bytes read
     offset = added = skipped = 0
     plans: list[ImportPlan] = []
-    for export in exports:
-        existing = store.contacts()
+    existing = store.contacts()
+    present_state = store.nudge_state_uids()
+    for nth, export in enumerate(exports):
+        # each export is planned against the log as the exports before it left it (with --dry-run:
+        # as they would leave it), so rows two exports share are already imported, not repeated
+        before = store.last_interaction_rowid()
+        if not dry_run:
+            existing = store.contacts()
         plan, people = plan_export(existing, export.head.contacts, now=now, label=export.label)
         rowids = _Rowids(store) if dry_run else _apply_contacts(store, plan, now)
         known = {contact.id for contact in existing}
@@ -357,35 +370,58 @@ def _plan_and_apply_exports(
             while batch := [
                 (number, item, interaction_uid(item.id)) for number, item in itertools.islice(stream, BATCH)
             ]:
+                planner.check(batch)  # before its ids and sources go to SQLite
                 uids = [uid for _, _, uid in batch]
                 sources = [item.source for _, item, _ in batch if item.source is not None]
                 in_log = store.interaction_rowids(uids) if look_up else {}
                 by_source = store.source_rowids(sources) if look_up else {}
+                present = {uid for uid, rowid in in_log.items() if rowid <= before}
+                present_sources = {source for source, rowid in by_source.items() if rowid <= before}
                 if dry_run:
-                    repeated, repeated_sources = store.noted_import_keys(uids, sources)
+                    noted, noted_sources = store.noted_import_keys(uids, sources)
+                    repeated = {uid for uid, seen_in in noted.items() if seen_in == nth}
+                    repeated_sources = {source for source, seen_in in noted_sources.items() if seen_in == nth}
+                    present.update(uid for uid, seen_in in noted.items() if seen_in < nth)
+                    present_sources.update(
+                        source for source, seen_in in noted_sources.items() if seen_in < nth
+                    )
                 else:
                     repeated = {uid for uid, rowid in in_log.items() if rowid > before}
                     repeated_sources = {source for source, rowid in by_source.items() if rowid > before}
                 planned = planner.plan(
                     batch,
-                    present={uid for uid, rowid in in_log.items() if rowid <= before},
-                    present_sources={source for source, rowid in by_source.items() if rowid <= before},
+                    present=present,
+                    present_sources=present_sources,
                     repeated=repeated,
                     repeated_sources=repeated_sources,
                 )
-                if dry_run:
-                    store.note_import_keys(uids, sources)
+                if dry_run:  # what the import would write: the keys a later record must not repeat
+                    store.note_import_keys(
+                        [item.uid for item in planned if item.uid is not None],
+                        [item.source_id for item in planned if item.source_id is not None],
+                        nth,
+                    )
                 else:
                     _apply_interactions(store, planned, rowids, now)
                 if progress is not None:
                     progress(offset + raw.tell(), total)
         offset += export.path.stat().st_size
-        state = plan_state(records.state, people, known, store.nudge_state_uids())
+        state = plan_state(
+            records.state,
+            people,
+            known,
+            present_state if dry_run else store.nudge_state_uids(),
+            now=now,
+            label=export.label,
+        )
         plan = dataclasses.replace(plan, state=state)
         plans.append(plan)
         added += planner.added
         skipped += planner.skipped
-        if not dry_run:
+        if dry_run:
+            existing = planned_contacts(existing, plan)
+            present_state = present_state | {record.id for record in state}
+        else:
             _apply_state(store, plan)
     if len(plans) == 1:
         return plans[0], added, skipped
@@ -456,11 +492,11 @@ def _apply_contacts(store: Store, plan: Any, now: dt.datetime) -> _Rowids:
         _add_values(store, rowid, "phone", update.add_phones)
         _add_values(store, rowid, "source", update.add_source_ids)
         _add_values(store, rowid, "alias", update.aliases)
+        _add_values(store, rowid, "tag", update.add_tags)
         fields: dict[str, object] = {}
-        if update.birthday is not None:
-            fields["birthday"] = update.birthday
-        if update.note is not None:
-            fields["note"] = update.note
+        for column in ("birthday", "note", "circle", "every_days", "see_every_days"):
+            if getattr(update, column) is not None:
+                fields[column] = getattr(update, column)
         store.update_contact(rowid, fields)
     return rowids
 

@@ -83,10 +83,21 @@ def _is_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc" or char in _FORBIDDEN_FORMAT
 
 
+def unicode_text(text: str, field: str) -> str:
+    """Return ``text`` when it can be stored (encodes as UTF-8: no lone surrogate such as a JSON
+    ``"\\ud800"`` gives); raise ValidationError otherwise."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(field, "must be valid Unicode text (it holds a lone surrogate)") from None
+    return text
+
+
 def _line(text: object, field: str, most: int) -> str:
     """Return a one-line text trimmed with inner white space collapsed, 1..``most`` characters."""
     if not isinstance(text, str):
         raise ValidationError(field, "must be text", shown(text))
+    unicode_text(text, field)
     if any(_is_control(char) for char in text):
         raise ValidationError(field, "must not contain control characters", shown(text))
     clean = " ".join(text.split())
@@ -124,6 +135,7 @@ def note(text: object, field: str = "note") -> str:
     """
     if not isinstance(text, str):
         raise ValidationError(field, "must be text")
+    unicode_text(text, field)
     if any(_is_control(char) and char not in _NOTE_WHITESPACE for char in text):
         raise ValidationError(field, "must not contain control characters other than newlines and tabs")
     if len(text) > NOTE_MAX:
@@ -222,7 +234,7 @@ def email(text: object, field: str = "email") -> str:
     rule = "must be an address like name@example.org"
     if not isinstance(text, str):
         raise ValidationError(field, rule, shown(text))
-    value = text.strip()
+    value = unicode_text(text, field).strip()
     if value.lower().startswith("mailto:"):
         value = value[7:]
     if len(value) > EMAIL_MAX or any(_is_control(char) for char in value) or not _EMAIL_RE.match(value):
@@ -301,6 +313,9 @@ def contact_record(contact: Contact, today: dt.date) -> None:
         rhythm_days(contact.every_days, "every_days")
     if contact.note is not None:
         note(contact.note)
+    unicode_text(contact.id, "id")
+    for value in contact.source_ids:
+        unicode_text(value, "source_ids")
 
 
 def interaction_record(interaction: Interaction, now: dt.datetime) -> None:
@@ -317,5 +332,8 @@ def interaction_record(interaction: Interaction, now: dt.datetime) -> None:
         note(interaction.note)
     if interaction.group is not None:
         group_label(interaction.group)
+    unicode_text(interaction.id, "id")
+    if interaction.source is not None:
+        unicode_text(interaction.source, "source")
     if not interaction.people and interaction.group is None:
         raise ValidationError("people", "must name at least one person, or the interaction a group")

@@ -31,13 +31,16 @@ _BY_EXTENSION = {
 _TELEGRAM_KEYS = frozenset(
     {"about", "personal_information", "chats", "messages", "name", "type", "id", "contacts"}
 )
+_KINSHIP_FIRST_KEYS = frozenset({"kinship_export", "exported_at", "interactions", "state"})
+"""Top-level keys only a kinship export has: any of them first (``json.dump(sort_keys=True)``
+puts ``contacts`` first, as an array; Telegram's ``contacts`` is an object)."""
 
 
 def detect_format(head: bytes, filename: str) -> str:
     """Return the format name of a file from its first few kilobytes.
 
     Content decides: ``BEGIN:VCARD``, ``BEGIN:VCALENDAR``, an SMS Backup & Restore root element,
-    a JSON object whose first key is ``kinship_export`` (else a Telegram export), a LinkedIn
+    a JSON object whose keys are a kinship export's in any order (else a Telegram export), a LinkedIn
     ``Notes:`` preamble or header, an Outlook contacts header (``E-mail Address``), a Google
     Contacts CSV header, or a WhatsApp timestamped line. The extension is used only when the
     content says nothing. Raises DataError with a hint to pass ``--format`` otherwise.
@@ -54,8 +57,12 @@ def detect_format(head: bytes, filename: str) -> str:
         if re.search(r"<(smses|calls)[\s>/]", text):
             return "sms-xml"
     elif text.startswith("{"):
-        first_key = re.match(r'\{\s*"((?:[^"\\]|\\.)*)"', text)
-        if first_key and first_key[1] == "kinship_export":
+        first_key = re.match(r'\{\s*"((?:[^"\\]|\\.)*)"\s*:\s*(.)?', text)
+        if first_key and (
+            first_key[1] in _KINSHIP_FIRST_KEYS
+            or (first_key[1] == "contacts" and first_key[2] == "[")  # Telegram's is an object
+            or re.search(r'"kinship_export"\s*:', text)
+        ):
             return "json"
         if first_key and first_key[1] in _TELEGRAM_KEYS:
             return "telegram"

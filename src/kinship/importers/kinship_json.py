@@ -31,8 +31,11 @@ from kinship.models import Channel, Contact, ContactRef, Interaction
 _HINT = "export it again from kinship"
 _CHUNK = 1 << 16
 _LISTS = frozenset({"contacts", "interactions"})
-MAX_RECORD = 16 << 20
-"""No single contact or interaction is this long; the reader looks no further for its end."""
+MAX_RECORD = 1 << 20
+"""No single contact or interaction is this long (a note is at most 10,000 characters); the
+reader looks no further for its end."""
+MAX_STATE = 64 << 20
+"""The nudge state is one value (every snooze, dismissal and reminder): it may be longer."""
 
 
 _SPACE = re.compile(r"[ \t\r\n\ufeff]*")
@@ -59,11 +62,11 @@ class _Reader:
         """Return the line number at the position."""
         return self.first_line + self.text.count("\n", 0, self.pos)
 
-    def _more(self) -> bool:
+    def _more(self, size: int = _CHUNK) -> bool:
         if self.eof:
             return False
         try:
-            chunk = self.handle.read(_CHUNK)
+            chunk = self.handle.read(size)
         except UnicodeDecodeError:
             raise DataError(f"{self.label}: line {self.line}: not UTF-8 text", _HINT) from None
         if not chunk:
@@ -95,17 +98,25 @@ class _Reader:
             raise self.error(f"expected {what}, found {shown}")
         self.pos += 1
 
-    def value(self) -> Any:
-        """Decode one JSON value at the position, reading more of the stream as it needs."""
+    def value(self, limit: int = MAX_RECORD, what: str = "a value") -> Any:
+        """Decode one JSON value at the position, reading more of the stream as it needs (at
+        most ``limit`` characters of it: a longer value is refused)."""
         self.peek()
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.text, self.pos)
             except json.JSONDecodeError as exc:
-                # a value cut by the end of the buffer fails too: read on, up to one record's worth
-                if len(self.text) - self.pos < MAX_RECORD and self._more():
+                # a value cut by the end of the buffer fails too: read on, up to ``limit``, as
+                # much again as is pending each time (so the decoding stays linear)
+                pending = len(self.text) - self.pos
+                if pending < limit and self._more(min(max(_CHUNK, pending), limit - pending)):
                     continue
                 line = self.line + self.text.count("\n", self.pos, exc.pos)
+                cut = exc.pos >= len(self.text) - 16 or exc.msg.startswith("Unterminated string")
+                if not self.eof and cut:
+                    raise self.error(
+                        f"{what}: a record longer than {limit:,} characters", self.line
+                    ) from None
                 raise self.error(f"not valid JSON ({exc.msg})", line) from None
             except RecursionError:
                 raise self.error("JSON nested too deeply") from None
@@ -131,10 +142,14 @@ def iter_export(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
     if reader.peek() == "}":
         reader.expect("}", "'}'")
         return
+    keys: set[str] = set()  # the top-level keys: a handful
     while True:
         key = reader.value()
         if not isinstance(key, str):
             raise reader.error("expected a key")
+        if key in keys:  # json.load would keep the last one, this reader the first: refuse both
+            raise reader.error(f"the key {key!r} comes twice")
+        keys.add(key)
         reader.expect(":", "':'")
         if key in _LISTS:
             reader.expect("[", f"a list of {key}")
@@ -145,14 +160,14 @@ def iter_export(handle: IO[str], label: str) -> Iterator[tuple[str, int, Any]]:
             else:
                 while True:
                     number += 1
-                    yield key, number, reader.value()
+                    yield key, number, reader.value(what=f"{key[:-1]} {number}")
                     if reader.peek() == ",":
                         reader.pos += 1  # the ',' just seen
                         continue
                     reader.expect("]", f"',' or ']' after {key[:-1]} {number}")
                     break
         elif key == "state":
-            yield "state", 0, reader.value()
+            yield "state", 0, reader.value(MAX_STATE, "the state")
         else:
             yield "header", 0, (key, reader.value())
         if reader.peek() == ",":
@@ -200,7 +215,8 @@ def interaction_uid(value: str) -> bytes:
         else:
             if len(uid) == 16:  # not "ab cd …" (spaces between the digits)
                 return uid
-    return hashlib.sha256(value.encode("utf-8")).digest()[:16]
+    # a lone surrogate (JSON "\\ud800") hashes too: the planner then refuses the record
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).digest()[:16]
 
 
 def _wrong(label: str, what: str) -> DataError:
@@ -214,7 +230,7 @@ def _instant(value: Any, label: str, what: str) -> dt.datetime:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise _wrong(label, f"{what} {value!r} is not an ISO 8601 date-time") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+    return parsed  # one without a UTC offset is refused by the planner (SPEC §5), never taken as UTC
 
 
 def _day(value: Any, label: str, what: str) -> dt.date:
@@ -254,7 +270,7 @@ def contact_from_json(raw: Any, label: str) -> Contact:
         birthday=_optional(raw, "birthday", str, label),
         every_days=_optional(raw, "every_days", int, label),
         note=_optional(raw, "note", str, label),
-        archived=bool(raw.get("archived", False)),
+        archived=_optional(raw, "archived", bool, label) or False,
         created=None if created is None else _instant(created, label, "created"),
         source_ids=_strings(raw, "source_ids", label),
         see_every_days=_optional(raw, "see_every_days", int, label),
@@ -372,6 +388,11 @@ def read_head(handle: IO[str], label: str) -> ExportHead:
     version = header.get("kinship_export")
     if version is None:
         raise DataError(f"{label}: not a kinship JSON export (no kinship_export key)", "pass --format")
+    if type(version) is not int:
+        raise DataError(
+            f"{label}: not a kinship JSON export (kinship_export is {json.dumps(version)[:20]}, not a version number)",
+            _HINT,
+        )
     if version != EXPORT_VERSION:
         raise DataError(
             f"{label}: export version {version} is not one this kinship reads",

@@ -27,11 +27,11 @@ import datetime as dt
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from kinship.errors import DataError
 from kinship.importers.records import ContactRecord, InteractionRecord, Participant, StateRecord
-from kinship.keys import email_key, name_key, phone_key
+from kinship.keys import email_key, match_key, name_key, phone_key
 from kinship.models import Channel, Contact, Interaction
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "phone_key",
     "plan_export",
     "plan_import",
+    "planned_contacts",
 ]
 
 MIN_PHONE_DIGITS = 6
@@ -86,7 +87,14 @@ class ContactUpdate:
     note: str | None = None
     """Set only when the contact has no note."""
     aliases: tuple[str, ...] = ()
-    """Set only when the contact has no aliases."""
+    """Set only when the contact has no aliases (kinship JSON: the aliases it lacks)."""
+    add_tags: tuple[str, ...] = ()
+    circle: str | None = None
+    """Set only when the contact has no circle (kinship JSON)."""
+    every_days: int | None = None
+    """Set only when the contact has no rhythm (kinship JSON)."""
+    see_every_days: int | None = None
+    """Set only when the contact has no see-every rhythm (kinship JSON)."""
 
 
 @dataclass(frozen=True)
@@ -605,6 +613,11 @@ def plan_import(
 # out of memory), the shell telling which of a batch's ids are in the log already.
 
 
+def _id(text: str) -> str:
+    """Return an id for an error message, a lone surrogate escaped (``\\ud800``) so it can print."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _refused(label: str, exc: Exception) -> DataError:
     return DataError(f"{label}: {exc}; nothing was imported", "fix that record")
 
@@ -627,9 +640,12 @@ def plan_export(
     """Plan the contacts and nudge state of a kinship JSON export; return the plan and, for each
     exported contact id, the id of the contact it is in the log once the plan is applied.
 
-    A contact matches by its id, then by the source id ``kinship:<id>`` an earlier import left,
-    then by a name exactly one contact in the log already has (that contact gains the source id,
-    so it matches again after a rename); anyone else is created with the export's id. A state
+    A contact matches by its id, then by the source id ``kinship:<id>`` an earlier import left
+    (or another of its source ids), then by an email or phone, then by a name exactly one contact
+    in the log already has. A matched contact gains the export's new emails, phones, aliases, tags
+    and source ids (``kinship:<id>`` too, so it matches again after a rename) and its circle,
+    rhythms, birthday and note where it has none (SPEC §9); anyone else is created with the
+    export's id. A state
     row already in the log (by id) is left alone. Raises DataError for a record that breaks a
     data rule or repeats an id.
     """
@@ -638,15 +654,22 @@ def plan_export(
 
     by_id = {contact.id: contact for contact in existing}
     by_source: dict[str, str] = {}
+    by_email: dict[str, str] = {}
+    by_phone: dict[str, str] = {}
     by_name: dict[str, list[str]] = {}
     for contact in existing:
         for source in contact.source_ids:
             by_source.setdefault(source, contact.id)
+        for email in contact.emails:
+            by_email.setdefault(email_key(email), contact.id)
+        for phone in contact.phones:
+            if len(phone_key(phone)) >= MIN_PHONE_DIGITS:
+                by_phone.setdefault(phone_key(phone), contact.id)
         by_name.setdefault(name_key(contact.name), []).append(contact.id)
     people: dict[str, str] = {}
     numbers: dict[str, int] = {}
     creates: list[NewContact] = []
-    updates: list[ContactUpdate] = []
+    fills: dict[str, _Fill] = {}
     matched = 0
     for number, contact in enumerate(contacts, start=1):
         where = f"{label}: contact {number}"
@@ -657,19 +680,20 @@ def plan_export(
             validate.contact_record(contact, now.date())
             if contact.see_every_days is not None:
                 validate.rhythm_days(contact.see_every_days, "see_every_days")
+            if contact.created is not None:
+                validate.when(contact.created, now, "created")
+            if not contact.id.strip():
+                raise ValidationError("id", "must not be empty")
         except ValidationError as exc:
-            raise _refused(f"{where} ({contact.id})", exc) from None
-        source = f"kinship:{contact.id}"
-        found = contact.id if contact.id in by_id else by_source.get(source)
-        if found is None:
-            namesakes = by_name.get(name_key(contact.name), [])
-            if len(namesakes) == 1:  # the same person (as in every import): keep the export's id as a source
-                found = namesakes[0]
-                by_source[source] = found
-                updates.append(ContactUpdate(contact_id=found, add_source_ids=(source,)))
+            raise _refused(f"{where} ({_id(contact.id)})", exc) from None
+        found = _match_export_contact(contact, by_id, by_source, by_email, by_phone, by_name)
         if found is not None:
             people[contact.id] = found
             matched += 1
+            fill = fills.get(found)
+            if fill is None:
+                fill = fills[found] = _Fill(by_id[found])
+            fill.gain(contact, by_source, by_email, by_phone)
             continue
         people[contact.id] = contact.id
         creates.append(
@@ -690,28 +714,220 @@ def plan_export(
                 created=contact.created,
             )
         )
-    states = plan_state(state, people, by_id, present_state)
+    updates = [update for fill in fills.values() if (update := fill.update()) is not None]
+    states = plan_state(state, people, by_id, present_state, now=now, label=label)
     plan = ImportPlan(creates=tuple(creates), updates=tuple(updates), matched=matched, state=states)
     return plan, people
 
 
+def _match_export_contact(
+    contact: Contact,
+    by_id: dict[str, Contact],
+    by_source: dict[str, str],
+    by_email: dict[str, str],
+    by_phone: dict[str, str],
+    by_name: dict[str, list[str]],
+) -> str | None:
+    """Return the id of the log contact an exported contact is: by id, by ``kinship:<id>`` or
+    another source id, by email, by phone, then by a name exactly one contact has; else None."""
+    if contact.id in by_id:
+        return contact.id
+    for source in (f"kinship:{contact.id}", *contact.source_ids):
+        if source in by_source:
+            return by_source[source]
+    for email in contact.emails:
+        if email_key(email) in by_email:
+            return by_email[email_key(email)]
+    for phone in contact.phones:
+        key = phone_key(phone)
+        if len(key) >= MIN_PHONE_DIGITS and key in by_phone:
+            return by_phone[key]
+    namesakes = by_name.get(name_key(contact.name), [])
+    return namesakes[0] if len(namesakes) == 1 else None
+
+
+class _Fill:
+    """What exported contacts add to one contact already in the log (SPEC §9): new emails,
+    phones, aliases, tags and source ids; circle, rhythms, birthday and note where it has none."""
+
+    FIELDS = ("circle", "every_days", "see_every_days", "birthday", "note")
+
+    def __init__(self, contact: Contact) -> None:
+        self.contact = contact
+        self.values: dict[str, list[str]] = {}
+        self.keys: dict[str, set[str]] = {}
+        for kind, have in (
+            ("email", contact.emails),
+            ("phone", contact.phones),
+            ("alias", contact.aliases),
+            ("tag", contact.tags),
+            ("source", contact.source_ids),
+        ):
+            self.values[kind] = []
+            self.keys[kind] = {match_key(kind, value) or value.strip() for value in have}
+        self.fields: dict[str, Any] = {}
+
+    def _gain(self, kind: str, values: Iterable[str]) -> None:
+        keys = self.keys[kind]
+        for value in values:
+            key = match_key(kind, value) or value.strip()
+            if value.strip() and key not in keys:
+                keys.add(key)
+                self.values[kind].append(value)
+
+    def gain(
+        self, contact: Contact, by_source: dict[str, str], by_email: dict[str, str], by_phone: dict[str, str]
+    ) -> None:
+        """Take what ``contact`` (from the export) adds; index its new keys for later matches."""
+        found = self.contact.id
+        sources = (
+            (*contact.source_ids, f"kinship:{contact.id}") if contact.id != found else contact.source_ids
+        )
+        self._gain("email", contact.emails)
+        self._gain("phone", contact.phones)
+        self._gain("alias", contact.aliases)
+        self._gain("tag", contact.tags)
+        self._gain("source", sources)
+        for source in sources:
+            by_source.setdefault(source, found)
+        for email in contact.emails:
+            by_email.setdefault(email_key(email), found)
+        for phone in contact.phones:
+            if len(phone_key(phone)) >= MIN_PHONE_DIGITS:
+                by_phone.setdefault(phone_key(phone), found)
+        for name in self.FIELDS:
+            value = getattr(contact, name)
+            if value is not None and value != "" and getattr(self.contact, name) in (None, ""):
+                self.fields.setdefault(name, value)
+
+    def update(self) -> ContactUpdate | None:
+        """Return the contact's update, or None when the export adds nothing."""
+        if not (any(self.values.values()) or self.fields):
+            return None
+        return ContactUpdate(
+            contact_id=self.contact.id,
+            add_emails=tuple(self.values["email"]),
+            add_phones=tuple(self.values["phone"]),
+            add_source_ids=tuple(self.values["source"]),
+            aliases=tuple(self.values["alias"]),
+            add_tags=tuple(self.values["tag"]),
+            **self.fields,
+        )
+
+
+def planned_contacts(existing: Sequence[Contact], plan: ImportPlan) -> list[Contact]:
+    """Return the contacts of the log as they would be once ``plan`` (of a kinship JSON export)
+    is applied: so ``--dry-run`` plans the next export of the same command against them."""
+    updates = {update.contact_id: update for update in plan.updates}
+    result: list[Contact] = []
+    for contact in existing:
+        update = updates.get(contact.id)
+        if update is not None:
+            fields = {
+                name: getattr(update, name)
+                for name in _Fill.FIELDS
+                if getattr(update, name) is not None and getattr(contact, name) in (None, "")
+            }
+            contact = contact._replace(
+                emails=contact.emails + update.add_emails,
+                phones=contact.phones + update.add_phones,
+                aliases=contact.aliases + update.aliases,
+                tags=contact.tags + update.add_tags,
+                source_ids=contact.source_ids + update.add_source_ids,
+                **fields,
+            )
+        result.append(contact)
+    for new_contact in plan.creates:
+        if new_contact.uid is not None:
+            result.append(
+                Contact(
+                    id=new_contact.uid,
+                    name=new_contact.name,
+                    circle=new_contact.circle,
+                    aliases=new_contact.aliases,
+                    tags=new_contact.tags,
+                    emails=new_contact.emails,
+                    phones=new_contact.phones,
+                    birthday=new_contact.birthday,
+                    every_days=new_contact.every_days,
+                    note=new_contact.note,
+                    archived=new_contact.archived,
+                    created=new_contact.created,
+                    source_ids=new_contact.source_ids,
+                    see_every_days=new_contact.see_every_days,
+                )
+            )
+    return result
+
+
+STATE_KEY_MAX = 300
+"""The longest nudge key a snooze, dismissal or reminder may name (kinship's are under 50)."""
+_STATE_NAMES = {"snooze": "snooze", "dismiss": "dismissal", "remind": "reminder"}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def plan_state(
-    state: Iterable[StateRecord], people: dict[str, str], known: Collection[str], present: Collection[str]
+    state: Iterable[StateRecord],
+    people: dict[str, str],
+    known: Collection[str],
+    present: Collection[str],
+    *,
+    now: dt.datetime | None = None,
+    label: str = "the export",
 ) -> tuple[StateRecord, ...]:
     """Return the exported snoozes, dismissals and reminders not in the log yet (by id), each
-    naming its contact by the id it has in the log (``people``; else an id the log ``known``s)."""
-    return tuple(
-        dataclasses.replace(
-            record,
-            contact_id=(
-                people.get(record.contact_id) or (record.contact_id if record.contact_id in known else None)
-                if record.contact_id
-                else None
-            ),
-        )
-        for record in state
-        if record.id not in present
-    )
+    naming its contact by the id it has in the log (``people``; else an id the log ``known``s).
+
+    Raises DataError naming the record for one that repeats an id, names a contact the export
+    lacks, has a key that is not one line of text, or (with ``now``) was made in the future or
+    before 1900 (SPEC §5).
+    """
+    from kinship import validate
+    from kinship.errors import ValidationError
+
+    seen: dict[str, str] = {}
+    numbers: dict[str, int] = {}
+    planned: list[StateRecord] = []
+    for record in state:
+        kind = _STATE_NAMES.get(record.kind, str(record.kind))
+        numbers[kind] = numbers.get(kind, 0) + 1
+        where = f"{label}: state {kind} {numbers[kind]} ({_id(record.id)})"
+        if record.id in seen:
+            raise _inconsistent(f"{where} repeats the id of {seen[record.id]}")
+        seen[record.id] = f"{kind} {numbers[kind]}"
+        try:
+            validate.unicode_text(record.id, "id")
+            if not record.id.strip() or len(record.id) > STATE_KEY_MAX or _CONTROL.search(record.id):
+                raise ValidationError("id", f"must be one line of 1 to {STATE_KEY_MAX} characters")
+            if record.key is not None:
+                validate.unicode_text(record.key, "key")
+                if not record.key.strip() or len(record.key) > STATE_KEY_MAX or _CONTROL.search(record.key):
+                    raise ValidationError("key", f"must be one line of 1 to {STATE_KEY_MAX} characters")
+            if now is not None:
+                validate.when(record.made_at, now, "made_at")
+                latest = now.date() + dt.timedelta(days=1)  # a day ahead in another zone
+                if not (record.made_day.year >= validate.FIRST_YEAR and record.made_day <= latest):
+                    raise ValidationError("made_day", "must be a past day", record.made_day.isoformat())
+            if record.until is not None and record.until.year < validate.FIRST_YEAR:
+                raise ValidationError(
+                    "until", f"must be in {validate.FIRST_YEAR} or later", record.until.isoformat()
+                )
+        except ValidationError as exc:
+            raise _refused(where, exc) from None
+        if record.id in present:
+            continue
+        contact_id = None
+        if record.contact_id:
+            contact_id = people.get(record.contact_id) or (
+                record.contact_id if record.contact_id in known else None
+            )
+            if contact_id is None:
+                raise DataError(
+                    f"{where}: names a contact ({_id(record.contact_id)}) the export lacks; nothing was imported",
+                    "export it again",
+                )
+        planned.append(dataclasses.replace(record, contact_id=contact_id))
+    return tuple(planned)
 
 
 class ExportInteractions:
@@ -719,8 +935,9 @@ class ExportInteractions:
 
     ``people`` maps exported contact ids to contacts in the log (``plan_export``); an interaction
     may also name a contact the log already has by id. For each batch the shell says which ids
-    and sources were in the log before this import (``present``: left out as already imported)
-    and which came earlier in this import (``repeated``: the file is inconsistent).
+    and sources were in the log before this import (``present``: left out as already imported,
+    however often the file repeats them) and which this import adds earlier (``repeated``: the
+    file is inconsistent).
     """
 
     def __init__(
@@ -732,6 +949,27 @@ class ExportInteractions:
         self.label = label
         self.added = 0
         self.skipped = 0
+        self._checked: object = None
+
+    def check(self, batch: Sequence[tuple[int, Interaction, bytes]]) -> None:
+        """Raise DataError for the first interaction of the batch that breaks a data rule (once a
+        batch: the shell checks before it looks the batch's ids up, ``plan`` again if it did not)."""
+        from kinship import validate
+        from kinship.errors import ValidationError
+
+        if batch and self._checked is batch:
+            return
+        check, now, label = validate.interaction_record, self.now, self.label
+        for number, interaction, _ in batch:
+            try:
+                check(interaction, now)
+                if interaction.created is not None:
+                    validate.when(interaction.created, now, "created")
+                if not interaction.id.strip():
+                    raise ValidationError("id", "must not be empty")
+            except ValidationError as exc:
+                raise _refused(f"{label}: interaction {number} ({_id(interaction.id)})", exc) from None
+        self._checked = batch
 
     def plan(
         self,
@@ -743,44 +981,37 @@ class ExportInteractions:
         repeated_sources: Collection[str] = frozenset(),
     ) -> list[PlannedInteraction]:
         """Return the batch's interactions to add (the batch is (number, interaction, stored id))."""
-        from kinship import validate
-        from kinship.errors import ValidationError
-
         planned: list[PlannedInteraction] = []
         seen: set[bytes] = set()
         seen_sources: set[str] = set()
-        people, known, now = self.people, self.known, self.now
+        people, known = self.people, self.known
         label = self.label
-        check = validate.interaction_record
+        self.check(batch)
         for number, interaction, uid in batch:
-            try:
-                check(interaction, now)
-            except ValidationError as exc:
-                raise _refused(f"{label}: interaction {number} ({interaction.id})", exc) from None
+            # one rule, whatever the batches and the mode: a record already in the log (by id,
+            # or by source: imported before under another id) is left out, however often the
+            # file has it; one this import adds must not come again
+            source = interaction.source
+            if uid in present or (source is not None and source in present_sources):
+                self.skipped += 1
+                continue
             if uid in repeated or uid in seen:
                 raise _inconsistent(
                     f"{label}: interaction {number} repeats the id {interaction.id!r} of an earlier interaction"
                 )
             seen.add(uid)
-            source = interaction.source
             if source is not None:
                 if source in repeated_sources or source in seen_sources:
                     raise _inconsistent(
                         f"{label}: interaction {number} repeats the source {source!r} of an earlier interaction"
                     )
                 seen_sources.add(source)
-                if source in present_sources and uid not in present:
-                    self.skipped += 1  # imported before from the same file, under another id
-                    continue
-            if uid in present:
-                self.skipped += 1
-                continue
             ids: list[str] = []
             for person in interaction.people:
                 found = people.get(person.id) or (person.id if person.id in known else None)
                 if found is None:
                     raise DataError(
-                        f"{label}: interaction {number}: names a contact ({person.id}) the export lacks",
+                        f"{label}: interaction {number}: names a contact ({_id(person.id)}) the export lacks",
                         "export it again",
                     )
                 if found not in ids:
