@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -113,6 +114,21 @@ def test_as_of_days_lie_in_the_years_1900_to_2999(text: str) -> None:
         dates.parse_day(text, _now("UTC"), ZoneInfo("UTC"))
     assert dates.parse_day("2999-12-31", _now("UTC"), ZoneInfo("UTC")) == dt.date(2999, 12, 31)
     assert dates.parse_day("tomorrow", _now("UTC"), ZoneInfo("UTC")) == dt.date(2026, 11, 27)
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-12-01", " 2026-12-01 ", "2026-12-1", "2026-12-01 09:00", "1 December 2026"]
+)
+def test_as_of_iso_days_read_the_same_with_or_without_the_fast_path(text: str) -> None:
+    # YYYY-MM-DD skips the general reader; every other spelling of the day still reaches it
+    for zone in ("UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        assert dates.parse_day(text, _now(zone), ZoneInfo(zone)) == dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "2026-13-01", "2026-1a-01"])
+def test_as_of_impossible_iso_days_are_refused_by_the_general_reader(text: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(text)):
+        dates.parse_day(text, _now("UTC"), ZoneInfo("UTC"))
 
 
 @pytest.mark.parametrize("text", ["9999-W52", "0001-W01", "1899-W52", "3000-W01"])
@@ -257,6 +273,23 @@ def test_week_start_refuses_nonsense() -> None:
         dates.week_start("2025-W53")
     with pytest.raises(UsageError):
         dates.week_start("week 47")
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-W47", "2026-W01", "2026-W53", "2020-W53", "2026-w47", " 2026-W47", "2026W47", "2026-W4"]
+)
+def test_week_start_reads_iso_weeks_with_and_without_the_fast_path(text: str) -> None:
+    # iso_week's own form skips the regular expression: both roads give the same Monday
+    monday = dates.week_start(text)
+    assert monday.weekday() == 0
+    assert dates.iso_week(monday) == dates.parse_week(text)
+    assert dates.week_start(dates.iso_week(monday)) == monday
+
+
+@pytest.mark.parametrize("text", ["2026-W00", "2026-W54", "2025-W53", "2026-W4x", "2026-W470"])
+def test_week_start_refuses_what_is_not_a_week(text: str) -> None:
+    with pytest.raises(UsageError):
+        dates.week_start(text)
 
 
 def test_future_is_refused_beyond_five_minutes() -> None:

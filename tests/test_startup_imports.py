@@ -97,6 +97,30 @@ def _added(*args: str) -> tuple[set[str], str]:
     return names - _python_alone(), stdout
 
 
+NEVER_ON_NUDGES = {
+    "typing",
+    "re",
+    "pathlib",
+    "json",
+    "decimal",
+    "textwrap",
+    "typer",
+    "rich",
+    "kinship.review",
+}
+"""What ``kinship nudges`` (run hourly by cron as ``remind``, and on a million interactions)
+must not import: ``re`` came back once through the ISO week of the crowded-week rule."""
+
+
+def test_nudges_imports_nothing_it_does_not_need(kinship_env: Path) -> None:
+    ok("add", "Ana Lima", "--every", "1w")
+    ok("log", "ana", "--via", "call", "--when", "2026-10-01")
+    added, stdout = _added("nudges", "--as-of", "2026-12-01")
+    assert "Ana Lima" in stdout
+    assert "kinship.engine" in added  # the run really computed the nudges
+    assert sorted(added & NEVER_ON_NUDGES) == []
+
+
 def test_log_imports_nothing_it_does_not_need(kinship_env: Path) -> None:
     ok("add", "Ana Lima")
     ok("add", "Ben Ode")

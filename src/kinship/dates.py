@@ -367,6 +367,12 @@ def _parse_with_dateutil(text: str, now_local: dt.datetime, zone: dt.tzinfo) -> 
 
 def parse_day(text: str, now: dt.datetime, zone: dt.tzinfo) -> dt.date:
     """Return the local day ``text`` names, for ``--as-of``: any day of the years 1900-2999."""
+    plain = text.strip()
+    if len(plain) == 10 and plain.isascii() and plain[4] == plain[7] == "-":
+        try:  # YYYY-MM-DD, as cron lines and scripts write it: no regular expression
+            return check_day(dt.date.fromisoformat(plain), plain)
+        except ValueError:
+            pass  # the general reader below says what is wrong with it
     day = _parse_moment(text, now, zone, DAYS_HINT).date()
     return check_day(day, text.strip())
 
@@ -459,11 +465,15 @@ def iso_week(day: dt.date) -> str:
 
 def week_start(week: str) -> dt.date:
     """Return the Monday of an ISO week written ``2026-W47``."""
-    match = _WEEK_RE.match(week.strip().lower())
-    if not match:
-        raise UsageError(f"cannot read the week {week!r}", "write ISO weeks as 2026-W47")
+    if len(week) == 8 and week[4:6] == "-W" and week.isascii() and (week[:4] + week[6:]).isdigit():
+        year, number = int(week[:4]), int(week[6:])  # as iso_week writes it: no regular expression
+    else:
+        match = _WEEK_RE.match(week.strip().lower())
+        if not match:
+            raise UsageError(f"cannot read the week {week!r}", "write ISO weeks as 2026-W47")
+        year, number = int(match["y"]), int(match["w"])
     try:
-        return dt.date.fromisocalendar(int(match["y"]), int(match["w"]), 1)
+        return dt.date.fromisocalendar(year, number, 1)
     except ValueError as exc:
         raise UsageError(f"no such week: {week}", "ISO weeks run from W01 to W52 or W53") from exc
 
