@@ -69,7 +69,8 @@ def summary(
     created_day: dt.date = dt.date(2024, 1, 1),
     digital_since_face_to_face: int = 0,
 ) -> ContactSummary:
-    """Return a summary whose last days follow from ``days`` and ``face_to_face_days``."""
+    """Return a summary whose last days follow from ``days`` and ``face_to_face_days`` (dates here,
+    day ordinals in the summary, as the store gives them)."""
     ordered = tuple(sorted(set(days)))
     face = tuple(sorted(set(ordered if face_to_face_days is None else face_to_face_days)))
     return ContactSummary(
@@ -79,8 +80,8 @@ def summary(
         birthday=birthday,
         archived=archived,
         created_day=created_day,
-        days=ordered,
-        face_to_face_days=face,
+        days=tuple(map(dt.date.toordinal, ordered)),
+        face_to_face_days=tuple(map(dt.date.toordinal, face)),
         last_day=ordered[-1] if ordered else None,
         last_face_to_face_day=face[-1] if face else None,
         digital_since_face_to_face=digital_since_face_to_face,

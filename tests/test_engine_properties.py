@@ -55,8 +55,8 @@ def contact_summaries(draw: st.DrawFn, as_of: dt.date, index: int = 0) -> Contac
         birthday=birthday,
         archived=draw(st.booleans()),
         created_day=as_of - dt.timedelta(days=draw(st.integers(0, 2000))),
-        days=days,
-        face_to_face_days=face_days,
+        days=tuple(map(dt.date.toordinal, days)),
+        face_to_face_days=tuple(map(dt.date.toordinal, face_days)),
         last_day=last_day,
         last_face_to_face_day=last_face,
         digital_since_face_to_face=digital_days + draw(st.integers(0, 5)),
@@ -79,8 +79,8 @@ def many_contacts(draw: st.DrawFn) -> tuple[list[ContactSummary], dt.date]:
 def meet_today(summary: ContactSummary, as_of: dt.date) -> ContactSummary:
     """Return the summary after a face-to-face interaction on ``as_of``."""
     return summary._replace(
-        days=tuple(sorted({*summary.days, as_of})),
-        face_to_face_days=tuple(sorted({*summary.face_to_face_days, as_of})),
+        days=tuple(sorted({*summary.days, as_of.toordinal()})),
+        face_to_face_days=tuple(sorted({*summary.face_to_face_days, as_of.toordinal()})),
         last_day=as_of,
         last_face_to_face_day=as_of,
         digital_since_face_to_face=0,
@@ -242,13 +242,13 @@ def test_the_learned_rhythm_is_the_median_gap_of_the_distinct_days(
         birthday=None,
         archived=False,
         created_day=dt.date(2024, 1, 1),
-        days=tuple(days),
+        days=tuple(map(dt.date.toordinal, days)),
         face_to_face_days=(),
         last_day=max(days, default=None),
         last_face_to_face_day=None,
         digital_since_face_to_face=0,
     )
-    gaps = gaps_between(days)
+    gaps = gaps_between(map(dt.date.toordinal, days))
     learned = median_days(gaps) if len(gaps) + 1 >= max(learn_min_days, 2) else None
     expected = (None, None) if learned is None else (max(learned, min_rhythm_days), "learned")
     assert rhythm(summary, chosen) == expected

@@ -255,9 +255,11 @@ def brute_summaries(store: Store, as_of: dt.date, window_days: int = 365) -> lis
                 birthday=birthday,
                 archived=bool(archived),
                 created_day=dt.datetime.fromtimestamp(created, dt.UTC).date(),
-                days=tuple(day_from_number(day) for day in sorted({day for day, _ in own if day > start})),
+                days=tuple(
+                    day_from_number(day).toordinal() for day in sorted({day for day, _ in own if day > start})
+                ),
                 face_to_face_days=tuple(
-                    day_from_number(day) for day in sorted({d for d in face if d > start})
+                    day_from_number(day).toordinal() for day in sorted({d for d in face if d > start})
                 ),
                 last_day=day_from_number(max(day for day, _ in own)) if own else None,
                 last_face_to_face_day=None if last_face is None else day_from_number(last_face),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kinship import actions, transfer
 from kinship.actions import ContactChanges, LogRequest
-from kinship.models import Channel
+from kinship.models import Channel, ContactSummary
 from kinship.store import Store, day_number, open_store
 
 UTC = dt.UTC
@@ -25,12 +25,25 @@ AS_OF_DAYS = [
 ]
 
 
+def cached_summaries(store: Store, as_of: dt.date) -> list[ContactSummary]:
+    """Return the summaries read from the day lists, failing if the read fell back to the links."""
+
+    def no_fallback(*args: object, **kwargs: object) -> list[ContactSummary]:
+        raise AssertionError("the day lists were not used: the read fell back to the links")
+
+    store.contact_summaries_from_links = no_fallback  # type: ignore[method-assign]
+    try:
+        return store.contact_summaries(as_of)
+    finally:
+        del store.contact_summaries_from_links
+
+
 def assert_cache_is_exact(store: Store) -> None:
     with store.read():
         stale = store.conn.execute("SELECT count(*) FROM contact_days_stale").fetchone()[0]
         assert stale == 0  # every write leaves the day lists fresh
         for as_of in AS_OF_DAYS:
-            assert store.contact_summaries(as_of) == store.contact_summaries_from_links(as_of), as_of
+            assert cached_summaries(store, as_of) == store.contact_summaries_from_links(as_of), as_of
 
 
 def full_rebuilds(store: Store, write: Callable[[], object]) -> int:
@@ -45,11 +58,23 @@ def full_rebuilds(store: Store, write: Callable[[], object]) -> int:
 
 
 def day_codes(store: Store, name: str) -> list[int]:
-    """Return a contact's stored day list: day * 2 + 1 for a day met face to face, else day * 2."""
+    """Return a contact's stored day lists in one: day * 2 + 1 for a day met face to face, else
+    day * 2 (``day`` counted from 1970, as ``links`` keeps it)."""
     row = store.conn.execute(
-        "SELECT d.codes FROM contact_days d JOIN contacts c ON c.id = d.contact_id WHERE c.name = ?", (name,)
+        "SELECT d.day_count, d.face_count, d.lists FROM contact_days d JOIN contacts c ON c.id = d.contact_id"
+        " WHERE c.name = ?",
+        (name,),
     ).fetchone()
-    return [] if row is None else list(memoryview(row[0]).cast("i"))
+    if row is None:
+        return []
+    day_count, face_count, lists = row
+    values = list(memoryview(lists).cast("i"))
+    assert len(values) == 2 * day_count + face_count
+    days, face = values[:day_count], values[day_count : day_count + face_count]
+    assert set(face) <= set(days) and face == sorted(face) and days == sorted(set(days))
+    assert min(values[day_count + face_count :]) >= 0  # digital interactions per day
+    epoch = dt.date(1970, 1, 1).toordinal()
+    return [(day - epoch) * 2 + (day in face) for day in days]
 
 
 def test_the_day_lists_follow_every_kind_of_change(tmp_path: Path) -> None:
@@ -132,7 +157,7 @@ def test_an_older_database_gains_the_day_lists_through_a_migration_with_a_backup
         "DROP TRIGGER links_updated",
         "DROP TABLE contact_days",
         "DROP TABLE contact_days_stale",
-        "DELETE FROM _sqlite_migrations WHERE name = 'm002_contact_days'",
+        "DELETE FROM _sqlite_migrations WHERE name IN ('m002_contact_days', 'm006_contact_days_digital')",
     ):
         old.execute(statement)
     old.commit()
@@ -140,11 +165,55 @@ def test_an_older_database_gains_the_day_lists_through_a_migration_with_a_backup
     later = NOW + dt.timedelta(hours=1)
     store = open_store(path, later)
     assert [p.name for p in tmp_path.glob("kinship.db.bak-*")] == ["kinship.db.bak-20261126T110000"]
+    with store.read():  # the migration built the lists under its own lock: the first read uses them
+        assert store.conn.execute("SELECT count(*) FROM contact_days").fetchone()[0] == 1
+        assert cached_summaries(store, NOW.date())[0].last_day == dt.date(2026, 11, 1)
+    assert_cache_is_exact(store)
+    store.close()
+
+
+def test_m006_adds_the_digital_counts_to_every_day_list_with_a_backup(tmp_path: Path) -> None:
+    path = tmp_path / "kinship.db"
+    store = open_store(path, NOW)
+    for name in ("Ana Lima", "Ben Ode", "Cy Park"):
+        actions.add_contact(store, NOW, ContactChanges(name=name))
+    for names, when, via in [
+        (("ana", "ben"), "2026-10-01 09:00", Channel.IN_PERSON),
+        (("ana",), "2026-10-01 20:00", Channel.CALL),
+        (("ana",), "2026-10-03", Channel.MESSAGE),
+        (("ana",), "2026-10-03 21:00", Channel.MESSAGE),
+        (("ben",), "2026-11-02", Channel.EMAIL),
+        (("cy",), "2026-11-03", Channel.IN_PERSON),
+    ]:
+        actions.log_interaction(store, NOW, UTC, LogRequest(names=names, when_text=when, channel=via))
     with store.read():
-        assert store.conn.execute("SELECT count(*) FROM contact_days_stale").fetchone()[0] == 1
-        assert store.contact_summaries(NOW.date())[0].last_day == dt.date(2026, 11, 1)
-    with store.write():
-        pass
+        expected = store.contact_summaries_from_links(NOW.date())
+    store.close()
+    old = sqlite3.connect(path)  # turn it back into a database from before m006, with m002's lists
+    for statement in (
+        "DROP TABLE contact_days",
+        "CREATE TABLE contact_days (contact_id INTEGER PRIMARY KEY REFERENCES contacts(id)"
+        " ON DELETE CASCADE, codes BLOB NOT NULL)",
+        "INSERT INTO contact_days SELECT contact_id, x'01000000' FROM links GROUP BY contact_id",
+        "DELETE FROM _sqlite_migrations WHERE name = 'm006_contact_days_digital'",
+    ):
+        old.execute(statement)
+    old.commit()
+    old.close()
+    store = open_store(path, NOW + dt.timedelta(hours=1))
+    assert [p.name for p in tmp_path.glob("kinship.db.bak-*")] == ["kinship.db.bak-20261126T110000"]
+    with store.read():
+        assert store.conn.execute("SELECT count(*) FROM contact_days_stale").fetchone()[0] == 0
+        summaries = cached_summaries(store, NOW.date())
+    assert summaries == expected
+    ana = summaries[0]
+    assert ana.contact.name == "Ana Lima"
+    assert ana.last_face_to_face_day == dt.date(2026, 10, 1)
+    assert ana.digital_since_face_to_face == 2  # the two messages of 3 October; not the call of the 1st
+    assert ana.days == (dt.date(2026, 10, 1).toordinal(), dt.date(2026, 10, 3).toordinal())
+    assert ana.face_to_face_days == (dt.date(2026, 10, 1).toordinal(),)
+    assert summaries[1].digital_since_face_to_face == 1  # Ben: the email after the meeting
+    assert summaries[2].digital_since_face_to_face == 0
     assert_cache_is_exact(store)
     store.close()
 
@@ -312,8 +381,38 @@ def test_a_damaged_day_list_is_read_from_the_links_instead(db_path: Path) -> Non
         for rowid, blob in zip(
             [row[0] for row in conn.execute("SELECT contact_id FROM contact_days")], damaged, strict=True
         ):
-            conn.execute("UPDATE contact_days SET codes = ? WHERE contact_id = ?", (blob, rowid))
+            conn.execute("UPDATE contact_days SET lists = ? WHERE contact_id = ?", (blob, rowid))
     conn.close()
+    for command in (["people", "--json"], ["nudges"], ["review"], ["show", "ana"]):
+        result = ok(*command)
+        assert "Traceback" not in result.output
+    assert ok("people", "--json").stdout == before
+    ok("log", "ana", "ben", "--when", "2026-11-21 12:00")  # a write rebuilds the damaged lists
+    before = ok("people", "--json").stdout
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM contact_days_stale").fetchone()[0] == 0
+    assert conn.execute("SELECT min(day_count) FROM contact_days").fetchone()[0] == 5
+    conn.close()
+    damaged_lists = [  # lists that are not the size their counts say, or counts that cannot be
+        ("lists", b"\x01\x02"),
+        ("lists", b"\x00\x00\x00\x00" * 14),  # five days, face-to-face on five, digital: one too few
+        ("day_count", 0),
+        ("face_count", 6),
+        ("face_count", -1),
+        ("day_count", "five"),
+    ]
+    conn = sqlite3.connect(db_path)
+    good = conn.execute("SELECT contact_id, day_count, face_count, lists FROM contact_days").fetchall()
+    conn.close()
+    for column, blob in damaged_lists:
+        conn = sqlite3.connect(db_path)
+        with conn:
+            conn.executemany("REPLACE INTO contact_days VALUES (?, ?, ?, ?)", good)
+            conn.execute(f"UPDATE contact_days SET {column} = ?", (blob,))
+        conn.close()
+        for command in (["people", "--json"], ["nudges"]):
+            assert "Traceback" not in ok(*command).output
+        assert ok("people", "--json").stdout == before
     for command in (["people", "--json"], ["nudges"], ["review"], ["show", "ana"]):
         result = ok(*command)
         assert "Traceback" not in result.output

@@ -106,10 +106,10 @@ def median_count(values: Sequence[int]) -> float | None:
 _ORDINAL = dt.date.toordinal
 
 
-def gaps_between(days: Iterable[dt.date]) -> list[int]:
-    """Return the gaps in days between consecutive distinct days."""
+def gaps_between(days: Iterable[int]) -> list[int]:
+    """Return the gaps in days between consecutive distinct day ordinals."""
     # whole numbers in C-level maps: far cheaper than timedeltas (this runs for every contact)
-    ordered = sorted(map(_ORDINAL, days))
+    ordered = sorted(days)
     gaps = list(map(operator.sub, ordered[1:], ordered[:-1]))
     return [gap for gap in gaps if gap] if 0 in gaps else gaps  # a zero gap is a repeated day
 
@@ -129,11 +129,13 @@ def rhythm(summary: ContactSummary, settings: Settings) -> tuple[int | None, str
         return summary.every_days, "explicit"
     days = summary.days
     if len(days) >= max(settings.learn_min_days, 2):  # else too few days, even all distinct
-        # gaps_between and median_days inlined: this runs for most contacts
-        ordered = sorted(map(_ORDINAL, days))
-        gaps = list(map(operator.sub, ordered[1:], ordered[:-1]))
-        if 0 in gaps:  # a repeated day
-            gaps = [gap for gap in gaps if gap]
+        # gaps_between and median_days inlined: this runs for most contacts; the day ordinals
+        # arrive distinct and ascending, so the gaps are one C-level map (a summary made by hand
+        # out of order or with a repeat is put in order first)
+        gaps = list(map(operator.sub, days[1:], days[:-1]))
+        if min(gaps) <= 0:
+            ordered = sorted(set(days))
+            gaps = list(map(operator.sub, ordered[1:], ordered[:-1]))
         if gaps and len(gaps) + 1 >= max(settings.learn_min_days, 2):
             gaps.sort()
             middle = len(gaps) // 2
@@ -489,7 +491,7 @@ def group_rhythm(group: GroupSummary, settings: Settings) -> int | None:
     given at least ``learn_min_days`` of them, never below ``min_rhythm_days``; else None."""
     if len(set(group.days)) < max(settings.learn_min_days, 2):
         return None
-    learned = median_days(gaps_between(group.days))
+    learned = median_days(gaps_between(map(_ORDINAL, group.days)))
     return None if learned is None else max(learned, settings.min_rhythm_days)
 
 

@@ -225,6 +225,31 @@ def m005_journal_attic(db: Database) -> None:
         checked_device_id(db.conn, row[2])
 
 
+@migrations()
+def m006_contact_days_digital(db: Database) -> None:
+    """Day lists the summaries read as slices: days as ordinals, the face-to-face days apart, and
+    each day's digital interactions, so the nudges count no links (data-model.md).
+
+    The new lists are built under the migration's lock (``open_store`` rebuilds every stale
+    list after migrating), so no read after the upgrade falls back to the links.
+    """
+    _run_statements(
+        db,
+        """
+        DROP TABLE contact_days;
+
+        CREATE TABLE contact_days (
+            contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+            day_count INTEGER NOT NULL,
+            face_count INTEGER NOT NULL,
+            lists BLOB NOT NULL
+        );
+
+        INSERT OR IGNORE INTO contact_days_stale(contact_id) SELECT id FROM contacts;
+        """,
+    )
+
+
 def _run_statements(db: Database, script: str) -> None:
     """Run each ``;``-separated statement in the caller's transaction.
 

@@ -97,8 +97,10 @@ class Interaction(NamedTuple):
 class ContactSummary(NamedTuple):
     """What the nudge engine needs to know of one contact, as at an as-of day.
 
-    The store computes it in SQL; ``days`` and ``face_to_face_days`` hold the distinct local
-    days with an interaction in the 365 days up to and including the as-of day, ascending.
+    The store computes it from its day lists; ``days`` and ``face_to_face_days`` hold the
+    distinct local days with an interaction in the 365 days up to and including the as-of day,
+    ascending, as day ordinals (``date.toordinal()``): the engine measures gaps in whole numbers
+    and makes a ``date`` only for what it shows.
     """
 
     contact: ContactRef
@@ -107,8 +109,10 @@ class ContactSummary(NamedTuple):
     birthday: str | None
     archived: bool
     created_day: dt.date
-    days: tuple[dt.date, ...]
-    face_to_face_days: tuple[dt.date, ...]
+    days: tuple[int, ...]
+    """Day ordinals (``date.toordinal()``), distinct and ascending."""
+    face_to_face_days: tuple[int, ...]
+    """The days of ``days`` with a face-to-face interaction (ordinals, ascending)."""
     last_day: dt.date | None
     """Last interaction day on or before the as-of day, however long ago."""
     last_face_to_face_day: dt.date | None

@@ -44,19 +44,18 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "m003_nudges",
     "m004_journal",
     "m005_journal_attic",
+    "m006_contact_days_digital",
 )
 """A light copy of migrations.MIGRATION_NAMES (tests keep the two equal)."""
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-_LITTLE_ENDIAN = sys.byteorder == "little"  # contact_days codes are stored little-endian
+_LITTLE_ENDIAN = sys.byteorder == "little"  # contact_days lists are stored little-endian
 BUSY_TIMEOUT_SECONDS = 30.0
 BACKUPS_KEPT = 5
 EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 CHANNELS_BY_CODE: dict[int, Channel] = {code: channel for channel, code in CHANNEL_CODES.items()}
 IN_PERSON_CODE = CHANNEL_CODES[Channel.IN_PERSON]
 VALUE_KINDS = ("alias", "tag", "email", "phone", "source")
-_ODD_BYTES = bytes(value & 1 for value in range(256))
-"""A ``bytes.translate`` table: 1 for an odd byte, 0 for an even one."""
 _PATCHED_DAYS_AT_MOST = 64
 """A contact with more touched days than this in one write gets its day list rebuilt instead."""
 CHECK_CACHE_BYTES = 64 * 1024 * 1024
@@ -376,6 +375,9 @@ def _migrate(conn: sqlite3.Connection, path: Path, now: dt.datetime) -> None:
                     reader.close()
                 _prune_backups(path)
             migrations.apply(Database(conn, recursive_triggers=False, execute_plugins=False))
+            # a migration may leave day lists stale (m006): rebuilt under the same lock, so no
+            # read after the upgrade falls back to counting links
+            Store(conn, path).refresh_contact_days()
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -494,8 +496,8 @@ def open_empty_store(now: dt.datetime) -> Store:
 
 def _summary(
     contact: tuple[str, str, str | None, int | None, str | None, int, int, int | None],
-    days: tuple[dt.date, ...],
-    face_to_face_days: tuple[dt.date, ...],
+    days: tuple[int, ...],
+    face_to_face_days: tuple[int, ...],
     last: int | None,
     last_f2f: int | None,
     digital: int,
@@ -543,6 +545,42 @@ _WATCH_LINKS_SQL = (
 def _one_contact(summary_sql: str) -> str:
     """Return a summary query over all contacts narrowed to the one contact ``:rowid``."""
     return summary_sql.replace("ORDER BY c.id", "WHERE c.id = :rowid")
+
+
+def _day_list_view(lists: bytes, day_count: int, face_count: int) -> memoryview | array[int]:
+    """Return a contact's stored day lists (days, then face, then digital) as one sequence of
+    integers. A ValueError or TypeError for lists that cannot be right (torn, missing, empty, or
+    not the size their counts say): the cache is only derived data, and the caller reads the
+    links instead."""
+    if not 0 <= face_count <= day_count or day_count < 1 or len(lists) != 4 * (2 * day_count + face_count):
+        raise ValueError("day lists that do not match their counts")
+    if _LITTLE_ENDIAN:
+        return memoryview(lists).cast("i")
+    values = array("i", lists)
+    values.byteswap()
+    return values
+
+
+_LAST_ORDINAL = dt.date.max.toordinal()
+
+
+def _checked_ordinal(day: int) -> int:
+    """Return the day ordinal of a ``links.day``; an OverflowError for a day no date can be (a
+    number another tool wrote): that contact's list is not built, and readers use the links."""
+    ordinal = day + EPOCH_ORDINAL
+    if not 1 <= ordinal <= _LAST_ORDINAL:
+        raise OverflowError(f"day {day} is out of range")
+    return ordinal
+
+
+def _read_day_list(row: Sequence[Any] | None) -> tuple[array[int], array[int], array[int]]:
+    """Return a contact's stored day lists (days, face, digital) as arrays to change (empty: none)."""
+    if row is None:
+        return array("i"), array("i"), array("i")
+    day_count, face_count, lists = row
+    values = array("i", _day_list_view(lists, day_count, face_count))
+    face_end = day_count + face_count
+    return values[:day_count], values[day_count:face_end], values[face_end:]
 
 
 class Store:
@@ -1531,21 +1569,22 @@ class Store:
         FROM contacts c ORDER BY c.id
         """
 
-    # the last digital interactions after the last face-to-face day, up to the as-of day
-    _DIGITAL_SINCE_FACT = _FACE_TO_FACE_FACTS.split("LIMIT 1),", 1)[1]
-    # the day list gives the last face-to-face day itself (its last odd code): only the digital
-    # interactions after it are counted in SQL
+    # the day lists give every figure: the window's days are a slice of them, the last
+    # face-to-face day a binary search, the digital interactions after it a sum of day counts
     _CACHED_SUMMARY_SQL = f"""
-        SELECT {_CONTACT_COLUMNS}, d.codes,{_DIGITAL_SINCE_FACT}
+        SELECT {_CONTACT_COLUMNS}, d.day_count, d.face_count, d.lists
         FROM contacts c LEFT JOIN contact_days d ON d.contact_id = c.id ORDER BY c.id
         """
 
     def refresh_contact_days(self) -> int:
         """Bring the day lists of the contacts whose links changed up to date; return how many.
 
-        ``contact_days`` holds, per contact, every distinct interaction day as ``day * 2 + 1``
-        when one of that day's interactions was face to face, else ``day * 2``: ascending 32-bit
-        little-endian integers. Triggers on ``links`` mark a contact stale whenever its links
+        ``contact_days`` holds, per contact, three lists of 32-bit little-endian integers one
+        after the other in one blob (``lists``): every distinct interaction day as a day ordinal
+        (``date.toordinal()``), ascending (``day_count`` of them); the days among them with a
+        face-to-face interaction (``face_count``); and beside each day, that day's digital
+        interactions, on any channel but in person. The summaries read a window of them as
+        slices, with no conversion per day. Triggers on ``links`` mark a contact stale whenever its links
         change (whoever changes them); ``write()`` calls this before it commits, and readers
         fall back to the links index while anything is stale, so the answer is always exact.
 
@@ -1601,67 +1640,78 @@ class Store:
         if self.conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone() is None:
             self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
             return
-        codes = array("i")
-        row = self.conn.execute(
-            "SELECT codes FROM contact_days WHERE contact_id = ?", (contact_id,)
-        ).fetchone()
-        if row is not None:
-            codes.frombytes(row[0])
-            if not _LITTLE_ENDIAN:
-                codes.byteswap()
-        days = [
+        try:
+            days, face, digital = _read_day_list(
+                self.conn.execute(
+                    "SELECT day_count, face_count, lists FROM contact_days WHERE contact_id = ?",
+                    (contact_id,),
+                ).fetchone()
+            )
+        except (TypeError, ValueError):  # a list damaged behind kinship's back: built again whole
+            self._refresh_one(contact_id)
+            return
+        touched = [
             day
             for (day,) in self.conn.execute(
                 "SELECT day FROM temp.kinship_touched_days WHERE contact_id = ? ORDER BY day", (contact_id,)
             )
         ]
-        for day in days:
-            (face,) = self.conn.execute(
-                "SELECT max(channel = ?) FROM links WHERE contact_id = ? AND day = ?",
-                (IN_PERSON_CODE, contact_id, day),
+        for day in touched:
+            met, count = self.conn.execute(
+                "SELECT max(channel = ?), count(nullif(channel, ?)) FROM links WHERE contact_id = ? AND day = ?",
+                (IN_PERSON_CODE, IN_PERSON_CODE, contact_id, day),
             ).fetchone()
-            position = bisect_left(codes, day * 2)
-            present = position < len(codes) and codes[position] >> 1 == day
-            if face is None:  # no interaction left that day
+            ordinal = _checked_ordinal(day)
+            position = bisect_left(days, ordinal)
+            present = position < len(days) and days[position] == ordinal
+            at = bisect_left(face, ordinal)
+            was_met = at < len(face) and face[at] == ordinal
+            if met is None:  # no interaction left that day
                 if present:
-                    del codes[position]
+                    del days[position]
+                    del digital[position]
             elif present:
-                codes[position] = day * 2 + face
+                digital[position] = count
             else:
-                codes.insert(position, day * 2 + face)
-        if not codes:
+                days.insert(position, ordinal)
+                digital.insert(position, count)
+            if met and not was_met:
+                face.insert(at, ordinal)
+            elif was_met and not met:
+                del face[at]
+        self._store_day_list(contact_id, days, face, digital)
+
+    def _store_day_list(
+        self, contact_id: int, days: array[int], face: array[int], digital: array[int]
+    ) -> None:
+        """Write a contact's day lists (little-endian), or drop them when empty."""
+        if not days:
             self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
             return
+        lists = days + face + digital
         if not _LITTLE_ENDIAN:
-            codes.byteswap()
+            lists.byteswap()
         self.conn.execute(
-            "INSERT OR REPLACE INTO contact_days(contact_id, codes) VALUES (?, ?)",
-            (contact_id, codes.tobytes()),
+            "INSERT OR REPLACE INTO contact_days(contact_id, day_count, face_count, lists) VALUES (?, ?, ?, ?)",
+            (contact_id, len(days), len(face), lists.tobytes()),
         )
 
     def _refresh_one(self, contact_id: int) -> None:
         if self.conn.execute("SELECT 1 FROM contacts WHERE id = ?", (contact_id,)).fetchone() is None:
             self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
             return  # links left behind by a contact deleted elsewhere count for no one
-        codes = array(
-            "i",
-            (
-                day * 2 + face
-                for day, face in self.conn.execute(
-                    "SELECT day, max(channel = ?) FROM links WHERE contact_id = ? GROUP BY day ORDER BY day",
-                    (IN_PERSON_CODE, contact_id),
-                )
-            ),
-        )
-        if not codes:
-            self.conn.execute("DELETE FROM contact_days WHERE contact_id = ?", (contact_id,))
-            return
-        if not _LITTLE_ENDIAN:
-            codes.byteswap()
-        self.conn.execute(
-            "INSERT OR REPLACE INTO contact_days(contact_id, codes) VALUES (?, ?)",
-            (contact_id, codes.tobytes()),
-        )
+        days, face, digital = array("i"), array("i"), array("i")
+        for day, met, count in self.conn.execute(
+            "SELECT day, max(channel = ?), count(nullif(channel, ?)) FROM links"
+            " WHERE contact_id = ? GROUP BY day ORDER BY day",
+            (IN_PERSON_CODE, IN_PERSON_CODE, contact_id),
+        ):
+            ordinal = _checked_ordinal(day)
+            days.append(ordinal)
+            if met:
+                face.append(ordinal)
+            digital.append(count)
+        self._store_day_list(contact_id, days, face, digital)
 
     def contact_summaries(
         self, as_of: dt.date, *, window_days: int = 365, rowid: int | None = None
@@ -1675,23 +1725,19 @@ class Store:
             return self.contact_summaries_from_links(as_of, window_days=window_days, rowid=rowid)
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
-        # one shared date object per code (day * 2 + face-to-face flag) of the window, and per day
-        # (a created or last day) met on the way
+        # the window (start, end] in day ordinals, and one shared date object per day of it (a
+        # created or last day) met on the way
         fromordinal = dt.date.fromordinal
-        code_dates = {
-            code: fromordinal((code >> 1) + EPOCH_ORDINAL) for code in range((start + 1) * 2, (end + 1) * 2)
-        }
-        day_dates = {code >> 1: day for code, day in code_dates.items()}
-        lookup = code_dates.__getitem__
-        # a face-to-face code maps to its date, any other to None (filter(None, ...) drops them):
-        # two C-level steps instead of a Python-visible call per code
-        face_lookup = {code: day if code & 1 else None for code, day in code_dates.items()}.__getitem__
-        low_code, high_code = start * 2 + 1, end * 2 + 1
+        first, last = start + EPOCH_ORDINAL, end + EPOCH_ORDINAL
+        day_dates = {day: fromordinal(day) for day in range(first + 1, last + 1)}
         summaries = []
         rows = self.conn.execute(
             self._CACHED_SUMMARY_SQL if rowid is None else _one_contact(self._CACHED_SUMMARY_SQL),
-            {"end": end, "in_person": IN_PERSON_CODE, "before_all": -(10**9), "rowid": rowid},
+            {"rowid": rowid},
         )
+        # C-level construction of the named tuples, their fields in order (the exactness tests
+        # compare every field with the summaries made by keyword from the links)
+        new = tuple.__new__
         try:
             for (
                 uid,
@@ -1702,53 +1748,66 @@ class Store:
                 archived,
                 created,
                 see_every,
-                blob,
-                digital,
+                day_count,
+                face_count,
+                lists,
             ) in rows:
-                own_days: tuple[dt.date, ...] = ()
-                own_f2f: tuple[dt.date, ...] = ()
+                own_days: tuple[int, ...] = ()
+                own_f2f: tuple[int, ...] = ()
                 last_day = last_f2f_day = None
-                if blob is not None:
-                    if _LITTLE_ENDIAN:
-                        codes: Sequence[int] = memoryview(blob).cast("i")
-                    else:
-                        swapped = array("i")
-                        swapped.frombytes(blob)
-                        swapped.byteswap()
-                        codes = swapped
-                    high = bisect_right(codes, high_code)
+                digital = 0
+                if lists is not None:
+                    # one sequence: the days at [0, n), the face-to-face days at [n, face_end),
+                    # each day's digital interactions at [face_end, face_end + n)
+                    values = _day_list_view(lists, day_count, face_count)
+                    face_end = day_count + face_count
+                    # the days usually end before the as-of day (a check instead of a search),
+                    # and hold at most one entry per day of the window (a short search)
+                    high = (
+                        day_count
+                        if values[day_count - 1] <= last
+                        else bisect_right(values, last, 0, day_count)
+                    )
                     if high:
-                        last = codes[high - 1] >> 1
-                        last_day = day_dates.get(last) or fromordinal(last + EPOCH_ORDINAL)
-                        low = bisect_right(codes, low_code)
-                        window = codes[low:high]
-                        if window:
-                            own_days = tuple(map(lookup, window))
-                            own_f2f = tuple(filter(None, map(face_lookup, window)))
-                        if own_f2f:
-                            last_f2f_day = own_f2f[-1]
-                        elif low:  # met in person before the window, if ever: the last odd code
-                            # the codes are stored little-endian: every fourth byte is a code's
-                            # lowest, odd for a face-to-face day (a C-level search, no loop)
-                            found = blob[0 : low * 4 : 4].translate(_ODD_BYTES).rfind(1)
-                            if found >= 0:
-                                face = codes[found] >> 1
-                                last_f2f_day = day_dates.get(face) or fromordinal(face + EPOCH_ORDINAL)
-                created_day = created // 86400  # the local day it was added
+                        low = bisect_right(values, first, max(0, high - window_days), high)
+                        own_days = tuple(values[low:high].tolist())
+                        ordinal = values[high - 1]
+                        last_day = day_dates.get(ordinal) or fromordinal(ordinal)
+                        if face_count and values[face_end - 1] <= last:
+                            met = face_end
+                        else:
+                            met = bisect_right(values, last, day_count, face_end)
+                        if met > day_count:  # the last face-to-face day, and the digital ones after it
+                            start_at = bisect_right(values, first, max(day_count, met - window_days), met)
+                            own_f2f = tuple(values[start_at:met].tolist())
+                            ordinal = values[met - 1]
+                            last_f2f_day = day_dates.get(ordinal) or fromordinal(ordinal)
+                            after = (
+                                bisect_right(values, ordinal, low, high)
+                                if ordinal > first
+                                else bisect_right(values, ordinal, 0, low)
+                            )
+                            digital = sum(values[face_end + after : face_end + high])
+                        else:
+                            digital = sum(values[face_end : face_end + high])
+                created_day = created // 86400 + EPOCH_ORDINAL  # the local day it was added
                 summaries.append(
-                    ContactSummary(
-                        contact=ContactRef(uid, name),
-                        circle=circle,
-                        every_days=every,
-                        birthday=birthday,
-                        archived=bool(archived),
-                        created_day=day_dates.get(created_day) or fromordinal(created_day + EPOCH_ORDINAL),
-                        days=own_days,
-                        face_to_face_days=own_f2f,
-                        last_day=last_day,
-                        last_face_to_face_day=last_f2f_day,
-                        digital_since_face_to_face=int(digital),
-                        see_every_days=see_every,
+                    new(
+                        ContactSummary,
+                        (
+                            new(ContactRef, (uid, name)),
+                            circle,
+                            every,
+                            birthday,
+                            bool(archived),
+                            day_dates.get(created_day) or fromordinal(created_day),
+                            own_days,
+                            own_f2f,
+                            last_day,
+                            last_f2f_day,
+                            digital,
+                            see_every,
+                        ),
                     )
                 )
         except (TypeError, ValueError, KeyError, OverflowError):
@@ -1763,9 +1822,9 @@ class Store:
         """Return the summaries (all, or of the contact ``rowid``) from the links index alone (no cache)."""
         end = day_number(as_of)
         start = end - window_days  # the window is (start, end]
-        # one shared date object per day of the window (and its text as SQLite prints it)
-        window_dates = {str(number): day_from_number(number) for number in range(start + 1, end + 1)}
-        lookup = window_dates.__getitem__
+        # the day ordinal of each day of the window, by its text as SQLite prints it
+        ordinals = {str(number): number + EPOCH_ORDINAL for number in range(start + 1, end + 1)}
+        lookup = ordinals.__getitem__
         summaries = []
         rows = self.conn.execute(
             self._SUMMARY_SQL if rowid is None else _one_contact(self._SUMMARY_SQL),
@@ -1785,8 +1844,8 @@ class Store:
             last_f2f,
             digital,
         ) in rows:
-            own_days: tuple[dt.date, ...] = ()
-            own_f2f: tuple[dt.date, ...] = ()
+            own_days: tuple[int, ...] = ()
+            own_f2f: tuple[int, ...] = ()
             if window is not None:
                 all_text, _, f2f_text = window.partition(";")
                 # dict.fromkeys drops the repeats of a day (several links) keeping key order;
