@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -252,3 +254,46 @@ def test_the_learned_rhythm_is_the_median_gap_of_the_distinct_days(
     learned = median_days(gaps) if len(gaps) + 1 >= max(learn_min_days, 2) else None
     expected = (None, None) if learned is None else (max(learned, min_rhythm_days), "learned")
     assert rhythm(summary, chosen) == expected
+
+
+_BIRTHDAY_RE = re.compile(r"^(?:(?P<year>\d{4})|-)-(?P<month>\d{2})-(?P<day>\d{2})$")
+
+
+def _birthday_by_pattern(text: str | None) -> tuple[int | None, int, int] | None:
+    """The regular expression parse_birthday_text used before it read the text by hand."""
+    match = _BIRTHDAY_RE.match(text.strip()) if text else None
+    if not match:
+        return None
+    year = int(match["year"]) if match["year"] else None
+    try:
+        dt.date(2000 if year is None else year, int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
+    return year, int(match["month"]), int(match["day"])
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text(alphabet="0123456789--- \n٤x", max_size=12) | st.dates().map(dt.date.isoformat))
+def test_birthdays_read_by_hand_as_the_pattern_read_them(text: str) -> None:
+    birthday = parse_birthday_text(text)
+    expected = _birthday_by_pattern(text)
+    assert (None if birthday is None else (birthday.year, birthday.month, birthday.day)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1990-03-04",
+        "--03-04",
+        " --02-29\n",
+        "1990-3-04",
+        "---03-04",
+        "1990-02-30",
+        "19900-03-04",
+        "٢٠٠٠-01-02",
+    ],
+)
+def test_birthday_spellings(text: str) -> None:
+    birthday = parse_birthday_text(text)
+    expected = _birthday_by_pattern(text)
+    assert (None if birthday is None else (birthday.year, birthday.month, birthday.day)) == expected

@@ -114,9 +114,11 @@ must not import: ``re`` came back once through the ISO week of the crowded-week 
 
 def test_nudges_imports_nothing_it_does_not_need(kinship_env: Path) -> None:
     ok("add", "Ana Lima", "--every", "1w")
+    ok("add", "Ben Ode", "--birthday", "1990-12-03")
     ok("log", "ana", "--via", "call", "--when", "2026-10-01")
     added, stdout = _added("nudges", "--as-of", "2026-12-01")
     assert "Ana Lima" in stdout
+    assert "Ben Ode's birthday is in 2 days" in stdout  # a birthday is read without `re` too
     assert "kinship.engine" in added  # the run really computed the nudges
     assert sorted(added & NEVER_ON_NUDGES) == []
 
