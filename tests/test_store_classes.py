@@ -133,3 +133,54 @@ def test_completion_never_migrates(db_path: Path) -> None:
     _make_older(db_path)
     assert complete_names(None, "an") == ["Ana Lima"]
     assert json.loads(ok("db", "status", "--json").stdout)["pending"] == ["m003_nudges"]
+
+
+def test_contacts_read_every_field_into_its_own_place(tmp_path: Path) -> None:
+    """``Store.contacts`` builds each Contact positionally (fast): every field lands where it belongs."""
+    import datetime as dt
+
+    from kinship import actions
+    from kinship.actions import ContactChanges
+    from kinship.models import Contact
+    from kinship.store import open_store
+
+    now = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
+    store = open_store(tmp_path / "kinship.db", now)
+    actions.add_contact(
+        store,
+        now,
+        ContactChanges(
+            name="Ana Lima",
+            circle="friends",
+            aliases=("Nana",),
+            tags=("climbing",),
+            emails=("ana@example.org",),
+            phones=("+351 912 345 678",),
+            birthday="--03-04",
+            every_days=14,
+            note="likes tea",
+            see_every_days=30,
+        ),
+    )
+    actions.add_contact(store, now, ContactChanges(name="Ben Ode"))
+    with store.read():
+        ana, ben = store.contacts()
+    assert ana == Contact(
+        id=ana.id,
+        name="Ana Lima",
+        circle="friends",
+        aliases=("Nana",),
+        tags=("climbing",),
+        emails=("ana@example.org",),
+        phones=(ana.phones[0],),
+        birthday="--03-04",
+        every_days=14,
+        note="likes tea",
+        archived=False,
+        created=now,
+        source_ids=(),
+        see_every_days=30,
+    )
+    assert ana.phones[0].replace(" ", "").endswith("912345678")
+    assert ben == Contact(id=ben.id, name="Ben Ode", created=now)
+    store.close()
