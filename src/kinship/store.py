@@ -981,6 +981,11 @@ class Store:
             see,
         ) in self.conn.execute(sql, params):
             own = values.get(rowid)
+            aliases: tuple[str, ...]
+            tags: tuple[str, ...]
+            emails: tuple[str, ...]
+            phones: tuple[str, ...]
+            sources: tuple[str, ...]
             if own is None:
                 aliases = tags = emails = phones = sources = ()
             else:
