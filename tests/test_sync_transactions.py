@@ -1,0 +1,342 @@
+"""kinship sync holds the write lock one received file at a time, and publishes only what committed.
+
+A sync used to apply everything in one transaction and rename its own file into place before
+that transaction committed: a large received file kept `kinship log` and cron's `kinship
+remind` waiting past their busy timeout, and a failed commit could leave a file in the folder
+holding entries this device never committed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.conftest import ok, run
+from tests.journal_world import NOW, ZONE, export_text, small_log
+from tests.kinship_process import finish, kinship
+from tests.test_sync_hostile import HOSTILE, contact_put, interaction_put
+
+from kinship import actions, sync
+from kinship.actions import LogRequest
+from kinship.errors import DataError
+from kinship.store import Store, open_store
+
+EARLY = "00000000000000aa"  # a device whose entries all come first
+LATE = "00000000000000bb"
+
+
+def entry_id(device: str, step: int) -> str:
+    """Return the id of an entry ``device`` made ``step`` milliseconds after NOW."""
+    return f"{int(NOW.timestamp() * 1000) + step:012x}{device}0000"
+
+
+def device_file(folder: Path, device: str, entries: list[tuple[int, list[str]]], name: str) -> Path:
+    """Write a complete sync file of ``device``: each entry as (milliseconds after NOW, op lines)."""
+    own = folder / device
+    own.mkdir(exist_ok=True)
+    ids = [entry_id(device, step) for step, _ops in entries]
+    lines = [json.dumps({"kinship_sync": 1, "device": device, "name": name})]
+    for entry, (_step, ops) in zip(ids, entries, strict=True):
+        lines += [json.dumps({"entry": entry, "at": 0, "words": "add: someone"}), *ops]
+        lines.append(json.dumps({"end": entry}))
+    lines.append(json.dumps({"complete": True, "entries": len(entries)}))
+    path = own / f"{ids[0]}-{ids[-1]}.kjl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def names_committed(database: Path) -> set[str]:
+    """Return the contact names another connection sees: what has committed."""
+    conn = sqlite3.connect(database, timeout=0)
+    try:
+        return {str(row[0]) for row in conn.execute("SELECT name FROM contacts")}
+    finally:
+        conn.close()
+
+
+def watch_entries(monkeypatch: pytest.MonkeyPatch, seen: Callable[[str], None]) -> None:
+    """Call ``seen(entry id)`` before each received entry is applied."""
+    apply_entry = sync._Applier.apply_entry
+
+    def watched(self: Any, header: dict[str, Any], ops: Iterator[dict[str, Any]]) -> None:
+        seen(str(header["entry"]))
+        apply_entry(self, header, ops)
+
+    monkeypatch.setattr(sync._Applier, "apply_entry", watched)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    return shared
+
+
+def test_a_received_file_is_committed_before_the_next_one_is_applied(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    device_file(folder, EARLY, [(0, [contact_put("7a" * 16, "Yan Good")])], "early")
+    # the later file is hostile: its entry is rolled back and the file skipped with its reason
+    device_file(folder, LATE, [(5, [contact_put("6b" * 16, "Zoe Far"), HOSTILE["a cut line"]])], "late")
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    seen_while_applying: dict[str, set[str]] = {}
+    watch_entries(
+        monkeypatch, lambda entry: seen_while_applying.setdefault(entry, names_committed(laptop.path))
+    )
+    report = sync.sync(laptop, folder, name="laptop")
+    assert seen_while_applying == {entry_id(EARLY, 0): set(), entry_id(LATE, 5): {"Yan Good"}}
+    assert report.received == {"early": 1}
+    assert len(report.skipped) == 1 and report.skipped[0].startswith(f"{LATE}/")
+    assert "not valid JSON" in report.skipped[0]
+    assert names_committed(laptop.path) == {"Yan Good"}
+    applied = dict(laptop.conn.execute("SELECT device, last_applied FROM journal_devices").fetchall())
+    assert applied == {EARLY: entry_id(EARLY, 0)}  # recorded with the file's entries, nothing of the other
+    laptop.close()
+
+
+def test_files_that_interleave_in_time_are_applied_in_id_order_a_stretch_at_a_time(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    yan = "7a" * 16
+    # the late device heard of Yan (made by the early one between its two entries) and logged with him
+    device_file(
+        folder,
+        LATE,
+        [(0, [contact_put("6b" * 16, "Zoe Far")]), (2, [interaction_put("ab" * 16, [yan], note="with Yan")])],
+        "late",
+    )
+    device_file(folder, EARLY, [(1, [contact_put(yan, "Yan Good")])], "early")
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    seen_while_applying: dict[str, set[str]] = {}
+    watch_entries(
+        monkeypatch, lambda entry: seen_while_applying.setdefault(entry, names_committed(laptop.path))
+    )
+    report = sync.sync(laptop, folder, name="laptop")
+    assert report.received == {"early": 1, "late": 2} and not report.skipped
+    assert seen_while_applying == {
+        entry_id(LATE, 0): set(),
+        entry_id(EARLY, 1): {"Zoe Far"},
+        entry_id(LATE, 2): {"Zoe Far", "Yan Good"},
+    }
+    (logged,) = laptop.history()
+    assert [person.name for person in logged.people] == ["Yan Good"]
+    laptop.close()
+
+
+def tripwire(database: Path, name: str) -> None:
+    """Make every commit that adds a contact called ``name`` fail (a deferred foreign key)."""
+    conn = sqlite3.connect(database)
+    try:
+        conn.executescript(
+            f"""
+            CREATE TABLE tripwire(contact INTEGER REFERENCES contacts(id) DEFERRABLE INITIALLY DEFERRED);
+            CREATE TRIGGER tripwire AFTER INSERT ON contacts WHEN new.name = '{name}'
+            BEGIN INSERT INTO tripwire VALUES (-1); END;
+            """
+        )
+    finally:
+        conn.close()
+
+
+def untrip(database: Path) -> None:
+    conn = sqlite3.connect(database)
+    try:
+        conn.executescript("DROP TRIGGER tripwire; DROP TABLE tripwire;")
+    finally:
+        conn.close()
+
+
+def own_files(folder: Path, store: Store) -> list[str]:
+    own = folder / str(store.get_meta("device_id"))
+    return sorted(path.name for path in own.iterdir()) if own.exists() else []
+
+
+def test_a_commit_that_fails_keeps_the_files_before_it_and_publishes_nothing(
+    tmp_path: Path, folder: Path
+) -> None:
+    laptop = small_log(tmp_path / "laptop.db")
+    sync.sync(laptop, folder, name="laptop")  # the first exchange: everything it holds, sent
+    sent_before = own_files(folder, laptop)
+    actions.log_interaction(laptop, NOW, ZONE, LogRequest(names=("Ben",), note="new here"))
+    device_file(folder, EARLY, [(0, [contact_put("7a" * 16, "Yan Good")])], "early")
+    # another Cy Park: applying it merges the two, an entry of this device in the same transaction
+    device_file(folder, LATE, [(5, [contact_put("6b" * 16, "Cy Park")])], "late")
+    laptop.close()
+    tripwire(tmp_path / "laptop.db", "Cy Park")
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    with pytest.raises(DataError) as raised:
+        sync.sync(laptop, folder)
+    assert raised.value.exit_code == 5 and "FOREIGN KEY" in raised.value.message
+    assert raised.value.hint is not None
+    assert raised.value.hint.startswith("the 1 change received stays applied; nothing was sent; ")
+    # neither the merge that never committed nor "new here" (committed before) was sent
+    assert own_files(folder, laptop) == sent_before
+    assert not list(folder.glob("*/.*.tmp"))
+    assert "Yan Good" in names_committed(laptop.path)
+    assert not laptop.conn.execute("SELECT 1 FROM journal WHERE words LIKE 'sync: merged%'").fetchall()
+    laptop.close()
+    untrip(tmp_path / "laptop.db")
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    report = sync.sync(laptop, folder)
+    assert report.received == {"late": 1} and report.merged == [
+        "merged Cy Park into Cy Park (added on two devices)"
+    ]
+    assert report.sent == 2  # "new here" and the merge
+    desk = open_store(tmp_path / "desk.db", NOW)
+    for store in (desk, laptop, desk):
+        sync.sync(store, folder)
+    assert export_text(desk) == export_text(laptop)
+    assert "new here" in export_text(desk)
+    desk.close()
+    laptop.close()
+
+
+def test_a_full_disk_while_writing_this_devices_file_sends_nothing_and_says_so(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+
+    laptop = small_log(tmp_path / "laptop.db")
+    sync.sync(laptop, folder, name="laptop")
+    sent_before = own_files(folder, laptop)
+    actions.log_interaction(laptop, NOW, ZONE, LogRequest(names=("Ben",), note="new here"))
+    device_file(folder, EARLY, [(0, [contact_put("7a" * 16, "Yan Good")])], "early")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(sync.os, "fsync", full)
+    with pytest.raises(DataError) as raised:
+        sync.sync(laptop, folder)
+    assert raised.value.exit_code == 5 and "no space left on device writing" in raised.value.message
+    assert (
+        raised.value.hint == "the 1 change received stays applied; nothing was sent; run `kinship sync` again"
+    )
+    assert own_files(folder, laptop) == sent_before and not list(folder.glob("*/.*.tmp"))
+    assert "Yan Good" in names_committed(laptop.path)
+    monkeypatch.undo()
+    assert sync.sync(laptop, folder).sent == 1
+    laptop.close()
+
+
+def test_a_file_sent_but_not_recorded_is_sent_again_and_applied_once(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop = small_log(tmp_path / "laptop.db")
+    sync.sync(laptop, folder, name="laptop")
+    actions.log_interaction(laptop, NOW, ZONE, LogRequest(names=("Ben",), note="new here"))
+    set_meta = Store.set_meta
+
+    def failing(self: Store, key: str, value: str | None) -> None:
+        if key.startswith(sync.PUBLISHED_PREFIX):
+            raise sqlite3.OperationalError("disk I/O error")
+        set_meta(self, key, value)
+
+    monkeypatch.setattr(Store, "set_meta", failing)
+    with pytest.raises(DataError) as raised:
+        sync.sync(laptop, folder)
+    assert raised.value.hint is not None and "file was sent but not recorded" in raised.value.hint
+    assert len(own_files(folder, laptop)) == 2
+    monkeypatch.undo()
+    actions.log_interaction(laptop, NOW, ZONE, LogRequest(names=("Cy",), note="newer"))
+    assert sync.sync(laptop, folder).sent == 2  # "new here" again, with "newer", in a new file
+    assert len(own_files(folder, laptop)) == 3
+    desk = open_store(tmp_path / "desk.db", NOW)
+    report = sync.sync(desk, folder, name="desk")
+    assert report.received == {"laptop": 3} and not report.skipped  # the snapshot and the two logs, once each
+    assert export_text(desk) == export_text(laptop)
+    desk.close()
+    laptop.close()
+
+
+def test_the_cli_reports_a_failed_commit_in_one_line_with_exit_5(kinship_env: Path, db_path: Path) -> None:
+    folder = kinship_env / "shared"
+    folder.mkdir()
+    ok("add", "Ana Lima")
+    device_file(folder, EARLY, [(0, [contact_put("7a" * 16, "Yan Good")])], "early")
+    device_file(folder, LATE, [(5, [contact_put("6b" * 16, "Zoe Far")])], "late")
+    tripwire(db_path, "Zoe Far")
+    result = run("sync", str(folder))
+    assert result.exit_code == 5 and result.exception is None
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("Error: ") and lines[1].startswith("Hint: ")
+    assert "stays applied" in lines[1] and "Traceback" not in result.stderr
+    assert "Yan Good" in run("people").stdout
+
+
+PAUSING_SYNC = """
+import sys
+from kinship import store
+from kinship.cli import main
+
+write = store.Store.write
+paused = False
+
+def pausing_write(self, *args, **kwargs):
+    # pauses before the transaction that would apply the second file, once the first has committed
+    global paused
+    names = {row[0] for row in self.conn.execute("SELECT name FROM contacts")}
+    if not paused and "Yan Good" in names and "Zoe Far" not in names:
+        paused = True
+        print("between files", flush=True)
+        sys.stdin.readline()
+    return write(self, *args, **kwargs)
+
+store.Store.write = pausing_write
+main(["sync", sys.argv[1]])
+"""
+
+
+@pytest.mark.parametrize("meanwhile", ["log", "sync"])
+def test_another_command_writes_between_two_received_files(
+    kinship_env: Path, db_path: Path, meanwhile: str
+) -> None:
+    folder = kinship_env / "shared"
+    folder.mkdir()
+    ok("add", "Ana Lima")
+    device_file(folder, EARLY, [(0, [contact_put("7a" * 16, "Yan Good")])], "early")
+    device_file(folder, LATE, [(5, [contact_put("6b" * 16, "Zoe Far")])], "late")
+    syncing = subprocess.Popen(
+        [sys.executable, "-c", PAUSING_SYNC, str(folder)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert syncing.stdout is not None and syncing.stdin is not None
+    first = syncing.stdout.readline()
+    if first != "between files\n":  # it ran to the end holding one transaction: say what it did
+        done = finish(syncing)
+        pytest.fail(f"the sync never paused between files: {first + done.stdout + done.stderr!r}")
+    assert "Yan Good" in names_committed(db_path)  # the first file committed, the lock released
+    if meanwhile == "log":
+        other = kinship("log", "ana", "--via", "call", "--when", "2026-11-25 18:00")
+    else:
+        other = kinship("sync", str(folder))
+    syncing.stdin.write("go on\n")
+    syncing.stdin.flush()
+    done = finish(syncing)
+    assert other.returncode == 0, other.stderr
+    assert "locked" not in other.stderr
+    assert done.returncode == 0, done.stderr
+    people = {person["name"] for person in json.loads(kinship("people", "--json").stdout)}
+    assert people == {"Ana Lima", "Yan Good", "Zoe Far"}
+    if meanwhile == "log":
+        assert "received 2" in done.stdout
+        assert len(json.loads(kinship("history", "--json").stdout)) == 1
+    else:  # the other sync applied the second file: this one skips it, nothing applied twice
+        assert "received 1" in other.stdout and "received 1" in done.stdout
+        conn = sqlite3.connect(db_path)
+        try:
+            received = conn.execute("SELECT count(*) FROM journal WHERE device IN (?, ?)", (EARLY, LATE))
+            assert received.fetchone()[0] == 2
+        finally:
+            conn.close()
