@@ -8,6 +8,7 @@ holding entries this device never committed.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import subprocess
@@ -23,7 +24,7 @@ from tests.kinship_process import finish, kinship
 from tests.test_sync_hostile import HOSTILE, contact_put, interaction_put
 
 from kinship import actions, sync
-from kinship.actions import LogRequest
+from kinship.actions import ContactChanges, LogRequest
 from kinship.errors import DataError
 from kinship.store import Store, open_store
 
@@ -69,6 +70,12 @@ def watch_entries(monkeypatch: pytest.MonkeyPatch, seen: Callable[[str], None]) 
         apply_entry(self, header, ops)
 
     monkeypatch.setattr(sync._Applier, "apply_entry", watched)
+
+
+@pytest.fixture(autouse=True)
+def a_transaction_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commit at every file boundary, as a sync does once a transaction did enough work."""
+    monkeypatch.setattr(sync, "BOUNDARY_ENTRIES", 1)
 
 
 @pytest.fixture
@@ -130,14 +137,14 @@ def test_files_that_interleave_in_time_are_applied_in_id_order_a_stretch_at_a_ti
 
 
 def tripwire(database: Path, name: str) -> None:
-    """Make every commit that adds a contact called ``name`` fail (a deferred foreign key)."""
+    """Make every transaction that adds a contact called ``name`` fail (an OperationalError:
+    "malformed JSON", as a full disk or an I/O error would)."""
     conn = sqlite3.connect(database)
     try:
         conn.executescript(
             f"""
-            CREATE TABLE tripwire(contact INTEGER REFERENCES contacts(id) DEFERRABLE INITIALLY DEFERRED);
             CREATE TRIGGER tripwire AFTER INSERT ON contacts WHEN new.name = '{name}'
-            BEGIN INSERT INTO tripwire VALUES (-1); END;
+            BEGIN SELECT json('tripwire'); END;
             """
         )
     finally:
@@ -147,7 +154,7 @@ def tripwire(database: Path, name: str) -> None:
 def untrip(database: Path) -> None:
     conn = sqlite3.connect(database)
     try:
-        conn.executescript("DROP TRIGGER tripwire; DROP TABLE tripwire;")
+        conn.executescript("DROP TRIGGER tripwire;")
     finally:
         conn.close()
 
@@ -157,7 +164,7 @@ def own_files(folder: Path, store: Store) -> list[str]:
     return sorted(path.name for path in own.iterdir()) if own.exists() else []
 
 
-def test_a_commit_that_fails_keeps_the_files_before_it_and_publishes_nothing(
+def test_a_transaction_that_fails_keeps_the_files_before_it_and_publishes_nothing(
     tmp_path: Path, folder: Path
 ) -> None:
     laptop = small_log(tmp_path / "laptop.db")
@@ -165,14 +172,14 @@ def test_a_commit_that_fails_keeps_the_files_before_it_and_publishes_nothing(
     sent_before = own_files(folder, laptop)
     actions.log_interaction(laptop, NOW, ZONE, LogRequest(names=("Ben",), note="new here"))
     device_file(folder, EARLY, [(0, [contact_put("7a" * 16, "Yan Good")])], "early")
-    # another Cy Park: applying it merges the two, an entry of this device in the same transaction
+    # another Cy Park: once applied, it is merged with this device's (an entry of this device)
     device_file(folder, LATE, [(5, [contact_put("6b" * 16, "Cy Park")])], "late")
     laptop.close()
     tripwire(tmp_path / "laptop.db", "Cy Park")
     laptop = open_store(tmp_path / "laptop.db", NOW)
     with pytest.raises(DataError) as raised:
         sync.sync(laptop, folder)
-    assert raised.value.exit_code == 5 and "FOREIGN KEY" in raised.value.message
+    assert raised.value.exit_code == 5 and "malformed JSON" in raised.value.message
     assert raised.value.hint is not None
     assert raised.value.hint.startswith("the 1 change received stays applied; nothing was sent; ")
     # neither the merge that never committed nor "new here" (committed before) was sent
@@ -274,7 +281,7 @@ def test_the_cli_reports_a_failed_commit_in_one_line_with_exit_5(kinship_env: Pa
 
 PAUSING_SYNC = """
 import sys
-from kinship import store
+from kinship import store, sync
 from kinship.cli import main
 
 write = store.Store.write
@@ -291,6 +298,7 @@ def pausing_write(self, *args, **kwargs):
     return write(self, *args, **kwargs)
 
 store.Store.write = pausing_write
+sync.BOUNDARY_ENTRIES = 1  # a transaction per file (files this small would share one)
 main(["sync", sys.argv[1]])
 """
 
@@ -340,3 +348,184 @@ def test_another_command_writes_between_two_received_files(
             assert received.fetchone()[0] == 2
         finally:
             conn.close()
+
+
+def test_a_transaction_ends_at_a_file_boundary_only_after_enough_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[int] = []
+    database = tmp_path / "laptop.db"
+    watch_entries(monkeypatch, lambda _entry: seen.append(len(names_committed(database))))
+
+    def committed_while_applying(run: str) -> list[int]:
+        """Return, for each received entry, how many contacts had committed before it."""
+        shared = tmp_path / run
+        shared.mkdir()
+        # two devices' files interleave entry by entry: six stretches of one entry each
+        early = [(step, [contact_put(f"{step:02x}" * 16, f"Early {step}")]) for step in (0, 2, 4)]
+        device_file(shared, EARLY, early, "e")
+        late = [(step, [contact_put(f"{step:02x}" * 16, f"Late {step}")]) for step in (1, 3, 5)]
+        device_file(shared, LATE, late, "l")
+        database.unlink(missing_ok=True)
+        seen.clear()
+        store = open_store(database, NOW)
+        assert sync.sync(store, shared, name="laptop").received == {"e": 3, "l": 3}
+        store.close()
+        return list(seen)
+
+    monkeypatch.setattr(sync, "BOUNDARY_ENTRIES", 500)
+    monkeypatch.setattr(sync, "BOUNDARY_SECONDS", 3600.0)
+    assert committed_while_applying(tmp_path / "one.db") == [0, 0, 0, 0, 0, 0]  # one transaction
+    monkeypatch.setattr(sync, "BOUNDARY_ENTRIES", 2)
+    assert committed_while_applying(tmp_path / "two.db") == [0, 0, 2, 2, 4, 4]
+    # a transaction that ran long ends at the next boundary, however few its entries
+    ticks = iter(range(0, 1000, 10))
+    monkeypatch.setattr(sync, "BOUNDARY_ENTRIES", 500)
+    monkeypatch.setattr(sync, "BOUNDARY_SECONDS", 15.0)
+    monkeypatch.setattr(sync, "_clock", lambda: float(next(ticks)))
+    assert committed_while_applying(tmp_path / "slow.db") == [0, 0, 2, 2, 4, 4]
+
+
+def test_a_broken_constraint_at_commit_is_reported_as_a_bug_not_as_run_sync_again(
+    tmp_path: Path, folder: Path
+) -> None:
+    device_file(folder, EARLY, [(0, [contact_put("7a" * 16, "Yan Good")])], "early")
+    laptop = open_store(tmp_path / "laptop.db", NOW)
+    laptop.conn.executescript(
+        """
+        CREATE TABLE tripwire(contact INTEGER REFERENCES contacts(id) DEFERRABLE INITIALLY DEFERRED);
+        CREATE TRIGGER tripwire AFTER INSERT ON contacts BEGIN INSERT INTO tripwire VALUES (-1); END;
+        """
+    )
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        sync.sync(laptop, folder, name="laptop")
+    assert names_committed(laptop.path) == set()
+    laptop.close()
+
+
+# ---- same-name merges: once, after every received file (as one transaction used to make them)
+
+T = dt.datetime(2026, 11, 26, 10, 0, tzinfo=dt.UTC)
+
+
+def two_devices(tmp_path: Path) -> tuple[Store, Store, Path]:
+    shared = tmp_path / "shared"
+    shared.mkdir(exist_ok=True)
+    return open_store(tmp_path / "desk.db", T), open_store(tmp_path / "laptop.db", T), shared
+
+
+def at(store: Store, minutes: int) -> None:
+    store.journal_now = T + dt.timedelta(minutes=minutes)
+
+
+def test_a_contact_a_later_file_forgets_is_not_merged_into_a_namesake_first(tmp_path: Path) -> None:
+    desk, laptop, shared = two_devices(tmp_path)
+    at(desk, 0)
+    actions.add_contact(desk, T - dt.timedelta(days=1), ContactChanges(name="Ana"))
+    at(desk, 1)
+    sync.sync(desk, shared, name="desk")
+    at(laptop, 2)
+    actions.add_contact(laptop, T, ContactChanges(name="Ana"))
+    actions.log_interaction(laptop, T, ZONE, LogRequest(names=("Ana",), note="lunch with my Ana"))
+    at(desk, 3)
+    actions.forget_contact(desk, actions.find_contact(desk, "Ana").id)
+    at(desk, 4)
+    sync.sync(desk, shared)
+    at(laptop, 5)
+    report = sync.sync(laptop, shared, name="laptop")  # desk's Ana, then her forgetting: two files
+    assert report.merged == []
+    assert [contact.name for contact in laptop.contacts()] == ["Ana"]
+    assert [logged.note for logged in laptop.history()] == ["lunch with my Ana"]
+    desk.close()
+    laptop.close()
+
+
+def test_a_contact_a_later_file_renames_is_not_merged_with_a_namesake_of_its_old_name(
+    tmp_path: Path,
+) -> None:
+    desk, laptop, shared = two_devices(tmp_path)
+    at(desk, 0)
+    actions.add_contact(desk, T, ContactChanges(name="Ana"))
+    at(desk, 1)
+    sync.sync(desk, shared, name="desk")
+    at(laptop, 2)
+    actions.add_contact(laptop, T, ContactChanges(name="Ana", note="the neighbour"))
+    actions.log_interaction(laptop, T, ZONE, LogRequest(names=("Ana",), note="with the neighbour"))
+    at(desk, 3)
+    actions.edit_contact(desk, "Ana", ContactChanges(name="Ana Lima"))
+    at(desk, 4)
+    sync.sync(desk, shared)
+    at(laptop, 5)
+    report = sync.sync(laptop, shared, name="laptop")
+    assert report.merged == [] and report.received == {"desk": 2}
+    for store, minutes in ((desk, 6), (laptop, 7), (desk, 8)):
+        at(store, minutes)
+        sync.sync(store, shared)
+    for store in (desk, laptop):
+        assert sorted((contact.name, contact.note) for contact in store.contacts()) == [
+            ("Ana", "the neighbour"),
+            ("Ana Lima", None),
+        ]
+    desk.close()
+    laptop.close()
+
+
+def test_a_merge_already_received_is_not_made_again_over_a_later_edit(tmp_path: Path) -> None:
+    desk, laptop, shared = two_devices(tmp_path)
+    at(desk, 0)
+    actions.add_contact(desk, T - dt.timedelta(days=1), ContactChanges(name="Ana Lima"))
+    at(desk, 1)
+    sync.sync(desk, shared, name="desk")
+    at(laptop, 2)
+    actions.add_contact(laptop, T, ContactChanges(name="Ana Lima", birthday="1990-11-06"))
+    at(laptop, 3)
+    assert sync.sync(laptop, shared, name="laptop").merged == [
+        "merged Ana Lima into Ana Lima (added on two devices)"
+    ]
+    at(laptop, 4)
+    actions.edit_contact(laptop, "Ana", ContactChanges(birthday=""))  # the birthday the merge filled
+    at(laptop, 5)
+    sync.sync(laptop, shared)
+    at(desk, 6)
+    assert sync.sync(desk, shared).merged == []  # the laptop's merge arrives: none of its own
+    for store, minutes in ((laptop, 7), (desk, 8), (laptop, 9)):
+        at(store, minutes)
+        sync.sync(store, shared)
+    for store in (desk, laptop):
+        assert [(contact.name, contact.birthday) for contact in store.contacts()] == [("Ana Lima", None)]
+    desk.close()
+    laptop.close()
+
+
+def test_namesakes_left_by_a_sync_stopped_before_its_merge_are_merged_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk, laptop, shared = two_devices(tmp_path)
+    at(desk, 0)
+    actions.add_contact(desk, T - dt.timedelta(days=1), ContactChanges(name="Ana"))
+    at(desk, 1)
+    sync.sync(desk, shared, name="desk")
+    at(laptop, 2)
+    actions.add_contact(laptop, T, ContactChanges(name="Ana"))
+
+    def stopped(store: Store) -> list[str]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(sync, "_merge_namesakes", stopped)
+    at(laptop, 3)
+    with pytest.raises(DataError) as raised:
+        sync.sync(laptop, shared, name="laptop")
+    assert raised.value.hint is not None and raised.value.hint.startswith(
+        "the 1 change received stays applied"
+    )
+    assert sorted(contact.name for contact in laptop.contacts()) == ["Ana", "Ana"]
+    monkeypatch.undo()
+    at(laptop, 4)
+    report = sync.sync(laptop, shared)  # nothing new to receive: the candidate was kept
+    assert report.received == {} and report.merged == ["merged Ana into Ana (added on two devices)"]
+    assert [contact.name for contact in laptop.contacts()] == ["Ana"]
+    assert not laptop.conn.execute("SELECT 1 FROM meta WHERE key LIKE 'sync_namesake %'").fetchall()
+    at(laptop, 5)
+    assert sync.sync(laptop, shared).merged == []
+    desk.close()
+    laptop.close()

@@ -28,6 +28,7 @@ import os
 import re
 import sqlite3
 import stat
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -48,6 +49,16 @@ SYNC_CACHE_KIB = 16 * 1024
 _DEVICE_FOLDER = re.compile(r"^[0-9a-f]{16}$")
 _FILE = re.compile(r"^[0-9a-f]{32}-[0-9a-f]{32}\.kjl$")
 PUBLISHED_PREFIX = "journal_published "
+NAMESAKE_PREFIX = "sync_namesake "
+"""Meta keys (``sync_namesake <sequence>``), one per contact a received entry made, in the order
+they were made: the contacts not yet checked for a namesake made here. Written with the file that
+made them, cleared by the merge after the last file; a sync stopped between the two leaves them
+for the next."""
+BOUNDARY_ENTRIES = 500
+BOUNDARY_SECONDS = 0.5
+"""A receive transaction ends at the next file boundary once it applied this many entries or ran
+this long: each commit is an fsync, and interleaved files would otherwise make one per entry."""
+_clock: Callable[[], float] = time.monotonic
 
 
 @dataclass
@@ -127,11 +138,12 @@ def check_folder(store: Store, folder: Path) -> Path:
 def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool = False) -> SyncReport:
     """Apply the other devices' new entries from ``folder``, publish this device's; return what it did.
 
-    Each received file is applied in its own write transaction (each stretch of one, when two
-    devices' files interleave in time), together with the record of how far that device's
-    entries are applied: the write lock is free between files, and a failure never undoes a
-    file applied before it. This device's file is written only from what has committed. A dry
-    run does all of it in one transaction, rolled back.
+    Received files are applied in write transactions of whole files (stretches of one, when two
+    devices' files interleave in time), each with the record of how far that device's entries
+    are applied: the write lock is free between transactions, and a failure never undoes one
+    committed before it. Same-name merges follow, once, in a transaction of their own. This
+    device's file is written only from what has committed. A dry run does all of it in one
+    transaction, rolled back.
     """
     resolved = check_folder(store, folder)
     report = SyncReport(folder=str(folder), device="", name="", dry_run=dry_run)
@@ -181,38 +193,89 @@ def _exchange(store: Store, folder: Path, report: SyncReport, name: str | None, 
 
 
 def _receive(store: Store, folder: Path, device: str, report: SyncReport, step: Step) -> None:
-    """Apply every other device's entries not applied yet, in id order, a file's stretch per transaction."""
+    """Apply every other device's entries not applied yet, in id order, then merge namesakes.
+
+    A transaction applies whole stretches of files (one file's run of entries), and ends at a
+    stretch's end once it did enough work (``BOUNDARY_ENTRIES``, ``BOUNDARY_SECONDS``): other
+    writers get the lock between two transactions. The same-name merges come last, in a
+    transaction of their own, once every file is applied: a contact a file made may be renamed
+    or forgotten by a later file, which decides whether it has a namesake here.
+    """
     now = store.journal_now
     now_ms = journal.LATEST_MS if now is None else int(now.timestamp() * 1000)
     incoming = _incoming(folder, device, store.conn, report, now_ms, now)
-    for _file, stretch in itertools.groupby(incoming, key=lambda pair: pair[0]["_file"]):
+    stretches = itertools.groupby(incoming, key=lambda pair: pair[0]["_file"])
+    stretch = next(stretches, None)
+    while stretch is not None:
         received: dict[str, int] = {}
-        merged: list[str] = []
         with _recording(store, report, step):
-            _apply_stretch(store, stretch, received, merged)
+            began, entries = _clock(), 0
+            while stretch is not None:
+                entries += _apply_stretch(store, stretch[1], received)
+                stretch = next(stretches, None)
+                if entries >= BOUNDARY_ENTRIES or _clock() - began >= BOUNDARY_SECONDS:
+                    break
         # counted once committed: the report says only what stays applied
         for label, count in received.items():
             report.received[label] = report.received.get(label, 0) + count
-        report.merged.extend(merged)
     for stream in report.streams:
         if stream.broken is not None:
             report.skipped.append(
                 f"{stream.device}/{stream.broken.path.name}: {stream.broken.reason}"
                 + (_LATER if stream.broken.reason in _LATER_REASONS else _WAIT)
             )
+    if _namesake_keys(store.conn, limit=1):  # this sync's, or left by a sync that stopped
+        merged: list[str] = []
+        with _recording(store, report, step):
+            merged.extend(_merge_namesakes(store))
+        report.merged.extend(merged)
+
+
+def _namesake_keys(conn: sqlite3.Connection, limit: int = -1) -> list[tuple[str, str]]:
+    """Return the namesake candidates' meta rows (key, uid), in the order they were made."""
+    rows = conn.execute(
+        "SELECT key, value FROM meta WHERE key > ? AND key < ? ORDER BY key LIMIT ?",
+        (NAMESAKE_PREFIX, NAMESAKE_PREFIX + "~", limit),
+    )
+    return [(str(key), str(uid)) for key, uid in rows.fetchall()]
+
+
+def _keep_namesakes(conn: sqlite3.Connection, created: list[str]) -> None:
+    """Note the contacts a received file made as namesake candidates (inside its transaction)."""
+    if not created:
+        return
+    row = conn.execute(
+        "SELECT max(key) FROM meta WHERE key > ? AND key < ?", (NAMESAKE_PREFIX, NAMESAKE_PREFIX + "~")
+    ).fetchone()
+    last = int(row[0][len(NAMESAKE_PREFIX) :]) if row[0] is not None else 0
+    conn.executemany(
+        "INSERT INTO meta(key, value) VALUES (?, ?)",
+        [(f"{NAMESAKE_PREFIX}{last + n:012d}", uid) for n, uid in enumerate(created, start=1)],
+    )
+
+
+def _merge_namesakes(store: Store) -> list[str]:
+    """Merge each candidate into a contact of the same name made here (inside the open
+    transaction), clear the candidates; return the words of each merge."""
+    conn = store.conn
+    applier = _Applier(conn)
+    applier.created = [uid for _key, uid in _namesake_keys(conn)]
+    conn.execute("DELETE FROM meta WHERE key > ? AND key < ?", (NAMESAKE_PREFIX, NAMESAKE_PREFIX + "~"))
+    store.journal_start()
+    return applier.merge_namesakes(store)
 
 
 def _apply_stretch(
     store: Store,
     stretch: Iterator[tuple[dict[str, Any], Iterator[dict[str, Any]]]],
     received: dict[str, int],
-    merged: list[str],
-) -> None:
-    """Apply one file's entries (inside the open transaction), each whole or not at all.
+) -> int:
+    """Apply one file's entries (inside the open transaction), each whole or not at all; return
+    how many were applied.
 
     Each is recorded as applied, with how far its device's entries are applied, in the same
-    transaction; ``received`` counts them by device name and ``merged`` gets the words of the
-    same-name merges this makes.
+    transaction, and so are the contacts it made (namesake candidates); ``received`` counts them
+    by device name.
     """
     conn = store.conn
     # what others did is recorded as their entries, never captured as this device's:
@@ -226,6 +289,7 @@ def _apply_stretch(
         if row[1] is not None
     }
     applier = _Applier(conn)
+    applied_here = 0
     for entry, ops in stretch:
         if entry["entry"] <= applied.get(entry["device"], ""):
             continue  # applied meanwhile (its operations are read past, unapplied)
@@ -263,8 +327,10 @@ def _apply_stretch(
         conn.execute("RELEASE sync_entry")
         label = str(entry.get("name") or entry["device"])
         received[label] = received.get(label, 0) + 1
-    store.journal_start()
-    merged.extend(applier.merge_namesakes(store))
+        applied_here += 1
+    store.journal_start()  # what others did is not captured as this device's
+    _keep_namesakes(conn, applier.created)
+    return applied_here
 
 
 def _stopped(store: Store, report: SyncReport, exc: Exception, *, file_sent: bool = False) -> DataError:
@@ -293,8 +359,8 @@ def _recording(store: Store, report: SyncReport, step: Step, *, file_sent: bool 
         with step():
             yield
     except (KinshipError, sqlite3.DatabaseError) as exc:
-        if report.dry_run or isinstance(exc, sqlite3.ProgrammingError):
-            raise  # a dry run changes nothing; a programming error is a bug, reported as one
+        if report.dry_run or isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+            raise  # a dry run changes nothing; a broken constraint or a misuse is a bug, reported as one
         raise _stopped(store, report, exc, file_sent=file_sent) from exc
 
 
