@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -303,10 +304,8 @@ main(["sync", sys.argv[1]])
 """
 
 
-@pytest.mark.parametrize("meanwhile", ["log", "sync"])
-def test_another_command_writes_between_two_received_files(
-    kinship_env: Path, db_path: Path, meanwhile: str
-) -> None:
+def paused_sync(kinship_env: Path) -> tuple[subprocess.Popen[str], Path]:
+    """Start a `kinship sync` of two received files that pauses once the first has committed."""
     folder = kinship_env / "shared"
     folder.mkdir()
     ok("add", "Ana Lima")
@@ -324,30 +323,100 @@ def test_another_command_writes_between_two_received_files(
     if first != "between files\n":  # it ran to the end holding one transaction: say what it did
         done = finish(syncing)
         pytest.fail(f"the sync never paused between files: {first + done.stdout + done.stderr!r}")
-    assert "Yan Good" in names_committed(db_path)  # the first file committed, the lock released
-    if meanwhile == "log":
-        other = kinship("log", "ana", "--via", "call", "--when", "2026-11-25 18:00")
-    else:
-        other = kinship("sync", str(folder))
+    return syncing, folder
+
+
+def go_on(syncing: subprocess.Popen[str]) -> subprocess.CompletedProcess[str]:
+    assert syncing.stdin is not None
     syncing.stdin.write("go on\n")
     syncing.stdin.flush()
-    done = finish(syncing)
+    return finish(syncing)
+
+
+def test_another_command_writes_between_two_received_files(kinship_env: Path, db_path: Path) -> None:
+    syncing, _folder = paused_sync(kinship_env)
+    assert "Yan Good" in names_committed(db_path)  # the first file committed, the lock released
+    other = kinship("log", "ana", "--via", "call", "--when", "2026-11-25 18:00")
+    done = go_on(syncing)
     assert other.returncode == 0, other.stderr
     assert "locked" not in other.stderr
     assert done.returncode == 0, done.stderr
     people = {person["name"] for person in json.loads(kinship("people", "--json").stdout)}
     assert people == {"Ana Lima", "Yan Good", "Zoe Far"}
-    if meanwhile == "log":
-        assert "received 2" in done.stdout
-        assert len(json.loads(kinship("history", "--json").stdout)) == 1
-    else:  # the other sync applied the second file: this one skips it, nothing applied twice
-        assert "received 1" in other.stdout and "received 1" in done.stdout
-        conn = sqlite3.connect(db_path)
-        try:
-            received = conn.execute("SELECT count(*) FROM journal WHERE device IN (?, ?)", (EARLY, LATE))
-            assert received.fetchone()[0] == 2
-        finally:
-            conn.close()
+    assert "received 2" in done.stdout
+    assert len(json.loads(kinship("history", "--json").stdout)) == 1
+
+
+def database_rows(database: Path) -> list[Any]:
+    conn = sqlite3.connect(database)
+    try:
+        tables = [str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return [(table, sorted(map(repr, conn.execute(f'SELECT * FROM "{table}"')))) for table in tables]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_second_sync_of_the_same_database_refuses_while_one_runs(
+    kinship_env: Path, db_path: Path, dry_run: bool
+) -> None:
+    syncing, folder = paused_sync(kinship_env)
+    before = database_rows(db_path)
+    files = sorted(folder.rglob("*"))
+    other = kinship("sync", str(folder), *(["--dry-run"] if dry_run else []))
+    assert other.returncode == 5 and other.stdout == ""
+    lines = other.stderr.splitlines()
+    assert lines == [
+        f"Error: another `kinship sync` of {db_path} is running",
+        "Hint: nothing was changed; try again when it has finished",
+    ]
+    assert database_rows(db_path) == before and sorted(folder.rglob("*")) == files
+    done = go_on(syncing)
+    assert done.returncode == 0 and "received 2" in done.stdout, done.stderr
+    # the lock went with the first sync: the next one runs (nothing new to receive)
+    again = kinship("sync", str(folder))
+    assert again.returncode == 0 and "received 0" in again.stdout, again.stderr
+    assert (db_path.parent / (db_path.name + ".sync-lock")).stat().st_mode & 0o777 == 0o600
+
+
+def test_ctrl_c_between_received_files_says_what_stays_applied(kinship_env: Path, db_path: Path) -> None:
+    syncing, _folder = paused_sync(kinship_env)
+    syncing.send_signal(signal.SIGINT)  # while it waits between the two files' transactions
+    done = finish(syncing)
+    assert done.returncode == 130 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "Error: interrupted; the 1 change received so far stays applied",
+        "Hint: run `kinship sync` again to finish",
+    ]
+    assert names_committed(db_path) == {"Ana Lima", "Yan Good"}
+
+
+def test_a_sync_never_runs_inside_another_sync_of_the_same_database(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interleaving that lost data (another sync's merge taking this one's candidates before
+    its later files applied) cannot start: the second sync refuses while the first applies files."""
+    device_file(folder, EARLY, [(0, [contact_put("7a" * 16, "Ana")])], "early")
+    database = tmp_path / "laptop.db"
+    first = open_store(database, NOW)
+    second = open_store(database, NOW)
+    refused: list[str] = []
+    apply_stretch = sync._apply_stretch
+
+    def meanwhile(*args: Any) -> int:
+        if not refused:
+            with pytest.raises(DataError) as error:
+                sync.sync(second, folder, name="laptop")
+            refused.append(error.value.message)
+        return apply_stretch(*args)
+
+    monkeypatch.setattr(sync, "_apply_stretch", meanwhile)
+    assert sync.sync(first, folder, name="laptop").received == {"early": 1}
+    assert refused == [f"another `kinship sync` of {database} is running"]
+    monkeypatch.setattr(sync, "_apply_stretch", apply_stretch)
+    assert sync.sync(second, folder).received == {}  # free again once the first has finished
+    first.close()
+    second.close()
 
 
 def test_a_transaction_ends_at_a_file_boundary_only_after_enough_work(

@@ -28,6 +28,7 @@ import os
 import re
 import sqlite3
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kinship import journal, journal_store
-from kinship.errors import DataError, KinshipError, UsageError, ValidationError
+from kinship.errors import DataError, Interrupted, KinshipError, UsageError, ValidationError
 from kinship.journal_store import RECORD, TOMBSTONE, get_version, set_version
 from kinship.keys import name_key
 from kinship.store import VALUE_KINDS, Store
@@ -59,6 +60,9 @@ BOUNDARY_SECONDS = 0.5
 """A receive transaction ends at the next file boundary once it applied this many entries or ran
 this long: each commit is an fsync, and interleaved files would otherwise make one per entry."""
 _clock: Callable[[], float] = time.monotonic
+LOCK_SUFFIX = ".sync-lock"
+"""The lock file beside the database (``NAME.db.sync-lock``, 0600, never deleted: deleting a lock
+file races with the next sync opening it) that a sync holds an exclusive lock on while it runs."""
 
 
 @dataclass
@@ -144,8 +148,16 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
     committed before it. Same-name merges follow, once, in a transaction of their own. This
     device's file is written only from what has committed. A dry run does all of it in one
     transaction, rolled back.
+
+    Only one sync of a database runs at a time (``_only_sync``): a second one raises a
+    DataError at once, writing nothing. Ctrl-C raises ``Interrupted``, saying what stays applied.
     """
     resolved = check_folder(store, folder)
+    with _only_sync(store):
+        return _sync(store, resolved, folder, name, dry_run)
+
+
+def _sync(store: Store, resolved: Path, folder: Path, name: str | None, dry_run: bool) -> SyncReport:
     report = SyncReport(folder=str(folder), device="", name="", dry_run=dry_run)
     # a received import inserts a million rows into indexes in random order: a larger page
     # cache than SQLite's 2 MB default keeps that off the disk (and well inside 100 MB)
@@ -160,9 +172,83 @@ def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool =
             _exchange(store, resolved, report, name, store.write)
     except _DryRun:
         pass
+    except KeyboardInterrupt:
+        raise _interrupted(report) from None
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(previous_cache)}")
     return report
+
+
+def _interrupted(report: SyncReport) -> Interrupted:
+    """Return the error for Ctrl-C during a sync, saying what stays applied (each transaction
+    that committed before it stays; the one it stopped is rolled back)."""
+    kept = sum(report.received.values())
+    if report.dry_run or not kept:
+        words = "nothing was changed" if report.dry_run else "no received change was applied"
+        return Interrupted(f"interrupted; {words}", "run `kinship sync` again")
+    changes = (
+        "the 1 change received so far stays" if kept == 1 else f"the {kept} changes received so far stay"
+    )
+    return Interrupted(f"interrupted; {changes} applied", "run `kinship sync` again to finish")
+
+
+@contextmanager
+def _only_sync(store: Store) -> Iterator[None]:
+    """Hold the exclusive lock on the database's sync lock file for the block, or refuse at once.
+
+    One sync of a database at a time: two interleaved syncs could merge the namesake candidates
+    the other is still receiving files for. The lock goes with the process (the OS releases it
+    when the process dies), so a sync that crashed never blocks the next. Other commands do not
+    take it: they only wait for SQLite's write lock, free between a sync's transactions.
+    """
+    if str(store.path) == ":memory:":
+        yield
+        return
+    path = f"{store.path}{LOCK_SUFFIX}"
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise DataError(
+            f"cannot open {path}: {exc.strerror or exc}",
+            "check the database folder's permissions; nothing was changed",
+        ) from exc
+    try:
+        try:
+            locked = _try_lock(fd)
+        except OSError as exc:
+            raise DataError(
+                f"cannot lock {path}: {exc.strerror or exc}", "nothing was changed; try again"
+            ) from exc
+        if not locked:
+            raise DataError(
+                f"another `kinship sync` of {store.path} is running",
+                "nothing was changed; try again when it has finished",
+            )
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on ``fd`` without waiting; return False if another process holds it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl  # here, not at the top: kept off the start-up path of every other command
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+    return True
 
 
 Step = Callable[[], AbstractContextManager[object]]
