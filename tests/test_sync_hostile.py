@@ -151,6 +151,25 @@ def test_the_cli_reports_a_damaged_file_in_one_line(kinship_env: Path) -> None:
     assert "Zed" not in run("people").stdout
 
 
+def test_the_cli_shows_a_skipped_file_by_its_whole_name_and_shortens_only_the_value(
+    kinship_env: Path,
+) -> None:
+    folder = kinship_env / "shared"
+    folder.mkdir()
+    circle = "\x1b[31m\u202e" + "x" * 300  # a value from the file: long, with a terminal escape
+    bad = contact_put(ZED, "Zed").replace('"archived": 0', f'"archived": 0, "circle": {json.dumps(circle)}')
+    path = device_file(folder, MALLORY, [[bad]])
+    result = run("sync", str(folder), env={"COLUMNS": "40"})
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("  skipped ")]
+    assert line.startswith(f"  skipped {MALLORY}/{path.name}: a value that breaks the rules: circle ")
+    assert line.endswith(sync._WAIT)
+    assert "…" in line.split(path.name, 1)[1]  # the value is shortened, in the reason
+    assert "x" * 60 not in line
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout  # shown escaped, never raw
+    assert "\\x1b" in line
+
+
 # ---- the journal's stored entries ---------------------------------------------------------------
 
 

@@ -43,6 +43,12 @@ class DataError(KinshipError):
     exit_code = 5
 
 
+class Interrupted(KinshipError):
+    """Ctrl-C stopped a command that had already committed some of its work (exit 130)."""
+
+    exit_code = 130
+
+
 class ValidationError(UsageError):
     """A value that breaks one of the data rules of validate.py (exit 2 from a hand command).
 

@@ -22,18 +22,22 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import heapq
+import itertools
 import json
 import os
 import re
 import sqlite3
 import stat
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from kinship import journal, journal_store
-from kinship.errors import UsageError, ValidationError
+from kinship.errors import DataError, Interrupted, KinshipError, UsageError, ValidationError
 from kinship.journal_store import RECORD, TOMBSTONE, get_version, set_version
 from kinship.keys import name_key
 from kinship.store import VALUE_KINDS, Store
@@ -46,6 +50,19 @@ SYNC_CACHE_KIB = 16 * 1024
 _DEVICE_FOLDER = re.compile(r"^[0-9a-f]{16}$")
 _FILE = re.compile(r"^[0-9a-f]{32}-[0-9a-f]{32}\.kjl$")
 PUBLISHED_PREFIX = "journal_published "
+NAMESAKE_PREFIX = "sync_namesake "
+"""Meta keys (``sync_namesake <sequence>``), one per contact a received entry made, in the order
+they were made: the contacts not yet checked for a namesake made here. Written with the file that
+made them, cleared by the merge after the last file; a sync stopped between the two leaves them
+for the next."""
+BOUNDARY_ENTRIES = 500
+BOUNDARY_SECONDS = 0.5
+"""A receive transaction ends at the next file boundary once it applied this many entries or ran
+this long: each commit is an fsync, and interleaved files would otherwise make one per entry."""
+_clock: Callable[[], float] = time.monotonic
+LOCK_SUFFIX = ".sync-lock"
+"""The lock file beside the database (``NAME.db.sync-lock``, 0600, never deleted: deleting a lock
+file races with the next sync opening it) that a sync holds an exclusive lock on while it runs."""
 
 
 @dataclass
@@ -123,92 +140,314 @@ def check_folder(store: Store, folder: Path) -> Path:
 
 
 def sync(store: Store, folder: Path, *, name: str | None = None, dry_run: bool = False) -> SyncReport:
-    """Publish this device's new entries to ``folder`` and apply the other devices' (one transaction)."""
+    """Apply the other devices' new entries from ``folder``, publish this device's; return what it did.
+
+    Received files are applied in write transactions of whole files (stretches of one, when two
+    devices' files interleave in time), each with the record of how far that device's entries
+    are applied: the write lock is free between transactions, and a failure never undoes one
+    committed before it. Same-name merges follow, once, in a transaction of their own. This
+    device's file is written only from what has committed. A dry run does all of it in one
+    transaction, rolled back.
+
+    Only one sync of a database runs at a time (``_only_sync``): a second one raises a
+    DataError at once, writing nothing. Ctrl-C raises ``Interrupted``, saying what stays applied.
+    """
     resolved = check_folder(store, folder)
+    with _only_sync(store):
+        return _sync(store, resolved, folder, name, dry_run)
+
+
+def _sync(store: Store, resolved: Path, folder: Path, name: str | None, dry_run: bool) -> SyncReport:
     report = SyncReport(folder=str(folder), device="", name="", dry_run=dry_run)
     # a received import inserts a million rows into indexes in random order: a larger page
     # cache than SQLite's 2 MB default keeps that off the disk (and well inside 100 MB)
     previous_cache = store.conn.execute("PRAGMA cache_size").fetchone()[0]
     store.conn.execute(f"PRAGMA cache_size = -{SYNC_CACHE_KIB}")
     try:
-        with store.write():
-            device = journal_store.checked_device_id(store.conn, store.path)
-            if name:
-                store.set_meta(journal_store.DEVICE_NAME_KEY, name)
-            report.device = device
-            report.name = store.get_meta(journal_store.DEVICE_NAME_KEY) or device
-            # a first exchange with this folder sends everything this device holds, as weak
-            # puts under an id from before what this sync itself records (its merges)
-            # (written before anything is applied: what others sent is not sent back to them)
-            after = _published(store, resolved, device)
-            if after is None:
-                now = store.journal_now
-                now_ms = 0 if now is None else int(now.timestamp() * 1000)
-                after = journal_store.record_marker(store.conn, "sync: everything so far", now_ms)
-                report.sent += _publish(
-                    store, resolved, device, report.name, after, snapshot=True, dry_run=dry_run
-                )
-            applier = _Applier(store.conn)
-            # what others did is recorded as their entries, never captured as this device's:
-            # the capture mark goes below every interaction while their entries are applied
-            store.journal_start()
-            journal_store.lower_mark(store.conn, -1)
-            now = store.journal_now
-            now_ms = journal.LATEST_MS if now is None else int(now.timestamp() * 1000)
-            for entry, ops in _incoming(resolved, device, store.conn, report, now_ms, now):
-                # each entry all or nothing: a damaged one is rolled back and its file skipped
-                store.conn.execute("SAVEPOINT sync_entry")
-                created = len(applier.created)
-                try:
-                    applier.apply_entry(entry, ops)
-                    _record_received(store.conn, entry)
-                except (
-                    BadFile,
-                    Unfit,
-                    sqlite3.IntegrityError,
-                    OverflowError,
-                    ValueError,
-                    TypeError,
-                    KeyError,
-                ) as exc:
-                    store.conn.execute("ROLLBACK TO sync_entry")
-                    store.conn.execute("RELEASE sync_entry")
-                    applier.forget_caches(created)
-                    stream = entry["_stream"]
-                    if isinstance(exc, BadFile):
-                        stream.broken = exc
-                    elif isinstance(exc, Unfit):
-                        stream.broken = BadFile(entry["_file"], exc.reason)
-                    else:
-                        reason = "it does not fit this database" + (
-                            " (a record already here under another id)"
-                            if isinstance(exc, sqlite3.IntegrityError)
-                            else ""
-                        )
-                        stream.broken = BadFile(entry["_file"], reason)
-                    continue
-                store.conn.execute("RELEASE sync_entry")
-                label = str(entry.get("name") or entry["device"])
-                report.received[label] = report.received.get(label, 0) + 1
-            for stream in report.streams:
-                if stream.broken is not None:
-                    report.skipped.append(
-                        f"{stream.device}/{stream.broken.path.name}: {stream.broken.reason}"
-                        + (_LATER if stream.broken.reason in _LATER_REASONS else _WAIT)
-                    )
-            store.journal_start()
-            for words in applier.merge_namesakes(store):
-                report.merged.append(words)
-            report.sent += _publish(
-                store, resolved, device, report.name, after, snapshot=False, dry_run=dry_run
-            )
-            if dry_run:
+        if dry_run:
+            with store.write():
+                _exchange(store, resolved, report, name, nullcontext)
                 raise _DryRun
+        else:
+            _exchange(store, resolved, report, name, store.write)
     except _DryRun:
         pass
+    except KeyboardInterrupt:
+        raise _interrupted(report) from None
     finally:
         store.conn.execute(f"PRAGMA cache_size = {int(previous_cache)}")
     return report
+
+
+def _interrupted(report: SyncReport) -> Interrupted:
+    """Return the error for Ctrl-C during a sync, saying what stays applied (each transaction
+    that committed before it stays; the one it stopped is rolled back)."""
+    kept = sum(report.received.values())
+    if report.dry_run or not kept:
+        words = "nothing was changed" if report.dry_run else "no received change was applied"
+        return Interrupted(f"interrupted; {words}", "run `kinship sync` again")
+    changes = (
+        "the 1 change received so far stays" if kept == 1 else f"the {kept} changes received so far stay"
+    )
+    return Interrupted(f"interrupted; {changes} applied", "run `kinship sync` again to finish")
+
+
+@contextmanager
+def _only_sync(store: Store) -> Iterator[None]:
+    """Hold the exclusive lock on the database's sync lock file for the block, or refuse at once.
+
+    One sync of a database at a time: two interleaved syncs could merge the namesake candidates
+    the other is still receiving files for. The lock goes with the process (the OS releases it
+    when the process dies), so a sync that crashed never blocks the next. Other commands do not
+    take it: they only wait for SQLite's write lock, free between a sync's transactions.
+    """
+    if str(store.path) == ":memory:":
+        yield
+        return
+    path = f"{store.path}{LOCK_SUFFIX}"
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except OSError as exc:
+        raise DataError(
+            f"cannot open {path}: {exc.strerror or exc}",
+            "check the database folder's permissions; nothing was changed",
+        ) from exc
+    try:
+        try:
+            locked = _try_lock(fd)
+        except OSError as exc:
+            raise DataError(
+                f"cannot lock {path}: {exc.strerror or exc}", "nothing was changed; try again"
+            ) from exc
+        if not locked:
+            raise DataError(
+                f"another `kinship sync` of {store.path} is running",
+                "nothing was changed; try again when it has finished",
+            )
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    """Take an exclusive lock on ``fd`` without waiting; return False if another process holds it."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl  # here, not at the top: kept off the start-up path of every other command
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+    return True
+
+
+Step = Callable[[], AbstractContextManager[object]]
+"""Opens one write transaction (``Store.write``), or, in a dry run, none of its own."""
+
+
+def _exchange(store: Store, folder: Path, report: SyncReport, name: str | None, step: Step) -> None:
+    """Publish, receive, publish: each write in transactions ``step`` opens."""
+    with step():
+        device = journal_store.checked_device_id(store.conn, store.path)
+        if name:
+            store.set_meta(journal_store.DEVICE_NAME_KEY, name)
+        report.device = device
+        report.name = store.get_meta(journal_store.DEVICE_NAME_KEY) or device
+        after = _published(store, folder, device)
+        first_exchange = after is None
+        if after is None:
+            now = store.journal_now
+            now_ms = 0 if now is None else int(now.timestamp() * 1000)
+            after = journal_store.record_marker(store.conn, "sync: everything so far", now_ms)
+    if first_exchange:
+        # a first exchange with this folder sends everything this device holds, as weak puts
+        # under an id from before what this sync itself records (its merges); written before
+        # anything is received, so what others sent is not sent back to them
+        report.sent += _publish(store, folder, report, after, step, snapshot=True)
+    _receive(store, folder, device, report, step)
+    report.sent += _publish(store, folder, report, after, step, snapshot=False)
+
+
+def _receive(store: Store, folder: Path, device: str, report: SyncReport, step: Step) -> None:
+    """Apply every other device's entries not applied yet, in id order, then merge namesakes.
+
+    A transaction applies whole stretches of files (one file's run of entries), and ends at a
+    stretch's end once it did enough work (``BOUNDARY_ENTRIES``, ``BOUNDARY_SECONDS``): other
+    writers get the lock between two transactions. The same-name merges come last, in a
+    transaction of their own, once every file is applied: a contact a file made may be renamed
+    or forgotten by a later file, which decides whether it has a namesake here.
+    """
+    now = store.journal_now
+    now_ms = journal.LATEST_MS if now is None else int(now.timestamp() * 1000)
+    incoming = _incoming(folder, device, store.conn, report, now_ms, now)
+    stretches = itertools.groupby(incoming, key=lambda pair: pair[0]["_file"])
+    stretch = next(stretches, None)
+    while stretch is not None:
+        received: dict[str, int] = {}
+        with _recording(store, report, step):
+            began, entries = _clock(), 0
+            while stretch is not None:
+                entries += _apply_stretch(store, stretch[1], received)
+                stretch = next(stretches, None)
+                if entries >= BOUNDARY_ENTRIES or _clock() - began >= BOUNDARY_SECONDS:
+                    break
+        # counted once committed: the report says only what stays applied
+        for label, count in received.items():
+            report.received[label] = report.received.get(label, 0) + count
+    for stream in report.streams:
+        if stream.broken is not None:
+            report.skipped.append(
+                f"{stream.device}/{stream.broken.path.name}: {stream.broken.reason}"
+                + (_LATER if stream.broken.reason in _LATER_REASONS else _WAIT)
+            )
+    if _namesake_keys(store.conn, limit=1):  # this sync's, or left by a sync that stopped
+        merged: list[str] = []
+        with _recording(store, report, step):
+            merged.extend(_merge_namesakes(store))
+        report.merged.extend(merged)
+
+
+def _namesake_keys(conn: sqlite3.Connection, limit: int = -1) -> list[tuple[str, str]]:
+    """Return the namesake candidates' meta rows (key, uid), in the order they were made."""
+    rows = conn.execute(
+        "SELECT key, value FROM meta WHERE key > ? AND key < ? ORDER BY key LIMIT ?",
+        (NAMESAKE_PREFIX, NAMESAKE_PREFIX + "~", limit),
+    )
+    return [(str(key), str(uid)) for key, uid in rows.fetchall()]
+
+
+def _keep_namesakes(conn: sqlite3.Connection, created: list[str]) -> None:
+    """Note the contacts a received file made as namesake candidates (inside its transaction)."""
+    if not created:
+        return
+    row = conn.execute(
+        "SELECT max(key) FROM meta WHERE key > ? AND key < ?", (NAMESAKE_PREFIX, NAMESAKE_PREFIX + "~")
+    ).fetchone()
+    last = int(row[0][len(NAMESAKE_PREFIX) :]) if row[0] is not None else 0
+    conn.executemany(
+        "INSERT INTO meta(key, value) VALUES (?, ?)",
+        [(f"{NAMESAKE_PREFIX}{last + n:012d}", uid) for n, uid in enumerate(created, start=1)],
+    )
+
+
+def _merge_namesakes(store: Store) -> list[str]:
+    """Merge each candidate into a contact of the same name made here (inside the open
+    transaction), clear the candidates; return the words of each merge."""
+    conn = store.conn
+    applier = _Applier(conn)
+    applier.created = [uid for _key, uid in _namesake_keys(conn)]
+    conn.execute("DELETE FROM meta WHERE key > ? AND key < ?", (NAMESAKE_PREFIX, NAMESAKE_PREFIX + "~"))
+    store.journal_start()
+    return applier.merge_namesakes(store)
+
+
+def _apply_stretch(
+    store: Store,
+    stretch: Iterator[tuple[dict[str, Any], Iterator[dict[str, Any]]]],
+    received: dict[str, int],
+) -> int:
+    """Apply one file's entries (inside the open transaction), each whole or not at all; return
+    how many were applied.
+
+    Each is recorded as applied, with how far its device's entries are applied, in the same
+    transaction, and so are the contacts it made (namesake candidates); ``received`` counts them
+    by device name.
+    """
+    conn = store.conn
+    # what others did is recorded as their entries, never captured as this device's:
+    # the capture mark goes below every interaction while their entries are applied
+    store.journal_start()
+    journal_store.lower_mark(conn, -1)
+    # read again in this transaction: another sync of this database may have applied some
+    applied = {
+        str(row[0]): str(row[1])
+        for row in conn.execute("SELECT device, last_applied FROM journal_devices")
+        if row[1] is not None
+    }
+    applier = _Applier(conn)
+    applied_here = 0
+    for entry, ops in stretch:
+        if entry["entry"] <= applied.get(entry["device"], ""):
+            continue  # applied meanwhile (its operations are read past, unapplied)
+        # each entry all or nothing: a damaged one is rolled back and its file skipped
+        conn.execute("SAVEPOINT sync_entry")
+        created = len(applier.created)
+        try:
+            applier.apply_entry(entry, ops)
+            _record_received(conn, entry)
+        except (
+            BadFile,
+            Unfit,
+            sqlite3.IntegrityError,
+            OverflowError,
+            ValueError,
+            TypeError,
+            KeyError,
+        ) as exc:
+            conn.execute("ROLLBACK TO sync_entry")
+            conn.execute("RELEASE sync_entry")
+            applier.forget_caches(created)
+            stream = entry["_stream"]
+            if isinstance(exc, BadFile):
+                stream.broken = exc
+            elif isinstance(exc, Unfit):
+                stream.broken = BadFile(entry["_file"], exc.reason)
+            else:
+                reason = "it does not fit this database" + (
+                    " (a record already here under another id)"
+                    if isinstance(exc, sqlite3.IntegrityError)
+                    else ""
+                )
+                stream.broken = BadFile(entry["_file"], reason)
+            continue
+        conn.execute("RELEASE sync_entry")
+        label = str(entry.get("name") or entry["device"])
+        received[label] = received.get(label, 0) + 1
+        applied_here += 1
+    store.journal_start()  # what others did is not captured as this device's
+    _keep_namesakes(conn, applier.created)
+    return applied_here
+
+
+def _stopped(store: Store, report: SyncReport, exc: Exception, *, file_sent: bool = False) -> DataError:
+    """Return the error that ends a sync whose transaction failed, saying what stays done.
+
+    ``file_sent``: the failed transaction was the one recording this device's new file as sent.
+    """
+    message = exc.message if isinstance(exc, KinshipError) else f"cannot write to {store.path}: {exc}"
+    kept = sum(report.received.values())
+    if kept:
+        received = "the 1 change received stays" if kept == 1 else f"the {kept} changes received stay"
+        received += " applied"
+    else:
+        received = "no received change was applied"
+    if file_sent:
+        sent = "this device's new file was sent but not recorded: the next sync sends those changes again"
+    else:
+        sent = "nothing more was sent" if report.sent else "nothing was sent"
+    return DataError(message, f"{received}; {sent}; run `kinship sync` again")
+
+
+@contextmanager
+def _recording(store: Store, report: SyncReport, step: Step, *, file_sent: bool = False) -> Iterator[None]:
+    """Run the block in one transaction ``step`` opens; a failure ends the sync saying what stays done."""
+    try:
+        with step():
+            yield
+    except (KinshipError, sqlite3.DatabaseError) as exc:
+        if report.dry_run or isinstance(exc, (sqlite3.IntegrityError, sqlite3.ProgrammingError)):
+            raise  # a dry run changes nothing; a broken constraint or a misuse is a bug, reported as one
+        raise _stopped(store, report, exc, file_sent=file_sent) from exc
 
 
 def _record_received(conn: sqlite3.Connection, entry: dict[str, Any]) -> None:
@@ -617,8 +856,8 @@ class _EntryStream:
             if self.broken is not None:
                 return
             # a later file may list again entries an earlier one held (its sync was killed
-            # after the rename, before its commit): those are duplicates, skipped below; only
-            # ids going down inside one file are damage
+            # after the rename, before it recorded the file as published): those are
+            # duplicates, skipped below; only ids going down inside one file are damage
             last = ""
             try:
                 with os.fdopen(_open_regular(path), "rb") as handle:
@@ -727,59 +966,110 @@ def _published(store: Store, folder: Path, device: str) -> str | None:
     return published
 
 
+Head = tuple[str, int, str, str | None, str | None, bool]
+"""An entry to publish: id, time, words, what it undoes and redoes, whether it is the snapshot."""
+
+
 def _publish(
-    store: Store, folder: Path, device: str, name: str, after: str, *, snapshot: bool, dry_run: bool
+    store: Store, folder: Path, report: SyncReport, after: str, step: Step, *, snapshot: bool
 ) -> int:
     """Write this device's entries after ``after`` (or, as ``snapshot``, everything it holds
-    under the marker ``after``) to ``folder`` as one new file; return how many entries."""
-    conn = store.conn
+    under the marker ``after``) to ``folder`` as one new file; return how many entries.
+
+    Only what has committed is written: the entries and rows are read in one read transaction
+    (other programs may write meanwhile), the file is written, synced and renamed into place,
+    and only then is it recorded as published, in a transaction of its own. A sync killed
+    between the rename and that record writes those entries again next time; receivers skip
+    them as duplicates.
+    """
+    conn, device = store.conn, report.device
     key = PUBLISHED_PREFIX + str(folder)
-    own = folder / device
-    heads: list[tuple[str, int, str, str | None, str | None, bool]] = []
+    if report.dry_run:  # inside the dry run's one transaction: what would be sent, without writing it
+        return len(_heads(conn, device, after, snapshot=snapshot))
+    with store.read():
+        if not snapshot:  # another sync of this database may have published some meanwhile
+            after = max(after, store.get_meta(key) or "")
+        heads = _heads(conn, device, after, snapshot=snapshot)
+        if not heads:
+            return 0
+        try:
+            _write_file(conn, folder / device, device, report.name, heads)
+        except OSError as exc:  # a full disk, a folder not writable: named, never a traceback
+            from kinship import files
+
+            raise _stopped(store, report, files.write_error(folder / device, exc)) from exc
+    last = heads[-1][0]
+    with _recording(store, report, step, file_sent=True):
+        for meta_key in (key, journal_store.PUBLISHED_KEY):
+            if last > (store.get_meta(meta_key) or ""):
+                store.set_meta(meta_key, last)
+    return len(heads)
+
+
+def _heads(conn: sqlite3.Connection, device: str, after: str, *, snapshot: bool) -> list[Head]:
+    """Return the entries to publish: the snapshot under the marker ``after``, or those after it."""
     if snapshot:
-        heads.append((after, 0, "everything this device holds", None, None, True))
-    else:
+        return [(after, 0, "everything this device holds", None, None, True)]
+    return [
+        (str(entry_id), int(at), str(words), undoes, redoes, False)
         for entry_id, at, words, undoes, redoes in conn.execute(
             "SELECT id, at, words, undoes, redoes FROM journal WHERE device = ? AND id > ?"
             " AND changes IS NOT NULL ORDER BY id",
             (device, after),
-        ):
-            heads.append((str(entry_id), int(at), str(words), undoes, redoes, False))
-    if not heads or dry_run:
-        return len(heads)
+        )
+    ]
+
+
+def _write_file(conn: sqlite3.Connection, own: Path, device: str, name: str, heads: list[Head]) -> None:
+    """Write ``heads`` as one new file in ``own``: a temporary name, 0600, fsync, rename (or
+    raise OSError, leaving no temporary file)."""
     first, last = heads[0][0], heads[-1][0]
-    if not own.exists():
-        own.mkdir(mode=0o700)
-    for stale in own.glob(".*.tmp"):  # left by a sync that was killed while writing
-        stale.unlink(missing_ok=True)
     target = own / f"{first}-{last}{SUFFIX}"
-    if not target.exists():
-        temporary = own / f".{target.name}.{os.getpid()}.tmp"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(_line({"kinship_sync": FORMAT_VERSION, "device": device, "name": name}))
-                for entry_id, at, words, undoes, redoes, whole in heads:
-                    out.write(
-                        _line(
-                            {"entry": entry_id, "at": at, "words": words, "undoes": undoes, "redoes": redoes}
-                        )
-                    )
-                    ops = _snapshot_ops(conn) if whole else _entry_ops(conn, entry_id)
-                    for op in ops:
-                        out.write(_line(op))
-                    out.write(_line({"end": entry_id}))
-                out.write(_line({"complete": True, "entries": len(heads)}))
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    store.set_meta(key, last)
-    store.set_meta(journal_store.PUBLISHED_KEY, last)
-    return len(heads)
+    temporary = own / f".{target.name}.{os.getpid()}.tmp"
+    own.mkdir(mode=0o700, exist_ok=True)
+    for stale in own.glob(".*.tmp"):
+        if _left_behind(stale):
+            stale.unlink(missing_ok=True)
+    if target.exists():
+        return  # the same entries, written by a sync of this database that has not recorded so (yet)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(_line({"kinship_sync": FORMAT_VERSION, "device": device, "name": name}))
+            for entry_id, at, words, undoes, redoes, whole in heads:
+                out.write(
+                    _line({"entry": entry_id, "at": at, "words": words, "undoes": undoes, "redoes": redoes})
+                )
+                ops = _snapshot_ops(conn) if whole else _entry_ops(conn, entry_id)
+                for op in ops:
+                    out.write(_line(op))
+                out.write(_line({"end": entry_id}))
+            out.write(_line({"complete": True, "entries": len(heads)}))
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _left_behind(path: Path) -> bool:
+    """Return True when a temporary file (``.NAME.PID.tmp``) was left by a sync no longer running.
+
+    Another sync of this database may be writing its file at the same time (the write lock is
+    not held while writing): its temporary file stays while its process runs.
+    """
+    pid_text = path.name[:-4].rpartition(".")[2]
+    if os.name != "posix" or not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid_text), 0)  # signal 0: only asks whether the process exists
+    except (ProcessLookupError, OverflowError):  # no such process (or no such number)
+        return True
+    except OSError:  # PermissionError: it runs, as another user
+        return False
+    return False
 
 
 def _line(value: dict[str, Any]) -> str:

@@ -10,7 +10,9 @@ from kinship.cli.run import Invocation
 
 def _safe(text: str) -> str:
     """Return text with control and direction characters shown escaped (text is data, SPEC §4)."""
-    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    from kinship.render.safe import shown
+
+    return shown(text)
 
 
 def _when(seconds: int, zone: dt.tzinfo) -> str:
@@ -79,5 +81,7 @@ def sync(inv: Invocation) -> None:
     if inv.flag("json"):
         print(render.dumps(report.as_json()))
         return
+    # each line whole: a skipped file's name is what the person needs to find it (the reason
+    # names a value from the file shortened, never the name)
     for line in report.lines():
         print(_safe(line))
