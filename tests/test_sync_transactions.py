@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import signal
 import sqlite3
 import subprocess
@@ -391,15 +392,19 @@ def test_ctrl_c_between_received_files_says_what_stays_applied(kinship_env: Path
     assert names_committed(db_path) == {"Ana Lima", "Yan Good"}
 
 
+@pytest.mark.parametrize("through_a_link", [False, True])
 def test_a_sync_never_runs_inside_another_sync_of_the_same_database(
-    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch, through_a_link: bool
 ) -> None:
     """The interleaving that lost data (another sync's merge taking this one's candidates before
-    its later files applied) cannot start: the second sync refuses while the first applies files."""
+    its later files applied) cannot start: the second sync refuses while the first applies files,
+    also when it names the database through a symbolic link (the lock sits beside the real file)."""
     device_file(folder, EARLY, [(0, [contact_put("7a" * 16, "Ana")])], "early")
     database = tmp_path / "laptop.db"
     first = open_store(database, NOW)
-    second = open_store(database, NOW)
+    if through_a_link:
+        (tmp_path / "link.db").symlink_to(database)
+    second = open_store(tmp_path / "link.db" if through_a_link else database, NOW)
     refused: list[str] = []
     apply_stretch = sync._apply_stretch
 
@@ -412,7 +417,8 @@ def test_a_sync_never_runs_inside_another_sync_of_the_same_database(
 
     monkeypatch.setattr(sync, "_apply_stretch", meanwhile)
     assert sync.sync(first, folder, name="laptop").received == {"early": 1}
-    assert refused == [f"another `kinship sync` of {database} is running"]
+    assert refused == [f"another `kinship sync` of {second.path} is running"]
+    assert sorted(path.name for path in tmp_path.glob("*.sync-lock")) == ["laptop.db.sync-lock"]
     monkeypatch.setattr(sync, "_apply_stretch", apply_stretch)
     assert sync.sync(second, folder).received == {}  # free again once the first has finished
     first.close()
@@ -598,3 +604,35 @@ def test_namesakes_left_by_a_sync_stopped_before_its_merge_are_merged_by_the_nex
     assert sync.sync(laptop, shared).merged == []
     desk.close()
     laptop.close()
+
+
+def test_a_lock_file_left_by_another_user_is_still_a_lock(
+    tmp_path: Path, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lock file this user may not write (left by a sync run with sudo) is opened to read: a
+    lock needs no writing, so sync still runs; one that cannot be opened at all is named."""
+    database = tmp_path / "laptop.db"
+    store = open_store(database, NOW)
+    lock = tmp_path / "laptop.db.sync-lock"
+    lock.touch(mode=0o400)
+    real_open = os.open
+    modes: list[int] = []
+
+    def as_another_user(path: Any, flags: int, *args: Any) -> int:
+        if str(path).endswith(".sync-lock"):
+            modes.append(flags & (os.O_RDWR | os.O_WRONLY))
+            if flags & os.O_RDWR:  # root may write anything: refuse as the file's owner would
+                raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", as_another_user)
+    assert sync.sync(store, folder, name="laptop").received == {}
+    assert modes == [os.O_RDWR, os.O_RDONLY]
+    monkeypatch.setattr(os, "open", real_open)
+    lock.unlink()
+    lock.mkdir()  # not a file at all
+    with pytest.raises(DataError) as error:
+        sync.sync(store, folder, name="laptop")
+    assert error.value.message.startswith(f"cannot open the sync lock file {lock}: ")
+    assert "safe to remove that file" in (error.value.hint or "")
+    store.close()

@@ -183,9 +183,13 @@ def _interrupted(report: SyncReport) -> Interrupted:
     """Return the error for Ctrl-C during a sync, saying what stays applied (each transaction
     that committed before it stays; the one it stopped is rolled back)."""
     kept = sum(report.received.values())
-    if report.dry_run or not kept:
-        words = "nothing was changed" if report.dry_run else "no received change was applied"
-        return Interrupted(f"interrupted; {words}", "run `kinship sync` again")
+    if report.dry_run:
+        return Interrupted("interrupted; nothing was changed", "run `kinship sync` again")
+    if not kept:  # none counted yet; a Ctrl-C inside a COMMIT lands after it, before the count
+        return Interrupted(
+            "interrupted; what a committed transaction received stays applied",
+            "run `kinship sync` again to finish",
+        )
     changes = (
         "the 1 change received so far stays" if kept == 1 else f"the {kept} changes received so far stay"
     )
@@ -204,14 +208,18 @@ def _only_sync(store: Store) -> Iterator[None]:
     if str(store.path) == ":memory:":
         yield
         return
-    path = f"{store.path}{LOCK_SUFFIX}"
-    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    # beside the real file: a sync through a symbolic link to the database takes the same lock
+    path = os.path.realpath(store.file) + LOCK_SUFFIX
+    flags = os.O_CREAT | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        fd = os.open(path, flags, 0o600)
+        try:
+            fd = os.open(path, flags | os.O_RDWR, 0o600)
+        except PermissionError:  # made by another user (say a sudo sync): a lock needs no writing
+            fd = os.open(path, flags | os.O_RDONLY, 0o600)
     except OSError as exc:
         raise DataError(
-            f"cannot open {path}: {exc.strerror or exc}",
-            "check the database folder's permissions; nothing was changed",
+            f"cannot open the sync lock file {path}: {exc.strerror or exc}",
+            "nothing was changed; when no sync is running it is safe to remove that file",
         ) from exc
     try:
         try:
