@@ -376,7 +376,8 @@ def _apply_stretch(
     # the capture mark goes below every interaction while their entries are applied
     store.journal_start()
     journal_store.lower_mark(conn, -1)
-    # read again in this transaction: another sync of this database may have applied some
+    # read again in this transaction: one query, and the guard for a sync the lock does not
+    # see (through a hard link to the database), which may have applied some meanwhile
     applied = {
         str(row[0]): str(row[1])
         for row in conn.execute("SELECT device, last_applied FROM journal_devices")
@@ -995,7 +996,7 @@ def _publish(
     if report.dry_run:  # inside the dry run's one transaction: what would be sent, without writing it
         return len(_heads(conn, device, after, snapshot=snapshot))
     with store.read():
-        if not snapshot:  # another sync of this database may have published some meanwhile
+        if not snapshot:  # a sync the lock does not see (a hard link) may have published some
             after = max(after, store.get_meta(key) or "")
         heads = _heads(conn, device, after, snapshot=snapshot)
         if not heads:
